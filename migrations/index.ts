@@ -1,0 +1,4 @@
+import { Foundation1763780000000 } from './1763780000000-foundation';
+
+/** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
+export const migrations = [Foundation1763780000000];

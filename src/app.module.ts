@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { LoggingModule } from './common/logging.module';
+import { AppConfigModule } from './config/app-config.module';
+import { RuntimeConfig } from './config/app-config';
+import { CouncilsModule } from './councils/councils.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { SeedModule } from './seed/seed.module';
+import { MeModule } from './users/me.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RuntimeConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        HealthModule,
+        UsersModule,
+        AuthModule,
+        CouncilsModule,
+        MeModule,
+        SeedModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type SecurityAction =
+  | 'auth.login'
+  | 'auth.refresh'
+  | 'auth.logout'
+  | 'auth.password_change'
+  | 'auth.token_rejected';
+
+/** Append-only (a trigger rejects UPDATE, DELETE and TRUNCATE). Identifiers only. */
+@Entity({ name: 'security_events' })
+export class SecurityEventEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id!: string;
+
+  @Column({ type: 'timestamptz', insert: false, update: false })
+  at!: Date;
+
+  @Column({ type: 'text' })
+  action!: SecurityAction;
+
+  @Column({ type: 'text' })
+  outcome!: 'allowed' | 'denied';
+
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  @Column({ name: 'session_id', type: 'uuid', nullable: true })
+  sessionId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  @Column({ name: 'source_ip', type: 'text', nullable: true })
+  sourceIp!: string | null;
+
+  @Column({ name: 'request_id', type: 'text', nullable: true })
+  requestId!: string | null;
+}

@@ -1,0 +1,59 @@
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../config/app-config';
+import { runMigrations } from '../database/migrate';
+import { APP_ROLE, OWNER_ROLE, provision, withCredentials, withDatabase } from '../database/provision';
+import { resolveRuntime, Runtime } from '../database/runtime';
+import { UsersService } from '../users/users.service';
+import { CliModule } from './cli.module';
+
+export type Print = (line: string) => void;
+
+export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await resolveRuntime(loadConfig(), () => undefined);
+  try {
+    if (runtime.config.embedded && runtime.config.database.migrationUrl) {
+      await runMigrations(runtime.config.database.migrationUrl);
+    }
+    return await work(runtime);
+  } finally {
+    await runtime.stopDatabase();
+  }
+}
+
+export async function createAdmin(email: string | undefined, password: string | undefined, out: Print): Promise<void> {
+  if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error('create-admin needs --email <address>');
+  if (password !== undefined && password.length < 12) throw new Error('--password must be at least 12 characters');
+  await withRuntime(async (runtime) => {
+    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: false });
+    try {
+      const result = await ctx.get(UsersService).ensureSystemAdmin(email, password ?? null);
+      out(`${result.created ? 'created' : 'promoted'} system admin ${result.user.email} (${result.user.id})`);
+      if (result.created && !password) out(`password (shown once): ${result.password}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+export async function migrate(out: Print): Promise<void> {
+  const config = loadConfig();
+  if (config.database.url) {
+    if (!config.database.migrationUrl) throw new ConfigError(['MIGRATION_DATABASE_URL: required to run migrations (the owner role)']);
+    const applied = await runMigrations(config.database.migrationUrl);
+    out(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
+    return;
+  }
+  await withRuntime(async () => out('embedded database migrated'));
+}
+
+export async function dbProvision(adminUrl: string | undefined, database: string, out: Print): Promise<void> {
+  if (!adminUrl) throw new Error('db:provision needs --admin-url postgres://admin@host/postgres');
+  const ownerPassword = process.env.OWNER_PASSWORD || randomBytes(24).toString('base64url');
+  const appPassword = process.env.APP_PASSWORD || randomBytes(24).toString('base64url');
+  await provision({ adminUrl, database, ownerPassword, appPassword });
+  const base = withDatabase(adminUrl, database);
+  out(`MIGRATION_DATABASE_URL=${withCredentials(base, OWNER_ROLE, ownerPassword)}`);
+  out(`DATABASE_URL=${withCredentials(base, APP_ROLE, appPassword)}`);
+}
+

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { createAdmin, dbProvision, migrate } from './commands';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  create-admin --email <e> [--password <p>]   create (or promote) a system admin; without
+                                              --password one is generated and printed once
+  migrate                                     apply pending migrations (as the owner role)
+  db:provision --admin-url <url> [--database <name>]
+                                              create the owner and application roles and the
+                                              database on a PostgreSQL server (DATABASE_URL mode);
+                                              passwords from OWNER_PASSWORD / APP_PASSWORD or generated
+
+Without DATABASE_URL the CLI works on the embedded database under DATA_DIR (.data/), whether
+or not the server is running.`;
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'admin-url': { type: 'string' },
+      database: { type: 'string', default: 'council' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  switch (positionals[0]) {
+    case 'create-admin':
+      return createAdmin(values.email, values.password, out);
+    case 'migrate':
+      return migrate(out);
+    case 'db:provision':
+      return dbProvision(values['admin-url'], values.database ?? 'council', out);
+    default:
+      out(USAGE);
+      if (!values.help) process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

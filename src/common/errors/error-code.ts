@@ -1,0 +1,22 @@
+/** Stable error codes clients may rely on (API.md "Conventions"). Add; never rename. */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  MalformedJson = 'MALFORMED_JSON',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  Unauthenticated = 'UNAUTHENTICATED',
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
+  RefreshTokenReused = 'REFRESH_TOKEN_REUSED',
+  AccountLocked = 'ACCOUNT_LOCKED',
+  RateLimited = 'RATE_LIMITED',
+  Forbidden = 'FORBIDDEN',
+  PledgeRequired = 'PLEDGE_REQUIRED',
+  CurrentPasswordIncorrect = 'CURRENT_PASSWORD_INCORRECT',
+  NotFound = 'NOT_FOUND',
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  Conflict = 'CONFLICT',
+  Unprocessable = 'UNPROCESSABLE',
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  Internal = 'INTERNAL_ERROR',
+}

@@ -1,0 +1,41 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { RuntimeConfig } from '../../config/app-config';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { requestId } from './request-id';
+import { StrictValidationPipe } from './validation';
+
+export const API_PREFIX = 'api';
+
+/**
+ * Everything about the HTTP surface that is not a route: used by main.ts and by the e2e
+ * harness alike, so tests exercise exactly what production serves. Signals are handled by
+ * main.ts (not enableShutdownHooks, which re-raises the signal before the embedded database
+ * has been stopped).
+ */
+export function configureApp(app: NestExpressApplication, config: RuntimeConfig): INestApplication {
+  app.useLogger(app.get(Logger));
+  app.use(requestId);
+  app.use(helmet());
+  if (config.http.trustProxy) app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.http.bodyLimit, strict: true });
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Regional council case coordination API (孤独・孤立対策地域協議会)')
+      .setDescription('Case coordination for regional councils on loneliness and isolation. See README.md and docs/.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  return app;
+}

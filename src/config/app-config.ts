@@ -1,0 +1,174 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  return value; // left as a string so @IsBoolean names the variable
+};
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+
+/**
+ * The environment the server reads, validated at boot. Every variable is documented in the
+ * README's configuration table; keep the two in step.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @MaxLength(255)
+  HOST = '127.0.0.1';
+
+  /** The application role's connection (owns nothing, no BYPASSRLS). Unset → embedded PostgreSQL. */
+  @IsOptional() @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** The owner role's connection, used only to run migrations. */
+  @IsOptional() @Matches(POSTGRES_URL, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL?: string;
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATE_ON_START = false;
+
+  /** Embedded mode: where PostgreSQL's data and the generated development secrets live. */
+  @IsString() @MinLength(1)
+  DATA_DIR = '.data';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 10;
+
+  /** HMAC key for access tokens. Required with DATABASE_URL; generated under DATA_DIR otherwise. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Access tokens are short-lived (DESIGN.md §4 Auth): at most 15 minutes. */
+  @Transform(toInt) @IsInt() @Min(30) @Max(900)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(300) @Max(30 * 24 * 3600)
+  JWT_REFRESH_TTL_SECONDS = 12 * 3600;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 3600)
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** Login attempts per client address per minute (throttling, independent of lockout). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 20;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
+  BODY_LIMIT = '100kb';
+
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { host: string; port: number; bodyLimit: string; trustProxy: boolean };
+  database: {
+    /** Null means: start the embedded PostgreSQL under `dataDir`. */
+    url: string | null;
+    migrationUrl: string | null;
+    migrateOnStart: boolean;
+    poolSize: number;
+  };
+  dataDir: string;
+  auth: {
+    jwtSecret: string | null;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    maxFailures: number;
+    lockoutSeconds: number;
+    loginRatePerMinute: number;
+  };
+  log: { level: EnvironmentVariables['LOG_LEVEL'] };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Turns the process environment into a typed config, or throws naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const raw: Record<string, string> = {};
+  for (const key of [...known, 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET']) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => (m.includes(e.property) ? m : `${e.property}: ${m}`)),
+  );
+  if (vars.DATABASE_URL && !vars.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when DATABASE_URL is set (at least 32 characters)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: vars.NODE_ENV,
+    http: {
+      host: vars.HOST,
+      port: vars.PORT,
+      bodyLimit: vars.BODY_LIMIT,
+      trustProxy: vars.TRUST_PROXY,
+    },
+    database: {
+      url: vars.DATABASE_URL ?? null,
+      migrationUrl: vars.MIGRATION_DATABASE_URL ?? null,
+      migrateOnStart: vars.MIGRATE_ON_START,
+      poolSize: vars.DB_POOL_SIZE,
+    },
+    dataDir: vars.DATA_DIR,
+    auth: {
+      jwtSecret: vars.JWT_SECRET ?? null,
+      accessTtlSeconds: vars.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: vars.JWT_REFRESH_TTL_SECONDS,
+      maxFailures: vars.LOGIN_MAX_FAILURES,
+      lockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,
+      loginRatePerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
+    },
+    log: { level: vars.LOG_LEVEL },
+  };
+}
+
+/** The config the running app uses: database URL and secrets resolved (embedded or given). */
+export interface RuntimeConfig extends AppConfig {
+  database: AppConfig['database'] & { url: string };
+  auth: AppConfig['auth'] & { jwtSecret: string };
+  embedded: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

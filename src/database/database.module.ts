@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
+import { SecurityEventEntity } from '../auth/security-event.entity';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { CouncilEntity, MemberBodyEntity, StaffEntity } from '../councils/council.entity';
+import { UserEntity } from '../users/user.entity';
+
+export const ENTITIES = [
+  UserEntity,
+  SessionEntity,
+  RefreshTokenEntity,
+  SecurityEventEntity,
+  CouncilEntity,
+  MemberBodyEntity,
+  StaffEntity,
+];
+
+/**
+ * The API's connection pool, as the application role. Schema changes happen only through
+ * migrations run as the owner role (never `synchronize`).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: RuntimeConfig) => ({
+        type: 'postgres' as const,
+        url: config.database.url,
+        entities: ENTITIES,
+        synchronize: false,
+        migrationsRun: false,
+        // TypeORM's logger prints failing statements with their parameters (names, notes):
+        // never. Errors reach the exception filter, which logs codes and request ids only.
+        logging: false,
+        applicationName: 'kodoku-council-api',
+        // Let the app start (and answer 503) while the database is away; reconnect on demand.
+        retryAttempts: 3,
+        retryDelay: 500,
+        extra: {
+          max: config.database.poolSize,
+          connectionTimeoutMillis: 3_000,
+          idleTimeoutMillis: 30_000,
+          statement_timeout: 30_000,
+        },
+      }),
+    }),
+  ],
+})
+export class DatabaseModule {}

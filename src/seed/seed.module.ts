@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { CouncilsModule } from '../councils/councils.module';
+import { UsersModule } from '../users/users.module';
+import { DemoSeeder } from './demo-seed';
+
+@Module({ imports: [UsersModule, CouncilsModule], providers: [DemoSeeder], exports: [DemoSeeder] })
+export class SeedModule {}

@@ -1,0 +1,33 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthService } from '../auth/auth.service';
+import { AuthUser, RequestOrigin } from '../auth/auth.types';
+import { CurrentUser, Origin } from '../auth/current-user.decorator';
+import { ChangePasswordDto } from '../auth/dto/auth.dto';
+import { MeDto, MeService } from './me.service';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(
+    private readonly me: MeService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: MeDto })
+  profile(@CurrentUser() principal: AuthUser): Promise<MeDto> {
+    return this.me.profile(principal.userId);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  changePassword(
+    @CurrentUser() principal: AuthUser,
+    @Body() dto: ChangePasswordDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
+    return this.auth.changePassword(principal, dto.currentPassword, dto.newPassword, origin);
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { UserEntity } from './user.entity';
+
+export interface UserWithHash extends UserEntity {
+  passwordHash: string;
+}
+
+/** The only place that queries `users`. Users are global: a person can be staff in several councils. */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private manager(em?: EntityManager): EntityManager {
+    return em ?? this.dataSource.manager;
+  }
+
+  findById(id: string, em?: EntityManager): Promise<UserEntity | null> {
+    return this.manager(em).findOne(UserEntity, { where: { id } });
+  }
+
+  findByEmail(email: string, em?: EntityManager): Promise<UserEntity | null> {
+    return this.manager(em).findOne(UserEntity, { where: { email } });
+  }
+
+  async findWithHashByEmail(email: string, em?: EntityManager): Promise<UserWithHash | null> {
+    return (await this.manager(em)
+      .createQueryBuilder(UserEntity, 'u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email })
+      .getOne()) as UserWithHash | null;
+  }
+
+  async findWithHashById(id: string, em?: EntityManager): Promise<UserWithHash | null> {
+    return (await this.manager(em)
+      .createQueryBuilder(UserEntity, 'u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne()) as UserWithHash | null;
+  }
+
+  async insert(
+    user: { email: string; displayName: string; passwordHash: string; isSystemAdmin: boolean },
+    em?: EntityManager,
+  ): Promise<UserEntity> {
+    const rows = (await this.manager(em).query(
+      `INSERT INTO users (email, display_name, password_hash, is_system_admin)
+       VALUES ($1, $2, $3, $4) RETURNING id`,
+      [user.email, user.displayName, user.passwordHash, user.isSystemAdmin],
+    )) as { id: string }[];
+    return (await this.findById(rows[0].id, em)) as UserEntity;
+  }
+
+  async setPassword(id: string, passwordHash: string, em?: EntityManager): Promise<void> {
+    await this.manager(em).query(
+      `UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`,
+      [id, passwordHash],
+    );
+  }
+
+  async setSystemAdmin(id: string, isSystemAdmin: boolean, em?: EntityManager): Promise<void> {
+    await this.manager(em).query(`UPDATE users SET is_system_admin = $2, updated_at = now() WHERE id = $1`, [
+      id,
+      isSystemAdmin,
+    ]);
+  }
+}

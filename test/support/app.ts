@@ -1,0 +1,57 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { App } from 'supertest/types';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/common/http/configure-app';
+import { loadConfig, RuntimeConfig } from '../../src/config/app-config';
+import { createTestDatabase, TestDatabase } from './database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  server: App;
+  db: TestDatabase;
+  config: RuntimeConfig;
+  close(): Promise<void>;
+}
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/**
+ * The real application (same modules, same HTTP configuration as main.ts) on a fresh clone of
+ * the migrated template, as the application role. `env` overrides configuration variables.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const base = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: db.appUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    DB_POOL_SIZE: '5',
+    ...env,
+  });
+  const config: RuntimeConfig = {
+    ...base,
+    embedded: false,
+    database: { ...base.database, url: db.appUrl, migrationUrl: db.ownerUrl },
+    auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
+  };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: false,
+    abortOnError: false,
+  });
+  configureApp(app, config);
+  await app.init();
+  return {
+    app,
+    server: app.getHttpServer() as App,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}

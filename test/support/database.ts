@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Pool } from 'pg';
+import { APP_ROLE, OWNER_ROLE, withCredentials, withDatabase } from '../../src/database/provision';
+import { testInfoFile, TestServerInfo } from '../setup/test-env';
+
+export interface TestDatabase {
+  name: string;
+  /** As the application role: what the API uses. */
+  appUrl: string;
+  /** As the owner role: for assertions and for simulating a database administrator. */
+  ownerUrl: string;
+  adminUrl: string;
+  /** An owner-role pool for assertions (row counts, direct tampering). */
+  owner: Pool;
+  drop(): Promise<void>;
+}
+
+export function testServerInfo(): TestServerInfo {
+  return JSON.parse(readFileSync(testInfoFile(), 'utf8')) as TestServerInfo;
+}
+
+/** A fresh database cloned from the migrated template: one per test file, never shared. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const info = testServerInfo();
+  const name = `${info.runPrefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: info.adminUrl });
+  await admin.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${info.templateDatabase}" OWNER ${OWNER_ROLE}`);
+        break;
+      } catch (error) {
+        // Two files cloning at the same instant can collide on the template; retry briefly.
+        if (attempt >= 20 || !String((error as Error).message).includes('being accessed by other users')) throw error;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+    }
+    await admin.query(`REVOKE ALL ON DATABASE "${name}" FROM PUBLIC`);
+    await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE "${name}" TO ${OWNER_ROLE}, ${APP_ROLE}`);
+  } finally {
+    await admin.end();
+  }
+  const base = withDatabase(info.adminUrl, name);
+  const ownerUrl = withCredentials(base, OWNER_ROLE, info.ownerPassword);
+  const owner = new Pool({ connectionString: ownerUrl, max: 3 });
+  return {
+    name,
+    appUrl: withCredentials(base, APP_ROLE, info.appPassword),
+    ownerUrl,
+    adminUrl: base,
+    owner,
+    drop: async () => {
+      await owner.end();
+      const dropper = new Client({ connectionString: info.adminUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
