@@ -30,39 +30,53 @@ async function bootstrap(): Promise<void> {
     const { database } = runtime.config;
     if (database.migrateOnStart) {
       if (!database.migrationUrl) {
-        throw new ConfigError(['MIGRATION_DATABASE_URL: required when MIGRATE_ON_START=true (migrations run as the owner role)']);
+        throw new ConfigError([
+          'MIGRATION_DATABASE_URL: required when MIGRATE_ON_START=true (migrations run as the owner role)',
+        ]);
       }
       const applied = await runMigrations(database.migrationUrl);
       if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
     }
     await assertLeastPrivilege(database.url);
 
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime.config), {
-      bufferLogs: true,
-      bodyParser: false,
-    });
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(runtime.config),
+      {
+        bufferLogs: true,
+        bodyParser: false,
+      },
+    );
     configureApp(app, runtime.config);
     const seeded = runtime.config.embedded ? await app.get(DemoSeeder).seedIfEmpty() : false;
     await app.listen(runtime.config.http.port, runtime.config.http.host);
 
     const shutdown = async (signal: string): Promise<void> => {
-      say(`${signal} received: closing the server${runtime.config.embedded ? ' and the embedded database' : ''}`);
+      say(
+        `${signal} received: closing the server${runtime.config.embedded ? ' and the embedded database' : ''}`,
+      );
       await app.close().catch(() => undefined);
       await stop(0);
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-    const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    const url = (await app.getUrl())
+      .replace('[::1]', 'localhost')
+      .replace('127.0.0.1', 'localhost');
     say('');
     say(`  Council case coordination API  ${url}/api   (ready in ${Date.now() - started} ms)`);
     say(`  Swagger UI                     ${url}/api/docs`);
     say(`  Health                         ${url}/api/health`);
     if (runtime.config.embedded) {
-      say(`  Database                       embedded PostgreSQL, data in ${runtime.config.dataDir}${seeded ? ' (demo council seeded)' : ''}`);
+      say(
+        `  Database                       embedded PostgreSQL, data in ${runtime.config.dataDir}${seeded ? ' (demo council seeded)' : ''}`,
+      );
       say('');
-      say(`  Demo logins (password "${DEMO_PASSWORD}") — fictional council 桜ヶ丘市孤独・孤立対策地域協議会:`);
-      for (const login of DEMO_LOGINS) say(`    ${login.email.padEnd(28)} ${login.role.padEnd(13)} ${login.note}`);
+      say(
+        `  Demo logins (password "${DEMO_PASSWORD}") — fictional council 桜ヶ丘市孤独・孤立対策地域協議会:`,
+      );
+      for (const login of DEMO_LOGINS)
+        say(`    ${login.email.padEnd(28)} ${login.role.padEnd(13)} ${login.note}`);
     }
     say('');
   } catch (error) {
@@ -72,6 +86,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -68,7 +68,12 @@ export class AuthRepository {
   }
 
   /** Revokes every live session of a user except `keepSessionId`. Returns how many. */
-  async revokeUserSessions(userId: string, reason: RevokedReason, keepSessionId: string | null, em?: EntityManager): Promise<number> {
+  async revokeUserSessions(
+    userId: string,
+    reason: RevokedReason,
+    keepSessionId: string | null,
+    em?: EntityManager,
+  ): Promise<number> {
     const rows = (await this.m(em).query(
       `UPDATE auth_sessions SET revoked_at = now(), revoked_reason = $2
         WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
@@ -81,14 +86,23 @@ export class AuthRepository {
   // --- refresh tokens -------------------------------------------------------------------
 
   async insertRefreshToken(sessionId: string, tokenHash: Buffer, em: EntityManager): Promise<void> {
-    await em.query(`INSERT INTO refresh_tokens (session_id, token_hash) VALUES ($1, $2)`, [sessionId, tokenHash]);
+    await em.query(`INSERT INTO refresh_tokens (session_id, token_hash) VALUES ($1, $2)`, [
+      sessionId,
+      tokenHash,
+    ]);
   }
 
   /** Locks the token row so two concurrent refreshes with one token cannot both succeed. */
   async lockRefreshToken(
     tokenHash: Buffer,
     em: EntityManager,
-  ): Promise<{ id: string; sessionId: string; userId: string; usedAt: Date | null; sessionLive: boolean } | null> {
+  ): Promise<{
+    id: string;
+    sessionId: string;
+    userId: string;
+    usedAt: Date | null;
+    sessionLive: boolean;
+  } | null> {
     const rows = (await em.query(
       `SELECT t.id, t.session_id AS "sessionId", s.user_id AS "userId", t.used_at AS "usedAt",
               (s.revoked_at IS NULL AND s.expires_at > now()) AS "sessionLive"
@@ -96,7 +110,13 @@ export class AuthRepository {
         WHERE t.token_hash = $1
           FOR UPDATE OF t, s`,
       [tokenHash],
-    )) as { id: string; sessionId: string; userId: string; usedAt: Date | null; sessionLive: boolean }[];
+    )) as {
+      id: string;
+      sessionId: string;
+      userId: string;
+      usedAt: Date | null;
+      sessionLive: boolean;
+    }[];
     return rows[0] ?? null;
   }
 
@@ -112,7 +132,10 @@ export class AuthRepository {
 
   /** Reads and locks the lockout row for an e-mail key, creating it if absent. */
   async lockLockoutRow(emailKey: Buffer, em: EntityManager): Promise<LockoutState> {
-    await em.query(`INSERT INTO login_lockouts (email_key) VALUES ($1) ON CONFLICT (email_key) DO NOTHING`, [emailKey]);
+    await em.query(
+      `INSERT INTO login_lockouts (email_key) VALUES ($1) ON CONFLICT (email_key) DO NOTHING`,
+      [emailKey],
+    );
     const rows = (await em.query(
       `SELECT failure_count AS "failureCount", first_failure_at AS "firstFailureAt", locked_until AS "lockedUntil"
          FROM login_lockouts WHERE email_key = $1 FOR UPDATE`,

@@ -7,7 +7,14 @@ import { ErrorCode } from '../common/errors/error-code';
 import { normalizeEmail } from '../users/users.service';
 import { UsersRepository } from '../users/users.repository';
 import { AuthRepository, LockoutState } from './auth.repository';
-import { AccessTokenClaims, AuthUser, JWT_AUDIENCE, JWT_ISSUER, RequestOrigin, TokenPair } from './auth.types';
+import {
+  AccessTokenClaims,
+  AuthUser,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  RequestOrigin,
+  TokenPair,
+} from './auth.types';
 import { PasswordHasher } from './password-hasher';
 import { EntityManager } from 'typeorm';
 
@@ -35,11 +42,26 @@ export class AuthService {
     const attempt = await this.repo.transaction((em) => this.reserveAttempt(emailKey, em));
     if (attempt.lockedUntil) {
       const user = await this.users.findByEmail(email);
-      await this.repo.recordEvent({ action: 'auth.login', outcome: 'denied', userId: user?.id, reason: 'locked_out', ...origin });
-      const retryAfter = Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - Date.now()) / 1000));
-      throw new DomainError(429, ErrorCode.AccountLocked, 'Too many failed attempts; try again later', {}, {
-        'Retry-After': String(retryAfter),
+      await this.repo.recordEvent({
+        action: 'auth.login',
+        outcome: 'denied',
+        userId: user?.id,
+        reason: 'locked_out',
+        ...origin,
       });
+      const retryAfter = Math.max(
+        1,
+        Math.ceil((attempt.lockedUntil.getTime() - Date.now()) / 1000),
+      );
+      throw new DomainError(
+        429,
+        ErrorCode.AccountLocked,
+        'Too many failed attempts; try again later',
+        {},
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
     }
 
     const user = await this.users.findWithHashByEmail(email);
@@ -59,10 +81,17 @@ export class AuthService {
 
     return this.repo.transaction(async (em) => {
       await this.repo.clearLockout(emailKey, em);
-      const sessionId = await this.repo.createSession(user.id, this.config.auth.refreshTtlSeconds, em);
+      const sessionId = await this.repo.createSession(
+        user.id,
+        this.config.auth.refreshTtlSeconds,
+        em,
+      );
       const pair = await this.issuePair(user.id, sessionId, em);
       // Same transaction as the session: no login without its record (DESIGN.md §3.4).
-      await this.repo.recordEvent({ action: 'auth.login', outcome: 'allowed', userId: user.id, sessionId, ...origin }, em);
+      await this.repo.recordEvent(
+        { action: 'auth.login', outcome: 'allowed', userId: user.id, sessionId, ...origin },
+        em,
+      );
       return pair;
     });
   }
@@ -76,28 +105,57 @@ export class AuthService {
         // A rotated-away token came back: someone holds a copy. Kill the whole family.
         await this.repo.revokeSession(token.sessionId, 'refresh_reuse', em);
         await this.repo.recordEvent(
-          { action: 'auth.refresh', outcome: 'denied', userId: token.userId, sessionId: token.sessionId, reason: 'reuse_detected', ...origin },
+          {
+            action: 'auth.refresh',
+            outcome: 'denied',
+            userId: token.userId,
+            sessionId: token.sessionId,
+            reason: 'reuse_detected',
+            ...origin,
+          },
           em,
         );
         return { kind: 'reused' as const, token };
       }
       await this.repo.markRefreshTokenUsed(token.id, em);
       const pair = await this.issuePair(token.userId, token.sessionId, em);
-      await this.repo.recordEvent({ action: 'auth.refresh', outcome: 'allowed', userId: token.userId, sessionId: token.sessionId, ...origin }, em);
+      await this.repo.recordEvent(
+        {
+          action: 'auth.refresh',
+          outcome: 'allowed',
+          userId: token.userId,
+          sessionId: token.sessionId,
+          ...origin,
+        },
+        em,
+      );
       return { kind: 'ok' as const, pair };
     });
     switch (outcome.kind) {
       case 'ok':
         return outcome.pair;
       case 'reused':
-        throw unauthenticated(ErrorCode.RefreshTokenReused, 'Refresh token was already used; the session has been revoked');
+        throw unauthenticated(
+          ErrorCode.RefreshTokenReused,
+          'Refresh token was already used; the session has been revoked',
+        );
       case 'dead':
         await this.repo.recordEvent({
-          action: 'auth.refresh', outcome: 'denied', userId: outcome.token.userId, sessionId: outcome.token.sessionId, reason: 'session_ended', ...origin,
+          action: 'auth.refresh',
+          outcome: 'denied',
+          userId: outcome.token.userId,
+          sessionId: outcome.token.sessionId,
+          reason: 'session_ended',
+          ...origin,
         });
         throw unauthenticated(ErrorCode.InvalidRefreshToken, 'Invalid refresh token');
       default:
-        await this.repo.recordEvent({ action: 'auth.refresh', outcome: 'denied', reason: 'unknown_token', ...origin });
+        await this.repo.recordEvent({
+          action: 'auth.refresh',
+          outcome: 'denied',
+          reason: 'unknown_token',
+          ...origin,
+        });
         throw unauthenticated(ErrorCode.InvalidRefreshToken, 'Invalid refresh token');
     }
   }
@@ -105,28 +163,75 @@ export class AuthService {
   async logout(user: AuthUser, origin: RequestOrigin): Promise<void> {
     await this.repo.transaction(async (em) => {
       await this.repo.revokeSession(user.sessionId, 'logout', em);
-      await this.repo.recordEvent({ action: 'auth.logout', outcome: 'allowed', userId: user.userId, sessionId: user.sessionId, ...origin }, em);
+      await this.repo.recordEvent(
+        {
+          action: 'auth.logout',
+          outcome: 'allowed',
+          userId: user.userId,
+          sessionId: user.sessionId,
+          ...origin,
+        },
+        em,
+      );
     });
   }
 
   /** Changes the password and revokes every other session of the user (a lesson from Primero). */
-  async changePassword(user: AuthUser, currentPassword: string, newPassword: string, origin: RequestOrigin): Promise<void> {
+  async changePassword(
+    user: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+    origin: RequestOrigin,
+  ): Promise<void> {
     const stored = await this.users.findWithHashById(user.userId);
     if (!stored || !(await this.hasher.verify(stored.passwordHash, currentPassword))) {
-      await this.repo.recordEvent({ action: 'auth.password_change', outcome: 'denied', userId: user.userId, sessionId: user.sessionId, reason: 'wrong_current_password', ...origin });
-      throw new DomainError(403, ErrorCode.CurrentPasswordIncorrect, 'The current password is not correct');
+      await this.repo.recordEvent({
+        action: 'auth.password_change',
+        outcome: 'denied',
+        userId: user.userId,
+        sessionId: user.sessionId,
+        reason: 'wrong_current_password',
+        ...origin,
+      });
+      throw new DomainError(
+        403,
+        ErrorCode.CurrentPasswordIncorrect,
+        'The current password is not correct',
+      );
     }
     if (newPassword === currentPassword || newPassword.toLowerCase() === stored.email) {
-      throw new DomainError(400, ErrorCode.ValidationFailed, 'The new password must differ from the current password and the e-mail', {
-        details: [{ field: 'newPassword', messages: ['must differ from the current password and the e-mail'] }],
-      });
+      throw new DomainError(
+        400,
+        ErrorCode.ValidationFailed,
+        'The new password must differ from the current password and the e-mail',
+        {
+          details: [
+            {
+              field: 'newPassword',
+              messages: ['must differ from the current password and the e-mail'],
+            },
+          ],
+        },
+      );
     }
     const passwordHash = await this.hasher.hash(newPassword);
     await this.repo.transaction(async (em) => {
       await this.users.setPassword(user.userId, passwordHash, em);
-      const revoked = await this.repo.revokeUserSessions(user.userId, 'password_change', user.sessionId, em);
+      const revoked = await this.repo.revokeUserSessions(
+        user.userId,
+        'password_change',
+        user.sessionId,
+        em,
+      );
       await this.repo.recordEvent(
-        { action: 'auth.password_change', outcome: 'allowed', userId: user.userId, sessionId: user.sessionId, reason: `revoked_sessions=${revoked}`, ...origin },
+        {
+          action: 'auth.password_change',
+          outcome: 'allowed',
+          userId: user.userId,
+          sessionId: user.sessionId,
+          reason: `revoked_sessions=${revoked}`,
+          ...origin,
+        },
         em,
       );
     });
@@ -149,12 +254,17 @@ export class AuthService {
       firstFailureAt: fresh ? now : state.firstFailureAt,
       lockedUntil: null,
     };
-    if (next.failureCount > maxFailures) next.lockedUntil = new Date(now.getTime() + lockoutSeconds * 1000);
+    if (next.failureCount > maxFailures)
+      next.lockedUntil = new Date(now.getTime() + lockoutSeconds * 1000);
     await this.repo.saveLockout(emailKey, next, em);
     return next;
   }
 
-  private async issuePair(userId: string, sessionId: string, em: EntityManager): Promise<TokenPair> {
+  private async issuePair(
+    userId: string,
+    sessionId: string,
+    em: EntityManager,
+  ): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
     await this.repo.insertRefreshToken(sessionId, sha256(refreshToken), em);
     const claims: AccessTokenClaims = { sub: userId, sid: sessionId, typ: 'access' };
@@ -165,6 +275,11 @@ export class AuthService {
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
     });
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.auth.accessTtlSeconds };
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.auth.accessTtlSeconds,
+    };
   }
 }

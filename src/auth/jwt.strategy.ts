@@ -26,7 +26,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   /** Claims alone are not enough: the session must still be live (logout, reuse, password change). */
   async validate(payload: Partial<AccessTokenClaims>): Promise<AuthUser | false> {
-    if (payload.typ !== 'access' || !UUID.test(String(payload.sub)) || !UUID.test(String(payload.sid))) return false;
+    if (
+      payload.typ !== 'access' ||
+      !UUID.test(String(payload.sub)) ||
+      !UUID.test(String(payload.sid))
+    )
+      return false;
     return (await this.auth.authenticate(payload as AccessTokenClaims)) ?? false;
   }
 }

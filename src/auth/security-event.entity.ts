@@ -1,11 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type SecurityAction =
-  | 'auth.login'
-  | 'auth.refresh'
-  | 'auth.logout'
-  | 'auth.password_change'
-  | 'auth.token_rejected';
+  'auth.login' | 'auth.refresh' | 'auth.logout' | 'auth.password_change' | 'auth.token_rejected';
 
 /** Append-only (a trigger rejects UPDATE, DELETE and TRUNCATE). Identifiers only. */
 @Entity({ name: 'security_events' })

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type RevokedReason = 'logout' | 'refresh_reuse' | 'password_change' | 'staff_ended' | 'admin';
+export type RevokedReason =
+  'logout' | 'refresh_reuse' | 'password_change' | 'staff_ended' | 'admin';
 
 /** A login session: the family of rotating refresh tokens that one login started. */
 @Entity({ name: 'auth_sessions' })

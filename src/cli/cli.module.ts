@@ -7,6 +7,9 @@ import { UsersModule } from '../users/users.module';
 @Module({})
 export class CliModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
-    return { module: CliModule, imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule] };
+    return {
+      module: CliModule,
+      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule],
+    };
   }
 }

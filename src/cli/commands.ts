@@ -2,7 +2,13 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { runMigrations } from '../database/migrate';
-import { APP_ROLE, OWNER_ROLE, provision, withCredentials, withDatabase } from '../database/provision';
+import {
+  APP_ROLE,
+  OWNER_ROLE,
+  provision,
+  withCredentials,
+  withDatabase,
+} from '../database/provision';
 import { resolveRuntime, Runtime } from '../database/runtime';
 import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
@@ -21,14 +27,24 @@ export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Pr
   }
 }
 
-export async function createAdmin(email: string | undefined, password: string | undefined, out: Print): Promise<void> {
-  if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error('create-admin needs --email <address>');
-  if (password !== undefined && password.length < 12) throw new Error('--password must be at least 12 characters');
+export async function createAdmin(
+  email: string | undefined,
+  password: string | undefined,
+  out: Print,
+): Promise<void> {
+  if (!email || !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new Error('create-admin needs --email <address>');
+  if (password !== undefined && password.length < 12)
+    throw new Error('--password must be at least 12 characters');
   await withRuntime(async (runtime) => {
-    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: false });
+    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
+      logger: false,
+    });
     try {
       const result = await ctx.get(UsersService).ensureSystemAdmin(email, password ?? null);
-      out(`${result.created ? 'created' : 'promoted'} system admin ${result.user.email} (${result.user.id})`);
+      out(
+        `${result.created ? 'created' : 'promoted'} system admin ${result.user.email} (${result.user.id})`,
+      );
       if (result.created && !password) out(`password (shown once): ${result.password}`);
     } finally {
       await ctx.close();
@@ -39,7 +55,10 @@ export async function createAdmin(email: string | undefined, password: string | 
 export async function migrate(out: Print): Promise<void> {
   const config = loadConfig();
   if (config.database.url) {
-    if (!config.database.migrationUrl) throw new ConfigError(['MIGRATION_DATABASE_URL: required to run migrations (the owner role)']);
+    if (!config.database.migrationUrl)
+      throw new ConfigError([
+        'MIGRATION_DATABASE_URL: required to run migrations (the owner role)',
+      ]);
     const applied = await runMigrations(config.database.migrationUrl);
     out(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
     return;
@@ -47,7 +66,11 @@ export async function migrate(out: Print): Promise<void> {
   await withRuntime(async () => out('embedded database migrated'));
 }
 
-export async function dbProvision(adminUrl: string | undefined, database: string, out: Print): Promise<void> {
+export async function dbProvision(
+  adminUrl: string | undefined,
+  database: string,
+  out: Print,
+): Promise<void> {
   if (!adminUrl) throw new Error('db:provision needs --admin-url postgres://admin@host/postgres');
   const ownerPassword = process.env.OWNER_PASSWORD || randomBytes(24).toString('base64url');
   const appPassword = process.env.APP_PASSWORD || randomBytes(24).toString('base64url');
@@ -56,4 +79,3 @@ export async function dbProvision(adminUrl: string | undefined, database: string
   out(`MIGRATION_DATABASE_URL=${withCredentials(base, OWNER_ROLE, ownerPassword)}`);
   out(`DATABASE_URL=${withCredentials(base, APP_ROLE, appPassword)}`);
 }
-

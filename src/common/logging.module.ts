@@ -15,7 +15,9 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
         pinoHttp: {
           level: config.log.level,
           genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
-          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/api/health') },
+          autoLogging: {
+            ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/api/health'),
+          },
           serializers: {
             req: (req: { id?: string; method?: string; url?: string }) => ({
               id: req.id,
@@ -24,7 +26,10 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
             }),
             res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
           },
-          redact: { paths: ['req.headers', 'res.headers', '*.password', '*.accessToken', '*.refreshToken'], remove: true },
+          redact: {
+            paths: ['req.headers', 'res.headers', '*.password', '*.accessToken', '*.refreshToken'],
+            remove: true,
+          },
           customProps: () => ({ service: 'kodoku-council' }),
         },
       }),

@@ -6,6 +6,10 @@ import { APP_CONFIG, RuntimeConfig } from './app-config';
 @Module({})
 export class AppConfigModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
-    return { module: AppConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return {
+      module: AppConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
   }
 }

@@ -32,52 +32,81 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
  * README's configuration table; keep the two in step.
  */
 export class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsString() @MaxLength(255)
+  @IsString()
+  @MaxLength(255)
   HOST = '127.0.0.1';
 
   /** The application role's connection (owns nothing, no BYPASSRLS). Unset → embedded PostgreSQL. */
-  @IsOptional() @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
   /** The owner role's connection, used only to run migrations. */
-  @IsOptional() @Matches(POSTGRES_URL, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
   MIGRATION_DATABASE_URL?: string;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   MIGRATE_ON_START = false;
 
   /** Embedded mode: where PostgreSQL's data and the generated development secrets live. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DATA_DIR = '.data';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE = 10;
 
   /** HMAC key for access tokens. Required with DATABASE_URL; generated under DATA_DIR otherwise. */
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
   /** Access tokens are short-lived (DESIGN.md §4 Auth): at most 15 minutes. */
-  @Transform(toInt) @IsInt() @Min(30) @Max(900)
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(900)
   JWT_ACCESS_TTL_SECONDS = 900;
 
-  @Transform(toInt) @IsInt() @Min(300) @Max(30 * 24 * 3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(30 * 24 * 3600)
   JWT_REFRESH_TTL_SECONDS = 12 * 3600;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   LOGIN_MAX_FAILURES = 5;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 3600)
   LOGIN_LOCKOUT_SECONDS = 900;
 
   /** Login attempts per client address per minute (throttling, independent of lockout). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   LOGIN_RATE_LIMIT_PER_MINUTE = 20;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -86,7 +115,8 @@ export class EnvironmentVariables {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   TRUST_PROXY = false;
 }
 
@@ -130,7 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(vars, { skipMissingProperties: false });
   const problems = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => (m.includes(e.property) ? m : `${e.property}: ${m}`)),
+    Object.values(e.constraints ?? {}).map((m) =>
+      m.includes(e.property) ? m : `${e.property}: ${m}`,
+    ),
   );
   if (vars.DATABASE_URL && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: required when DATABASE_URL is set (at least 32 characters)');

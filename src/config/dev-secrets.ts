@@ -16,7 +16,12 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'secrets.json');
   if (existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-    if (stored.superuserPassword && stored.ownerPassword && stored.appPassword && stored.jwtSecret) {
+    if (
+      stored.superuserPassword &&
+      stored.ownerPassword &&
+      stored.appPassword &&
+      stored.jwtSecret
+    ) {
       return stored as DevSecrets;
     }
   }

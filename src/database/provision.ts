@@ -20,7 +20,11 @@ export interface ProvisionOptions {
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Creates or updates the two roles (with the given passwords). Idempotent. */
-export async function provisionRoles(admin: Client, ownerPassword: string, appPassword: string): Promise<void> {
+export async function provisionRoles(
+  admin: Client,
+  ownerPassword: string,
+  appPassword: string,
+): Promise<void> {
   for (const [role, password] of [
     [OWNER_ROLE, ownerPassword],
     [APP_ROLE, appPassword],
@@ -36,7 +40,11 @@ export async function provisionRoles(admin: Client, ownerPassword: string, appPa
 }
 
 /** Creates `database` owned by OWNER_ROLE (if missing) and locks down its public schema. */
-export async function provisionDatabase(admin: Client, database: string, template?: string): Promise<boolean> {
+export async function provisionDatabase(
+  admin: Client,
+  database: string,
+  template?: string,
+): Promise<boolean> {
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
   if (exists.rowCount) return false;
   await admin.query(
@@ -91,6 +99,12 @@ export function withCredentials(url: string, user: string, password: string): st
   return u.toString();
 }
 
-export function postgresUrl(p: { host: string; port: number; user: string; password: string; database: string }): string {
+export function postgresUrl(p: {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}): string {
   return `postgres://${encodeURIComponent(p.user)}:${encodeURIComponent(p.password)}@${p.host}:${p.port}/${encodeURIComponent(p.database)}`;
 }

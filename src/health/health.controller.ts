@@ -1,5 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator';
@@ -28,10 +33,16 @@ export class HealthController {
     try {
       await this.health.check([() => this.db.pingCheck('db', { timeout: 2_000 })]);
     } catch {
-      throw new DomainError(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable', {
-        status: 'error',
-        db: 'down',
-      }, { 'Retry-After': '5' });
+      throw new DomainError(
+        503,
+        ErrorCode.DatabaseUnavailable,
+        'The database is unavailable',
+        {
+          status: 'error',
+          db: 'down',
+        },
+        { 'Retry-After': '5' },
+      );
     }
     return { status: 'ok', db: 'up' };
   }

@@ -15,7 +15,11 @@ export interface DemoLogin {
 
 export const DEMO_LOGINS: DemoLogin[] = [
   { email: 'admin@demo.example', role: 'system_admin', note: 'operator of the installation' },
-  { email: 'coordinator@demo.example', role: 'coordinator', note: '桜ヶ丘市 福祉部 地域福祉課 (coordinating body)' },
+  {
+    email: 'coordinator@demo.example',
+    role: 'coordinator',
+    note: '桜ヶ丘市 福祉部 地域福祉課 (coordinating body)',
+  },
   { email: 'shakyo@demo.example', role: 'agency_staff', note: '桜ヶ丘市社会福祉協議会' },
   { email: 'npo@demo.example', role: 'agency_staff', note: 'NPO法人 つながりの灯' },
   { email: 'auditor@demo.example', role: 'auditor', note: '桜ヶ丘市 個人情報保護担当' },
@@ -37,15 +41,26 @@ export class DemoSeeder {
 
   /** Seeds only when the database has no user yet. Returns whether it seeded. */
   async seedIfEmpty(): Promise<boolean> {
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM users`)) as { n: number }[];
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM users`)) as {
+      n: number;
+    }[];
     if (n > 0) return false;
     await this.dataSource.transaction(async (em) => {
       await this.users.findOrCreate(
-        { email: 'admin@demo.example', displayName: 'デモ 管理者', password: DEMO_PASSWORD, isSystemAdmin: true },
+        {
+          email: 'admin@demo.example',
+          displayName: 'デモ 管理者',
+          password: DEMO_PASSWORD,
+          isSystemAdmin: true,
+        },
         em,
       );
       const council = await this.councils.createCouncil(
-        { name: '桜ヶ丘市孤独・孤立対策地域協議会', municipalities: ['桜ヶ丘市'], establishedOn: '2024-04-01' },
+        {
+          name: '桜ヶ丘市孤独・孤立対策地域協議会',
+          municipalities: ['桜ヶ丘市'],
+          establishedOn: '2024-04-01',
+        },
         em,
       );
       const body = (name: string, kind: Parameters<CouncilsService['addMemberBody']>[1]['kind']) =>
@@ -62,7 +77,11 @@ export class DemoSeeder {
         ['auditor@demo.example', '監査 一郎', city.id, 'auditor'],
       ];
       for (const [email, displayName, memberBodyId, role] of staff) {
-        await this.councils.addStaff(council.id, { email, displayName, memberBodyId, role, initialPassword: DEMO_PASSWORD }, em);
+        await this.councils.addStaff(
+          council.id,
+          { email, displayName, memberBodyId, role, initialPassword: DEMO_PASSWORD },
+          em,
+        );
       }
     });
     this.logger.log('seeded the fictional demo council');

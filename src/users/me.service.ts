@@ -37,7 +37,10 @@ export class MeService {
       email: user.email,
       displayName: user.displayName,
       isSystemAdmin: user.isSystemAdmin,
-      memberships: memberships.map((m) => ({ ...m, pledgedAt: m.pledgedAt ? m.pledgedAt.toISOString() : null })),
+      memberships: memberships.map((m) => ({
+        ...m,
+        pledgedAt: m.pledgedAt ? m.pledgedAt.toISOString() : null,
+      })),
     };
   }
 }

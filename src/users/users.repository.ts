@@ -59,9 +59,9 @@ export class UsersRepository {
   }
 
   async setSystemAdmin(id: string, isSystemAdmin: boolean, em?: EntityManager): Promise<void> {
-    await this.manager(em).query(`UPDATE users SET is_system_admin = $2, updated_at = now() WHERE id = $1`, [
-      id,
-      isSystemAdmin,
-    ]);
+    await this.manager(em).query(
+      `UPDATE users SET is_system_admin = $2, updated_at = now() WHERE id = $1`,
+      [id, isSystemAdmin],
+    );
   }
 }

@@ -32,7 +32,12 @@ export class UsersService {
     if (existing) return { user: existing, created: false };
     const passwordHash = await this.hasher.hash(input.password);
     const user = await this.users.insert(
-      { email, displayName: input.displayName.trim(), passwordHash, isSystemAdmin: input.isSystemAdmin ?? false },
+      {
+        email,
+        displayName: input.displayName.trim(),
+        passwordHash,
+        isSystemAdmin: input.isSystemAdmin ?? false,
+      },
       em,
     );
     return { user, created: true };
@@ -42,12 +47,16 @@ export class UsersService {
    * The CLI's way to make the first system admin of an installation (there is no API for it:
    * no one can grant system_admin through the API).
    */
-  async ensureSystemAdmin(email: string, password: string | null): Promise<{ user: UserEntity; created: boolean; password: string | null }> {
+  async ensureSystemAdmin(
+    email: string,
+    password: string | null,
+  ): Promise<{ user: UserEntity; created: boolean; password: string | null }> {
     return this.dataSource.transaction(async (em) => {
       const existing = await this.users.findByEmail(normalizeEmail(email), em);
       if (existing) {
         await this.users.setSystemAdmin(existing.id, true, em);
-        if (password) await this.users.setPassword(existing.id, await this.hasher.hash(password), em);
+        if (password)
+          await this.users.setPassword(existing.id, await this.hasher.hash(password), em);
         return { user: { ...existing, isSystemAdmin: true }, created: false, password };
       }
       const chosen = password ?? generatePassword();

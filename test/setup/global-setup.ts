@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, EmbeddedServer } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
-import { hardenSchema, OWNER_ROLE, postgresUrl, provisionDatabase, provisionRoles, withCredentials, withDatabase } from '../../src/database/provision';
+import {
+  hardenSchema,
+  OWNER_ROLE,
+  postgresUrl,
+  provisionDatabase,
+  provisionRoles,
+  withCredentials,
+  withDatabase,
+} from '../../src/database/provision';
 import { testInfoFile, TestServerInfo } from './test-env';
 
 declare global {
@@ -29,10 +37,20 @@ export default async function globalSetup(): Promise<void> {
     chmodSync(embeddedDir, 0o755); // PostgreSQL runs as its own user when we are root
     const password = randomBytes(16).toString('hex');
     process.env.KC_JEST_GLOBAL_SETUP = '1'; // see swc-transformer.js
-    const server = await startEmbeddedPostgres({ pgDataDir: join(embeddedDir, 'pg'), superuserPassword: password, fast: true });
+    const server = await startEmbeddedPostgres({
+      pgDataDir: join(embeddedDir, 'pg'),
+      superuserPassword: password,
+      fast: true,
+    });
     delete process.env.KC_JEST_GLOBAL_SETUP;
     globalThis.__KC_EMBEDDED__ = server;
-    adminUrl = postgresUrl({ host: server.host, port: server.port, user: server.superuser, password, database: 'postgres' });
+    adminUrl = postgresUrl({
+      host: server.host,
+      port: server.port,
+      user: server.superuser,
+      password,
+      database: 'postgres',
+    });
   }
   const ownerPassword = randomBytes(16).toString('hex');
   const appPassword = randomBytes(16).toString('hex');
@@ -53,9 +71,20 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await onTemplate.end();
   }
-  await runMigrations(withCredentials(withDatabase(adminUrl, templateDatabase), OWNER_ROLE, ownerPassword));
+  await runMigrations(
+    withCredentials(withDatabase(adminUrl, templateDatabase), OWNER_ROLE, ownerPassword),
+  );
 
-  const info: TestServerInfo = { adminUrl, templateDatabase, ownerPassword, appPassword, runPrefix, embeddedDir };
+  const info: TestServerInfo = {
+    adminUrl,
+    templateDatabase,
+    ownerPassword,
+    appPassword,
+    runPrefix,
+    embeddedDir,
+  };
   writeFileSync(testInfoFile(), JSON.stringify(info), { mode: 0o600 });
-  process.stdout.write(`\n[test db] ${embeddedDir ? 'embedded PostgreSQL' : 'TEST_DATABASE_URL'} ready, template migrated in ${Date.now() - started} ms\n`);
+  process.stdout.write(
+    `\n[test db] ${embeddedDir ? 'embedded PostgreSQL' : 'TEST_DATABASE_URL'} ready, template migrated in ${Date.now() - started} ms\n`,
+  );
 }

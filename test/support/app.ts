@@ -20,12 +20,17 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
  * The real application (same modules, same HTTP configuration as main.ts) on a fresh clone of
  * the migrated template, as the application role. `env` overrides configuration variables.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  /** Lets a test route the app's connection elsewhere (e.g. through a fault-injecting proxy). */
+  appUrl: (db: TestDatabase) => string = (db) => db.appUrl,
+): Promise<TestApp> {
   const db = await createTestDatabase();
+  const url = appUrl(db);
   const base = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: db.appUrl,
+    DATABASE_URL: url,
     JWT_SECRET: TEST_JWT_SECRET,
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     DB_POOL_SIZE: '5',
@@ -34,7 +39,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const config: RuntimeConfig = {
     ...base,
     embedded: false,
-    database: { ...base.database, url: db.appUrl, migrationUrl: db.ownerUrl },
+    database: { ...base.database, url, migrationUrl: db.ownerUrl },
     auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {

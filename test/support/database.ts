@@ -29,16 +29,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${info.templateDatabase}" OWNER ${OWNER_ROLE}`);
+        await admin.query(
+          `CREATE DATABASE "${name}" TEMPLATE "${info.templateDatabase}" OWNER ${OWNER_ROLE}`,
+        );
         break;
       } catch (error) {
         // Two files cloning at the same instant can collide on the template; retry briefly.
-        if (attempt >= 20 || !String((error as Error).message).includes('being accessed by other users')) throw error;
+        if (
+          attempt >= 20 ||
+          !String((error as Error).message).includes('being accessed by other users')
+        )
+          throw error;
         await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
       }
     }
     await admin.query(`REVOKE ALL ON DATABASE "${name}" FROM PUBLIC`);
-    await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE "${name}" TO ${OWNER_ROLE}, ${APP_ROLE}`);
+    await admin.query(
+      `GRANT CONNECT, TEMPORARY ON DATABASE "${name}" TO ${OWNER_ROLE}, ${APP_ROLE}`,
+    );
   } finally {
     await admin.end();
   }

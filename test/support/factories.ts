@@ -16,7 +16,10 @@ export interface TestUser {
 }
 
 /** A user with a unique e-mail, created through the service (hashing and all). */
-export async function createUser(t: TestApp, opts: { isSystemAdmin?: boolean; email?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  t: TestApp,
+  opts: { isSystemAdmin?: boolean; email?: string } = {},
+): Promise<TestUser> {
   const email = opts.email ?? `user-${unique()}@test.example`;
   const { user } = await t.app.get(UsersService).findOrCreate({
     email,
@@ -34,14 +37,21 @@ export interface TestCouncil {
 }
 
 /** A fresh council per test (Novu's UserSession idea): tests never share council state. */
-export async function createCouncil(t: TestApp, roles: StaffRole[] = ['coordinator']): Promise<TestCouncil> {
+export async function createCouncil(
+  t: TestApp,
+  roles: StaffRole[] = ['coordinator'],
+): Promise<TestCouncil> {
   const councils = t.app.get(CouncilsService);
   const council = await councils.createCouncil({
     name: `Test council ${unique()}`,
     municipalities: ['Testville'],
     establishedOn: '2024-04-01',
   });
-  const body = await councils.addMemberBody(council.id, { name: `Body ${unique()}`, kind: 'npo', joinedOn: '2024-04-01' });
+  const body = await councils.addMemberBody(council.id, {
+    name: `Body ${unique()}`,
+    kind: 'npo',
+    joinedOn: '2024-04-01',
+  });
   const staff: TestCouncil['staff'] = [];
   for (const role of roles) {
     const email = `staff-${unique()}@test.example`;
@@ -62,8 +72,14 @@ export interface Tokens {
   refreshToken: string;
 }
 
-export async function login(t: TestApp, user: { email: string; password: string }): Promise<Tokens> {
-  const res = await request(t.server).post('/api/auth/login').send({ email: user.email, password: user.password });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+export async function login(
+  t: TestApp,
+  user: { email: string; password: string },
+): Promise<Tokens> {
+  const res = await request(t.server)
+    .post('/api/auth/login')
+    .send({ email: user.email, password: user.password });
+  if (res.status !== 200)
+    throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Tokens;
 }

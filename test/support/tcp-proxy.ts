@@ -28,6 +28,7 @@ export class TcpProxy {
   }
 
   async start(port = 0): Promise<void> {
+    if (this.server) return;
     this.server = createServer((client) => {
       const upstream = connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
@@ -39,7 +40,14 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;
   }

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
@@ -35,7 +42,9 @@ interface BodyParserError {
   status: number;
 }
 const isBodyParserError = (e: unknown): e is BodyParserError =>
-  typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' &&
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as BodyParserError).type === 'string' &&
   typeof (e as BodyParserError).status === 'number';
 
 /**
@@ -54,48 +63,95 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const requestId = String(req.id ?? '');
     const { body, headers } = this.toBody(exception, requestId);
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception instanceof Error ? exception : String(exception), requestId }, body.code);
+      this.logger.error(
+        { err: exception instanceof Error ? exception : String(exception), requestId },
+        body.code,
+      );
     }
     if (res.headersSent) return;
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.status(body.statusCode).json(body);
   }
 
-  private toBody(exception: unknown, requestId: string): { body: ErrorBody; headers: Record<string, string> } {
+  private toBody(
+    exception: unknown,
+    requestId: string,
+  ): { body: ErrorBody; headers: Record<string, string> } {
     if (exception instanceof DomainError) {
       return {
-        body: { ...exception.extra, statusCode: exception.status, code: exception.code, message: exception.message, requestId },
+        body: {
+          ...exception.extra,
+          statusCode: exception.status,
+          code: exception.code,
+          message: exception.message,
+          requestId,
+        },
         headers: exception.headers,
       };
     }
     // body-parser's errors arrive wrapped in an HttpException by the Express adapter; their
     // text (parser internals) is not echoed.
-    const parserError = exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : exception;
+    const parserError =
+      exception instanceof HttpException && isBodyParserError(exception.cause)
+        ? exception.cause
+        : exception;
     if (isBodyParserError(parserError)) {
       if (parserError.type === 'entity.too.large') {
-        return { body: { statusCode: 413, code: ErrorCode.PayloadTooLarge, message: 'Request body too large', requestId }, headers: {} };
+        return {
+          body: {
+            statusCode: 413,
+            code: ErrorCode.PayloadTooLarge,
+            message: 'Request body too large',
+            requestId,
+          },
+          headers: {},
+        };
       }
       if (parserError.type === 'entity.parse.failed') {
-        return { body: { statusCode: 400, code: ErrorCode.MalformedJson, message: 'Request body is not valid JSON', requestId }, headers: {} };
+        return {
+          body: {
+            statusCode: 400,
+            code: ErrorCode.MalformedJson,
+            message: 'Request body is not valid JSON',
+            requestId,
+          },
+          headers: {},
+        };
       }
       if (parserError.status >= 400 && parserError.status < 500) {
         return {
-          body: { statusCode: parserError.status, code: CODE_BY_STATUS[parserError.status] ?? ErrorCode.ValidationFailed, message: 'Request body could not be read', requestId },
+          body: {
+            statusCode: parserError.status,
+            code: CODE_BY_STATUS[parserError.status] ?? ErrorCode.ValidationFailed,
+            message: 'Request body could not be read',
+            requestId,
+          },
           headers: {},
         };
       }
     }
     if (exception instanceof ThrottlerException) {
       return {
-        body: { statusCode: 429, code: ErrorCode.RateLimited, message: 'Too many requests; slow down', requestId },
+        body: {
+          statusCode: 429,
+          code: ErrorCode.RateLimited,
+          message: 'Too many requests; slow down',
+          requestId,
+        },
         headers: {},
       };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const fromResponse = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
-      const code = typeof fromResponse.code === 'string' ? fromResponse.code : (CODE_BY_STATUS[status] ?? `HTTP_${status}`);
+      const fromResponse =
+        typeof response === 'object' && response !== null
+          ? (response as Record<string, unknown>)
+          : {};
+      const code =
+        typeof fromResponse.code === 'string'
+          ? fromResponse.code
+          : (CODE_BY_STATUS[status] ?? `HTTP_${status}`);
       const message =
         status === 404 && !fromResponse.code
           ? 'Not found'
@@ -108,19 +164,43 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       return {
-        body: { statusCode: 503, code: ErrorCode.DatabaseUnavailable, message: 'The database is unavailable; try again shortly', requestId },
+        body: {
+          statusCode: 503,
+          code: ErrorCode.DatabaseUnavailable,
+          message: 'The database is unavailable; try again shortly',
+          requestId,
+        },
         headers: { 'Retry-After': '5' },
       };
     }
     if (exception instanceof QueryFailedError) {
       // A constraint the input should have been validated against: still the client's input.
       const code = (exception.driverError as { code?: string } | undefined)?.code;
-      if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22001') {
-        return { body: { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'Invalid value', requestId }, headers: {} };
+      if (
+        code === '22P02' ||
+        code === '22007' ||
+        code === '22008' ||
+        code === '22003' ||
+        code === '22001'
+      ) {
+        return {
+          body: {
+            statusCode: 400,
+            code: ErrorCode.ValidationFailed,
+            message: 'Invalid value',
+            requestId,
+          },
+          headers: {},
+        };
       }
     }
     return {
-      body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: ErrorCode.Internal, message: 'Internal error', requestId },
+      body: {
+        statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+        code: ErrorCode.Internal,
+        message: 'Internal error',
+        requestId,
+      },
       headers: {},
     };
   }

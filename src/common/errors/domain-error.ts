@@ -20,12 +20,18 @@ export class DomainError extends Error {
 export const notFound = (what = 'Resource'): DomainError =>
   new DomainError(404, ErrorCode.NotFound, `${what} not found`);
 
-export const forbidden = (message = 'This action is not allowed', code: string = ErrorCode.Forbidden): DomainError =>
-  new DomainError(403, code, message);
+export const forbidden = (
+  message = 'This action is not allowed',
+  code: string = ErrorCode.Forbidden,
+): DomainError => new DomainError(403, code, message);
 
-export const conflict = (code: string, message: string): DomainError => new DomainError(409, code, message);
+export const conflict = (code: string, message: string): DomainError =>
+  new DomainError(409, code, message);
 
-export const unprocessable = (code: string, message: string): DomainError => new DomainError(422, code, message);
+export const unprocessable = (code: string, message: string): DomainError =>
+  new DomainError(422, code, message);
 
-export const unauthenticated = (code: string = ErrorCode.Unauthenticated, message = 'Authentication required'): DomainError =>
-  new DomainError(401, code, message);
+export const unauthenticated = (
+  code: string = ErrorCode.Unauthenticated,
+  message = 'Authentication required',
+): DomainError => new DomainError(401, code, message);

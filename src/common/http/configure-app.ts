@@ -31,11 +31,15 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
     app,
     new DocumentBuilder()
       .setTitle('Regional council case coordination API (孤独・孤立対策地域協議会)')
-      .setDescription('Case coordination for regional councils on loneliness and isolation. See README.md and docs/.')
+      .setDescription(
+        'Case coordination for regional councils on loneliness and isolation. See README.md and docs/.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
+    jsonDocumentUrl: `${API_PREFIX}/docs-json`,
+  });
   return app;
 }

@@ -30,16 +30,23 @@ export class StrictValidationPipe extends ValidationPipe {
       stopAtFirstError: false,
       validationError: { target: false, value: false },
       exceptionFactory: (errors) =>
-        new DomainError(400, ErrorCode.ValidationFailed, 'The request is not valid', { details: flatten(errors) }),
+        new DomainError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
+          details: flatten(errors),
+        }),
     });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new DomainError(400, ErrorCode.ValidationFailed, 'The request body must be a JSON object', {
-          details: [{ field: '(body)', messages: ['must be a JSON object'] }],
-        });
+        throw new DomainError(
+          400,
+          ErrorCode.ValidationFailed,
+          'The request body must be a JSON object',
+          {
+            details: [{ field: '(body)', messages: ['must be a JSON object'] }],
+          },
+        );
       }
     }
     return super.transform(value, metadata);

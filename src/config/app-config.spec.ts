@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  const sut = loadConfig;
+  const SECRET = 'x'.repeat(32);
+
+  it('starts in embedded mode with safe defaults when nothing is set', () => {
+    const config = sut({});
+    expect(config.database.url).toBeNull();
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      bodyLimit: '100kb',
+      trustProxy: false,
+    });
+    expect(config.auth).toMatchObject({
+      accessTtlSeconds: 900,
+      maxFailures: 5,
+      lockoutSeconds: 900,
+      jwtSecret: null,
+    });
+  });
+
+  it('reads typed values from strings', () => {
+    const config = sut({
+      PORT: '8080',
+      MIGRATE_ON_START: 'true',
+      LOGIN_MAX_FAILURES: '3',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.database.migrateOnStart).toBe(true);
+    expect(config.auth.maxFailures).toBe(3);
+    expect(config.log.level).toBe('warn');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x', JWT_SECRET: SECRET }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://u@h/db' }, 'JWT_SECRET'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ JWT_ACCESS_TTL_SECONDS: '3600' }, 'JWT_ACCESS_TTL_SECONDS'],
+    [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
+  ])('refuses %j with a message naming %s', (env, variable) => {
+    expect(() => sut(env)).toThrow(ConfigError);
+    expect(() => sut(env)).toThrow(new RegExp(variable));
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      sut({ PORT: 'x', LOG_LEVEL: 'y' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).problems.join('\n')).toMatch(
+        /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
+      );
+    }
+  });
+});

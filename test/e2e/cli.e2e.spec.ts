@@ -1,0 +1,56 @@
+import request from 'supertest';
+import { createAdmin } from '../../src/cli/commands';
+import { createTestApp, TEST_JWT_SECRET, TestApp } from '../support/app';
+import { createUser, login, PASSWORD } from '../support/factories';
+
+/** `npm run cli -- create-admin` against DATABASE_URL: how a real deployment gets its first admin. */
+describe('CLI create-admin (DATABASE_URL mode)', () => {
+  let t: TestApp;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    process.env.DATABASE_URL = t.config.database.url;
+    process.env.JWT_SECRET = TEST_JWT_SECRET;
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await t.close();
+  });
+
+  it('creates a system admin with a generated password printed once, which then logs in', async () => {
+    const lines: string[] = [];
+    await createAdmin('first-admin@test.example', undefined, (l) => lines.push(l));
+    const printed = lines.find((l) => l.startsWith('password (shown once): '));
+    expect(printed).toBeDefined();
+    const password = printed!.replace('password (shown once): ', '');
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const tokens = await login(t, { email: 'first-admin@test.example', password });
+    const me = await request(t.server)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${tokens.accessToken}`)
+      .expect(200);
+    expect(me.body.isSystemAdmin).toBe(true);
+  });
+
+  it('promotes an existing user instead of duplicating them, keeping their password', async () => {
+    const user = await createUser(t);
+    const lines: string[] = [];
+    await createAdmin(user.email, undefined, (l) => lines.push(l));
+    expect(lines.join('\n')).toContain('promoted');
+    expect(lines.join('\n')).not.toContain('password');
+    const tokens = await login(t, { email: user.email, password: PASSWORD });
+    const me = await request(t.server)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${tokens.accessToken}`)
+      .expect(200);
+    expect(me.body.isSystemAdmin).toBe(true);
+  });
+
+  it('refuses a missing e-mail and a short password', async () => {
+    await expect(createAdmin(undefined, undefined, () => undefined)).rejects.toThrow(/--email/);
+    await expect(createAdmin('x@test.example', 'short', () => undefined)).rejects.toThrow(
+      /12 characters/,
+    );
+  });
+});
