@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Production image for DATABASE_URL mode (see docs/operations.md). The embedded PostgreSQL of
+# `npm start` is for development only; this image expects DATABASE_URL and JWT_SECRET.
+
+# --- build: compile TypeScript with the dev dependencies -------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+RUN npm run build
+
+# --- runtime: production dependencies and the compiled output only ---------------------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+# dist/src (server and CLI) and dist/migrations; owned by root, so the app cannot rewrite itself.
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/src/main.js"]
