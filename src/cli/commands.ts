@@ -53,15 +53,15 @@ export async function createAdmin(
 }
 
 export async function migrate(out: Print): Promise<void> {
-  const config = loadConfig();
-  if (config.database.url) {
-    if (!config.database.migrationUrl)
-      throw new ConfigError([
-        'MIGRATION_DATABASE_URL: required to run migrations (the owner role)',
-      ]);
-    const applied = await runMigrations(config.database.migrationUrl);
+  // Migrations need only the owner's connection; the API's own settings are not required.
+  const migrationUrl = process.env.MIGRATION_DATABASE_URL;
+  if (migrationUrl) {
+    const applied = await runMigrations(migrationUrl);
     out(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
     return;
+  }
+  if (process.env.DATABASE_URL) {
+    throw new ConfigError(['MIGRATION_DATABASE_URL: required to run migrations (the owner role)']);
   }
   await withRuntime(async () => out('embedded database migrated'));
 }

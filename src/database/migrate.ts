@@ -1,9 +1,13 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 
 export const MIGRATIONS_TABLE = 'typeorm_migrations';
 
 /** Applies pending migrations as the owner role. Returns the names of those applied. */
+/** Any constant: instances migrating at the same moment (MIGRATE_ON_START) take turns. */
+const MIGRATION_LOCK_KEY = 7_212_026;
+
 export async function runMigrations(ownerUrl: string): Promise<string[]> {
   const dataSource = new DataSource({
     type: 'postgres',
@@ -13,11 +17,18 @@ export async function runMigrations(ownerUrl: string): Promise<string[]> {
     migrationsTransactionMode: 'each',
     logging: false,
   });
-  await dataSource.initialize();
+  const lock = new Client({ connectionString: ownerUrl });
+  await lock.connect();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    } finally {
+      await dataSource.destroy();
+    }
   } finally {
-    await dataSource.destroy();
+    await lock.end(); // ending the session releases the advisory lock
   }
 }

@@ -12,6 +12,7 @@ import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { ErrorCode } from './error-code';
 import { isDatabaseUnavailable } from './database-errors';
+import { safeErrorForLog } from './safe-log';
 
 interface ErrorBody {
   statusCode: number;
