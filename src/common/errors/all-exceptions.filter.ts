@@ -64,10 +64,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const requestId = String(req.id ?? '');
     const { body, headers } = this.toBody(exception, requestId);
     if (body.statusCode >= 500) {
-      this.logger.error(
-        { err: exception instanceof Error ? exception : String(exception), requestId },
-        body.code,
-      );
+      this.logger.error({ error: safeErrorForLog(exception), requestId }, body.code);
     }
     if (res.headersSent) return;
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
