@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { LoggingModule } from './common/logging.module';
 import { AppConfigModule } from './config/app-config.module';
 import { RuntimeConfig } from './config/app-config';
@@ -21,8 +23,10 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         UsersModule,
+        AccessModule,
         AuthModule,
         CouncilsModule,
+        CasesModule,
         MeModule,
         SeedModule,
       ],

@@ -16,6 +16,7 @@ import {
   TokenPair,
 } from './auth.types';
 import { PasswordHasher } from './password-hasher';
+import { RevokedReason } from './session.entity';
 import { EntityManager } from 'typeorm';
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -235,6 +236,14 @@ export class AuthService {
         em,
       );
     });
+  }
+
+  /**
+   * Ends every session of a user at once (staff record ended, body left): already-issued
+   * access and refresh tokens stop working on the next request (DESIGN.md §2).
+   */
+  revokeAllSessions(userId: string, reason: RevokedReason, em: EntityManager): Promise<number> {
+    return this.repo.revokeUserSessions(userId, reason, null, em);
   }
 
   /** Resolves an access token's claims to a live session, or null: revocation is immediate. */

@@ -71,6 +71,12 @@ export class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** Whose calendar decides "today" (staff end dates, member bodies leaving): the council's. */
+  @Matches(/^[A-Za-z]+(?:[/_+-][A-Za-z0-9]+)*$/, {
+    message: 'TIME_ZONE must be an IANA zone name such as Asia/Tokyo',
+  })
+  TIME_ZONE = 'Asia/Tokyo';
+
   /** HMAC key for access tokens. Required with DATABASE_URL; generated under DATA_DIR otherwise. */
   @IsOptional()
   @IsString()
@@ -129,6 +135,7 @@ export interface AppConfig {
     migrationUrl: string | null;
     migrateOnStart: boolean;
     poolSize: number;
+    timeZone: string;
   };
   dataDir: string;
   auth: {
@@ -182,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       migrationUrl: vars.MIGRATION_DATABASE_URL ?? null,
       migrateOnStart: vars.MIGRATE_ON_START,
       poolSize: vars.DB_POOL_SIZE,
+      timeZone: vars.TIME_ZONE,
     },
     dataDir: vars.DATA_DIR,
     auth: {

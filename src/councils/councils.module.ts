@@ -1,11 +1,35 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { UsersModule } from '../users/users.module';
+import { CouncilsController } from './councils.controller';
+import { CouncilsRepository } from './councils.repository';
 import { CouncilsService } from './councils.service';
+import { MemberBodiesController } from './member-bodies.controller';
+import { MemberBodiesService } from './member-bodies.service';
+import { PledgeController } from './pledge.controller';
+import { PledgeService } from './pledge.service';
+import { PublicNoticeController } from './public-notice.controller';
+import { StaffController } from './staff.controller';
 import { StaffRepository } from './staff.repository';
+import { StaffService } from './staff.service';
 
 @Module({
-  imports: [UsersModule],
-  providers: [StaffRepository, CouncilsService],
-  exports: [StaffRepository, CouncilsService],
+  imports: [UsersModule, AuthModule],
+  controllers: [
+    CouncilsController,
+    MemberBodiesController,
+    StaffController,
+    PledgeController,
+    PublicNoticeController,
+  ],
+  providers: [
+    CouncilsRepository,
+    CouncilsService,
+    MemberBodiesService,
+    StaffService,
+    PledgeService,
+    StaffRepository,
+  ],
+  exports: [StaffRepository, CouncilsService, MemberBodiesService, StaffService, PledgeService],
 })
 export class CouncilsModule {}

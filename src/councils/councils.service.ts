@@ -1,75 +1,118 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { UsersService } from '../users/users.service';
+import { EntityManager } from 'typeorm';
+import { forbidden, notFound } from '../common/errors/domain-error';
+import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
+import { CouncilTransactions } from '../database/council-transactions';
+import { Actor } from './actor';
+import { CouncilErrors } from './council-errors';
+import { CouncilRow, CouncilsRepository } from './councils.repository';
 import {
-  CouncilEntity,
-  MemberBodyEntity,
-  MemberBodyKind,
-  StaffEntity,
-  StaffRole,
-} from './council.entity';
+  CouncilDto,
+  CreateCouncilDto,
+  PublicCouncilDto,
+  UpdateCouncilDto,
+} from './dto/council.dto';
+import { PledgeService } from './pledge.service';
 
-export interface NewCouncil {
-  name: string;
-  municipalities: string[];
-  establishedOn: string;
-}
+export const toCouncilDto = (row: CouncilRow): CouncilDto => ({
+  id: row.id,
+  name: row.name,
+  municipalities: row.municipalities,
+  establishedOn: row.establishedOn,
+  coordinatingBody: row.coordinatingBodyId
+    ? { id: row.coordinatingBodyId, name: row.coordinatingBodyName as string }
+    : null,
+});
 
-export interface NewMemberBody {
-  name: string;
-  kind: MemberBodyKind;
-  joinedOn: string;
-}
-
-export interface NewStaff {
-  email: string;
-  displayName: string;
-  memberBodyId: string;
-  role: StaffRole;
-  initialPassword: string;
-}
-
-/**
- * Council structure use cases. This is the minimal core the foundation needs (the demo seed
- * and /api/me); the council API itself builds on it.
- */
 @Injectable()
 export class CouncilsService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersService,
+    private readonly tx: CouncilTransactions,
+    private readonly repo: CouncilsRepository,
+    private readonly pledges: PledgeService,
   ) {}
 
-  createCouncil(input: NewCouncil, em?: EntityManager): Promise<CouncilEntity> {
-    const m = em ?? this.dataSource.manager;
-    return m.save(CouncilEntity, m.create(CouncilEntity, input));
+  /** system_admin only (Art. 15: the municipality sets the council up; the operator records it). */
+  async create(
+    actor: { userId: string; isSystemAdmin: boolean },
+    dto: CreateCouncilDto,
+  ): Promise<CouncilDto> {
+    if (!actor.isSystemAdmin) throw forbidden('Only a system admin creates councils');
+    return this.tx.runUnscoped(async (em) => {
+      const id = await this.repo.insertCouncil(em, dto);
+      await this.tx.scope(em, id);
+      await this.pledges.publishInitial(em, id, actor.userId);
+      return toCouncilDto((await this.repo.findCouncil(em, id)) as CouncilRow);
+    });
   }
 
-  addMemberBody(
-    councilId: string,
-    input: NewMemberBody,
-    em?: EntityManager,
-  ): Promise<MemberBodyEntity> {
-    const m = em ?? this.dataSource.manager;
-    return m.save(
-      MemberBodyEntity,
-      m.create(MemberBodyEntity, { ...input, councilId, leftOn: null }),
-    );
+  get(councilId: string): Promise<CouncilDto> {
+    return this.tx.run(councilId, async (em) => toCouncilDto(await this.mustFind(em, councilId)));
   }
 
-  /** Adds staff to a member body; an existing user (same e-mail) is linked, not duplicated. */
-  async addStaff(councilId: string, input: NewStaff, em?: EntityManager): Promise<StaffEntity> {
-    const work = async (tx: EntityManager): Promise<StaffEntity> => {
-      const { user } = await this.users.findOrCreate(
-        { email: input.email, displayName: input.displayName, password: input.initialPassword },
-        tx,
+  update(actor: Actor, councilId: string, dto: UpdateCouncilDto): Promise<CouncilDto> {
+    return this.tx.run(councilId, async (em) => {
+      await this.repo.lockCouncil(em, councilId);
+      await this.repo.updateCouncil(em, councilId, dto);
+      return toCouncilDto(await this.mustFind(em, councilId));
+    });
+  }
+
+  /** The councils the caller currently belongs to; a system admin sees all of them. */
+  list(
+    user: { userId: string; isSystemAdmin: boolean },
+    q: PageQueryDto,
+  ): Promise<Page<CouncilDto>> {
+    const limit = pageLimit(q);
+    return this.tx.runUnscoped(async (em) => {
+      const rows = await this.repo.listCouncils(
+        em,
+        user.isSystemAdmin ? 'all' : user.userId,
+        decodeCursor(q.cursor),
+        limit,
       );
-      const rows = (await tx.query(
-        `INSERT INTO staff (council_id, user_id, member_body_id, role) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [councilId, user.id, input.memberBodyId, input.role],
-      )) as { id: string }[];
-      return await tx.findOneOrFail(StaffEntity, { where: { councilId, id: rows[0].id } });
-    };
-    return em ? work(em) : this.dataSource.transaction(work);
+      return toPage(rows, limit, (r) => ({ key: r.createdAt, id: r.id }), toCouncilDto);
+    });
+  }
+
+  /** Designates the one coordinating body (Art. 17(1)), replacing and keeping any earlier one. */
+  designateCoordinatingBody(
+    actor: Actor,
+    councilId: string,
+    memberBodyId: string,
+  ): Promise<CouncilDto> {
+    return this.tx.run(councilId, async (em) => {
+      await this.repo.lockCouncil(em, councilId);
+      const body = await this.repo.findMemberBody(em, councilId, memberBodyId);
+      if (!body) throw notFound('Member body');
+      if (!body.current) throw CouncilErrors.memberBodyNotCurrent();
+      const current = await this.repo.currentDesignation(em, councilId);
+      if (current?.memberBodyId !== memberBodyId) {
+        if (current)
+          await this.repo.endDesignation(em, councilId, current.id, actor.userId, 'replaced');
+        await this.repo.insertDesignation(em, councilId, memberBodyId, actor.userId);
+      }
+      return toCouncilDto(await this.mustFind(em, councilId));
+    });
+  }
+
+  /** 公示 (施行規則 Art. 1): the only council data that is public. */
+  publicNotice(q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
+    const limit = pageLimit(q);
+    return this.tx.runUnscoped(async (em) => {
+      const rows = await this.repo.publicNotice(em, decodeCursor(q.cursor), limit);
+      return toPage(
+        rows,
+        limit,
+        (r) => ({ key: r.createdAt, id: r.id }),
+        (r) => ({ ...toCouncilDto(r), memberBodies: r.memberBodies }),
+      );
+    });
+  }
+
+  private async mustFind(em: EntityManager, councilId: string): Promise<CouncilRow> {
+    const row = await this.repo.findCouncil(em, councilId);
+    if (!row) throw notFound('Council');
+    return row;
   }
 }

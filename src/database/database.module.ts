@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import './pg-types';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
 import { SecurityEventEntity } from '../auth/security-event.entity';
@@ -42,6 +43,9 @@ export const ENTITIES = [
           connectionTimeoutMillis: 3_000,
           idleTimeoutMillis: 30_000,
           statement_timeout: 30_000,
+          // current_date is the council's date, not the server's (an end date of "today" in
+          // Japan must end access in Japan's today).
+          options: `-c TimeZone=${config.database.timeZone}`,
         },
       }),
     }),

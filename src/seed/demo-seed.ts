@@ -1,11 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Actor } from '../councils/actor';
 import { StaffRole } from '../councils/council.entity';
 import { CouncilsService } from '../councils/councils.service';
+import { MemberBodiesService } from '../councils/member-bodies.service';
+import { PledgeService } from '../councils/pledge.service';
+import { StaffService } from '../councils/staff.service';
 import { UsersService } from '../users/users.service';
 
 /** Everyone in the demo signs in with this password. The demo council is fictional. */
 export const DEMO_PASSWORD = 'demo-password-2026';
+
+/** This demo login has not accepted the confidentiality pledge yet (to show PLEDGE_REQUIRED). */
+export const UNPLEDGED_DEMO_LOGIN = 'npo@demo.example';
 
 export interface DemoLogin {
   email: string;
@@ -21,13 +28,18 @@ export const DEMO_LOGINS: DemoLogin[] = [
     note: '桜ヶ丘市 福祉部 地域福祉課 (coordinating body)',
   },
   { email: 'shakyo@demo.example', role: 'agency_staff', note: '桜ヶ丘市社会福祉協議会' },
-  { email: 'npo@demo.example', role: 'agency_staff', note: 'NPO法人 つながりの灯' },
+  {
+    email: 'npo@demo.example',
+    role: 'agency_staff',
+    note: 'NPO法人 つながりの灯 (has not accepted the pledge yet)',
+  },
   { email: 'auditor@demo.example', role: 'auditor', note: '桜ヶ丘市 個人情報保護担当' },
 ];
 
 /**
  * Seeds a fictional council (桜ヶ丘市孤独・孤立対策地域協議会) on an empty embedded database.
- * Goes through the same services as the API, never raw SQL, so the demo obeys every rule.
+ * Goes through the same services as the API, never raw SQL, so the demo obeys every rule:
+ * the system admin sets the council up, then its coordinator runs it.
  */
 @Injectable()
 export class DemoSeeder {
@@ -37,6 +49,9 @@ export class DemoSeeder {
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly councils: CouncilsService,
+    private readonly bodies: MemberBodiesService,
+    private readonly staff: StaffService,
+    private readonly pledges: PledgeService,
   ) {}
 
   /** Seeds only when the database has no user yet. Returns whether it seeded. */
@@ -45,46 +60,78 @@ export class DemoSeeder {
       n: number;
     }[];
     if (n > 0) return false;
-    await this.dataSource.transaction(async (em) => {
-      await this.users.findOrCreate(
-        {
-          email: 'admin@demo.example',
-          displayName: 'デモ 管理者',
-          password: DEMO_PASSWORD,
-          isSystemAdmin: true,
-        },
-        em,
-      );
-      const council = await this.councils.createCouncil(
-        {
-          name: '桜ヶ丘市孤独・孤立対策地域協議会',
-          municipalities: ['桜ヶ丘市'],
-          establishedOn: '2024-04-01',
-        },
-        em,
-      );
-      const body = (name: string, kind: Parameters<CouncilsService['addMemberBody']>[1]['kind']) =>
-        this.councils.addMemberBody(council.id, { name, kind, joinedOn: '2024-04-01' }, em);
-      const city = await body('桜ヶ丘市 福祉部 地域福祉課', 'municipality');
-      const shakyo = await body('桜ヶ丘市社会福祉協議会', 'social_welfare_council');
-      const npo = await body('NPO法人 つながりの灯', 'npo');
-      await body('桜ヶ丘保健センター', 'public_health');
-
-      const staff: [string, string, string, StaffRole][] = [
-        ['coordinator@demo.example', '調整 花子', city.id, 'coordinator'],
-        ['shakyo@demo.example', '社協 太郎', shakyo.id, 'agency_staff'],
-        ['npo@demo.example', '灯 さくら', npo.id, 'agency_staff'],
-        ['auditor@demo.example', '監査 一郎', city.id, 'auditor'],
-      ];
-      for (const [email, displayName, memberBodyId, role] of staff) {
-        await this.councils.addStaff(
-          council.id,
-          { email, displayName, memberBodyId, role, initialPassword: DEMO_PASSWORD },
-          em,
-        );
-      }
-    });
+    await this.seed();
     this.logger.log('seeded the fictional demo council');
     return true;
+  }
+
+  private async seed(): Promise<void> {
+    const { user: admin } = await this.users.findOrCreate({
+      email: 'admin@demo.example',
+      displayName: 'デモ 管理者',
+      password: DEMO_PASSWORD,
+      isSystemAdmin: true,
+    });
+    // The operator sets the council up, exactly as through the API ...
+    const council = await this.councils.create(
+      { userId: admin.id, isSystemAdmin: true },
+      {
+        name: '桜ヶ丘市孤独・孤立対策地域協議会',
+        municipalities: ['桜ヶ丘市'],
+        establishedOn: '2024-04-01',
+      },
+    );
+    const operator: Actor = { userId: admin.id, actingAs: 'system_admin' };
+    const joinedOn = '2024-04-01';
+    const city = await this.bodies.create(operator, council.id, {
+      name: '桜ヶ丘市 福祉部 地域福祉課',
+      kind: 'municipality',
+      joinedOn,
+    });
+    const coordinator = await this.staff.create(operator, council.id, {
+      email: 'coordinator@demo.example',
+      displayName: '調整 花子',
+      memberBodyId: city.id,
+      role: 'coordinator',
+      initialPassword: DEMO_PASSWORD,
+    });
+    await this.councils.designateCoordinatingBody(operator, council.id, city.id);
+
+    // ... and from then on the coordinator runs it.
+    const coord: Actor = { userId: coordinator.userId, actingAs: 'coordinator' };
+    const shakyo = await this.bodies.create(coord, council.id, {
+      name: '桜ヶ丘市社会福祉協議会',
+      kind: 'social_welfare_council',
+      joinedOn,
+    });
+    const npo = await this.bodies.create(coord, council.id, {
+      name: 'NPO法人 つながりの灯',
+      kind: 'npo',
+      joinedOn,
+    });
+    await this.bodies.create(coord, council.id, {
+      name: '桜ヶ丘保健センター',
+      kind: 'public_health',
+      joinedOn,
+    });
+
+    const people: [string, string, string, StaffRole][] = [
+      ['shakyo@demo.example', '社協 太郎', shakyo.id, 'agency_staff'],
+      ['npo@demo.example', '灯 さくら', npo.id, 'agency_staff'],
+      ['auditor@demo.example', '監査 一郎', city.id, 'auditor'],
+    ];
+    const pledged = [coordinator];
+    for (const [email, displayName, memberBodyId, role] of people) {
+      const record = await this.staff.create(coord, council.id, {
+        email,
+        displayName,
+        memberBodyId,
+        role,
+        initialPassword: DEMO_PASSWORD,
+      });
+      if (email !== UNPLEDGED_DEMO_LOGIN) pledged.push(record);
+    }
+    // Everyone but one has signed the pledge, so the demo also shows PLEDGE_REQUIRED.
+    for (const record of pledged) await this.pledges.accept(council.id, record.id, 1);
   }
 }

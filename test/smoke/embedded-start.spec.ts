@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runningClusterPort } from '../../src/database/embedded-postgres';
-import { DEMO_PASSWORD } from '../../src/seed/demo-seed';
+import { DEMO_PASSWORD, UNPLEDGED_DEMO_LOGIN } from '../../src/seed/demo-seed';
 
 /**
  * The README's promise, end to end: the built server with no DATABASE_URL starts a real
@@ -77,6 +77,16 @@ async function loginStatus(url: string, email: string, password: string): Promis
   return res.status;
 }
 
+async function bearer(url: string, email: string): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}` };
+}
+
 function cli(
   dataDir: string,
   ...args: string[]
@@ -117,6 +127,24 @@ describe('npm start on the embedded database (smoke)', () => {
     expect(server.output()).toContain('coordinator@demo.example');
     expect(await loginStatus(server.url, 'coordinator@demo.example', DEMO_PASSWORD)).toBe(200);
     expect(await loginStatus(server.url, 'coordinator@demo.example', 'wrong password')).toBe(401);
+
+    // The demo council was set up through the services: public notice, pledge, roles.
+    const notice = (await (await fetch(`${server.url}/api/public/councils`)).json()) as {
+      items: { id: string; coordinatingBody: { name: string } | null; memberBodies: unknown[] }[];
+    };
+    expect(notice.items).toHaveLength(1);
+    expect(notice.items[0].coordinatingBody?.name).toBe('桜ヶ丘市 福祉部 地域福祉課');
+    expect(notice.items[0].memberBodies).toHaveLength(4);
+    const cases = `${server.url}/api/councils/${notice.items[0].id}/cases`;
+    expect(
+      (await fetch(cases, { headers: await bearer(server.url, 'coordinator@demo.example') }))
+        .status,
+    ).toBe(200);
+    const unpledged = await fetch(cases, {
+      headers: await bearer(server.url, UNPLEDGED_DEMO_LOGIN),
+    });
+    expect(unpledged.status).toBe(403);
+    expect(((await unpledged.json()) as { code: string }).code).toBe('PLEDGE_REQUIRED');
 
     // The CLI joins the running server's database.
     const whileRunning = cli(dataDir, 'create-admin', '--email', 'ops1@demo.example');

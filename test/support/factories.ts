@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { StaffRole } from '../../src/councils/council.entity';
+import { Actor } from '../../src/councils/actor';
 import { CouncilsService } from '../../src/councils/councils.service';
+import { MemberBodiesService } from '../../src/councils/member-bodies.service';
+import { PledgeService } from '../../src/councils/pledge.service';
+import { StaffService } from '../../src/councils/staff.service';
 import { UsersService } from '../../src/users/users.service';
 import { TestApp } from './app';
 
@@ -30,41 +34,81 @@ export async function createUser(
   return { id: user.id, email, password: PASSWORD };
 }
 
-export interface TestCouncil {
-  councilId: string;
+export interface TestStaff extends TestUser {
+  staffId: string;
+  role: StaffRole;
   memberBodyId: string;
-  staff: (TestUser & { staffId: string; role: StaffRole })[];
 }
 
-/** A fresh council per test (Novu's UserSession idea): tests never share council state. */
+export interface TestCouncil {
+  councilId: string;
+  /** The body all the factory's staff belong to (designated coordinating body). */
+  memberBodyId: string;
+  admin: TestUser;
+  staff: TestStaff[];
+}
+
+/**
+ * A fresh council per test (Novu's UserSession idea), set up through the services exactly as
+ * the API would: a system admin creates it and its first coordinator, who adds the rest.
+ * Staff accept the pledge unless `pledge: false`.
+ */
 export async function createCouncil(
   t: TestApp,
   roles: StaffRole[] = ['coordinator'],
+  opts: { pledge?: boolean } = {},
 ): Promise<TestCouncil> {
-  const councils = t.app.get(CouncilsService);
-  const council = await councils.createCouncil({
-    name: `Test council ${unique()}`,
-    municipalities: ['Testville'],
-    establishedOn: '2024-04-01',
-  });
-  const body = await councils.addMemberBody(council.id, {
-    name: `Body ${unique()}`,
-    kind: 'npo',
-    joinedOn: '2024-04-01',
-  });
-  const staff: TestCouncil['staff'] = [];
-  for (const role of roles) {
-    const email = `staff-${unique()}@test.example`;
-    const record = await councils.addStaff(council.id, {
-      email,
-      displayName: `Staff ${unique()}`,
-      memberBodyId: body.id,
-      role,
-      initialPassword: PASSWORD,
+  const admin = await createUser(t, { isSystemAdmin: true });
+  const council = await t.app
+    .get(CouncilsService)
+    .create(
+      { userId: admin.id, isSystemAdmin: true },
+      {
+        name: `Test council ${unique()}`,
+        municipalities: ['Testville'],
+        establishedOn: '2024-04-01',
+      },
+    );
+  const operator: Actor = { userId: admin.id, actingAs: 'system_admin' };
+  const body = await t.app
+    .get(MemberBodiesService)
+    .create(operator, council.id, {
+      name: `Body ${unique()}`,
+      kind: 'municipality',
+      joinedOn: '2024-04-01',
     });
-    staff.push({ id: record.userId, email, password: PASSWORD, staffId: record.id, role });
+  const staffService = t.app.get(StaffService);
+  const first = await staffService.create(operator, council.id, {
+    email: `coordinator-${unique()}@test.example`,
+    displayName: 'Coordinator',
+    memberBodyId: body.id,
+    role: 'coordinator',
+    initialPassword: PASSWORD,
+  });
+  const coordinator: Actor = { userId: first.userId, actingAs: 'coordinator' };
+  const staff: TestStaff[] = [];
+  for (const [i, role] of roles.entries()) {
+    const record =
+      i === 0 && role === 'coordinator'
+        ? first
+        : await staffService.create(coordinator, council.id, {
+            email: `staff-${unique()}@test.example`,
+            displayName: `Staff ${unique()}`,
+            memberBodyId: body.id,
+            role,
+            initialPassword: PASSWORD,
+          });
+    if (opts.pledge ?? true) await t.app.get(PledgeService).accept(council.id, record.id, 1);
+    staff.push({
+      id: record.userId,
+      email: record.email,
+      password: PASSWORD,
+      staffId: record.id,
+      role,
+      memberBodyId: body.id,
+    });
   }
-  return { councilId: council.id, memberBodyId: body.id, staff };
+  return { councilId: council.id, memberBodyId: body.id, admin, staff };
 }
 
 export interface Tokens {

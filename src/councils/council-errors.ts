@@ -1,0 +1,65 @@
+import { DomainError } from '../common/errors/domain-error';
+
+/** Council-structure error codes (stable; clients may rely on them). */
+export const CouncilErrors = {
+  memberBodyNameTaken: () =>
+    new DomainError(
+      409,
+      'MEMBER_BODY_NAME_TAKEN',
+      'A member body with this name already exists in the council',
+    ),
+  memberBodyAlreadyLeft: () =>
+    new DomainError(
+      409,
+      'MEMBER_BODY_ALREADY_LEFT',
+      'This member body has already left the council',
+    ),
+  memberBodyNotCurrent: () =>
+    new DomainError(
+      422,
+      'MEMBER_BODY_NOT_CURRENT',
+      'This member body is not a current member of the council',
+    ),
+  staffExists: () =>
+    new DomainError(
+      409,
+      'STAFF_EXISTS',
+      'This person already has a current staff record in the council',
+    ),
+  staffAlreadyEnded: () =>
+    new DomainError(409, 'STAFF_ALREADY_ENDED', 'This staff record has already ended'),
+  ownRole: () =>
+    new DomainError(403, 'OWN_RECORD', 'No one can change their own role or member body'),
+  bootstrapOnly: () =>
+    new DomainError(
+      403,
+      'FORBIDDEN',
+      'A system admin may only set up a council that has no coordinator yet; coordinators manage it',
+    ),
+  pledgeVersionOutdated: (current: number) =>
+    new DomainError(
+      409,
+      'PLEDGE_VERSION_OUTDATED',
+      `The current pledge is version ${current}; read and accept that one`,
+      { currentVersion: current },
+    ),
+  datesOutOfOrder: (field: string, message: string) =>
+    new DomainError(400, 'VALIDATION_FAILED', message, {
+      details: [{ field, messages: [message] }],
+    }),
+};
+
+/** PostgreSQL unique_violation on a named constraint or index. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e =
+    (error as { driverError?: { code?: string; constraint?: string } }).driverError ??
+    (error as { code?: string; constraint?: string });
+  return e?.code === '23505' && e.constraint === constraint;
+}
+
+/** PostgreSQL check_violation (a date order the database refuses). */
+export function isCheckViolation(error: unknown): boolean {
+  const e =
+    (error as { driverError?: { code?: string } }).driverError ?? (error as { code?: string });
+  return e?.code === '23514';
+}

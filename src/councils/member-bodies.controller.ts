@@ -1,0 +1,81 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { ALL_STAFF_ROLES, CouncilAccess, Principal } from '../access/council-access';
+import { CouncilPrincipal } from '../access/council-principal';
+import { IdParam } from '../common/http/id-param';
+import { Page, PageQueryDto } from '../common/http/pagination';
+import {
+  CreateMemberBodyDto,
+  LeaveDto,
+  MemberBodyDto,
+  UpdateMemberBodyDto,
+} from './dto/council.dto';
+import { MemberBodiesService } from './member-bodies.service';
+
+class MemberBodyQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Include bodies that have left the council' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeLeft?: boolean;
+}
+
+@ApiTags('member bodies')
+@Controller('councils/:councilId/member-bodies')
+export class MemberBodiesController {
+  constructor(private readonly bodies: MemberBodiesService) {}
+
+  @Post()
+  @CouncilAccess({ roles: ['coordinator'], systemAdmin: true })
+  @ApiCreatedResponse({ type: MemberBodyDto })
+  create(
+    @Principal() p: CouncilPrincipal,
+    @Body() dto: CreateMemberBodyDto,
+  ): Promise<MemberBodyDto> {
+    return this.bodies.create(p, p.councilId, dto);
+  }
+
+  @Get()
+  @CouncilAccess({ roles: ALL_STAFF_ROLES, systemAdmin: true })
+  list(
+    @Principal() p: CouncilPrincipal,
+    @Query() q: MemberBodyQueryDto,
+  ): Promise<Page<MemberBodyDto>> {
+    return this.bodies.list(p.councilId, q.includeLeft ?? false, q);
+  }
+
+  @Get(':memberBodyId')
+  @CouncilAccess({ roles: ALL_STAFF_ROLES, systemAdmin: true })
+  @ApiOkResponse({ type: MemberBodyDto })
+  get(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('memberBodyId') id: string,
+  ): Promise<MemberBodyDto> {
+    return this.bodies.get(p.councilId, id);
+  }
+
+  @Patch(':memberBodyId')
+  @CouncilAccess({ roles: ['coordinator'] })
+  @ApiOkResponse({ type: MemberBodyDto })
+  update(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('memberBodyId') id: string,
+    @Body() dto: UpdateMemberBodyDto,
+  ): Promise<MemberBodyDto> {
+    return this.bodies.update(p, p.councilId, id, dto);
+  }
+
+  @Post(':memberBodyId/leave')
+  @HttpCode(200)
+  @CouncilAccess({ roles: ['coordinator'] })
+  @ApiOkResponse({ type: MemberBodyDto })
+  leave(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('memberBodyId') id: string,
+    @Body() dto: LeaveDto,
+  ): Promise<MemberBodyDto> {
+    return this.bodies.leave(p, p.councilId, id, dto.leftOn);
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ALL_STAFF_ROLES, CouncilAccess, Principal } from '../access/council-access';
+import { CouncilPrincipal } from '../access/council-principal';
+import {
+  AcceptPledgeDto,
+  PledgeAcceptanceDto,
+  PledgeDto,
+  PublishPledgeDto,
+} from './dto/council.dto';
+import { PledgeService } from './pledge.service';
+
+/** 誓約 (Art. 18). Reachable without a pledge, obviously: this is where one gives it. */
+@ApiTags('pledge')
+@Controller('councils/:councilId/pledge')
+export class PledgeController {
+  constructor(private readonly pledges: PledgeService) {}
+
+  @Get()
+  @CouncilAccess({ roles: ALL_STAFF_ROLES })
+  @ApiOkResponse({ type: PledgeDto })
+  current(@Principal() p: CouncilPrincipal): Promise<PledgeDto> {
+    return this.pledges.current(p.councilId, p.staff?.id ?? null);
+  }
+
+  /** The caller's own acceptance; no one can accept for someone else. */
+  @Post()
+  @CouncilAccess({ roles: ALL_STAFF_ROLES })
+  @ApiCreatedResponse({ type: PledgeAcceptanceDto })
+  accept(
+    @Principal() p: CouncilPrincipal,
+    @Body() dto: AcceptPledgeDto,
+  ): Promise<PledgeAcceptanceDto> {
+    return this.pledges.accept(p.councilId, p.staff!.id, dto.version);
+  }
+
+  @Put()
+  @CouncilAccess({ roles: ['coordinator'] })
+  @ApiOkResponse({ type: PledgeDto, description: 'Publishes the text as the next version' })
+  publish(@Principal() p: CouncilPrincipal, @Body() dto: PublishPledgeDto): Promise<PledgeDto> {
+    return this.pledges.publish(p, p.councilId, dto.text);
+  }
+}

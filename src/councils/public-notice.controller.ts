@@ -1,0 +1,19 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator';
+import { Page, PageQueryDto } from '../common/http/pagination';
+import { CouncilsService } from './councils.service';
+import { PublicCouncilDto } from './dto/council.dto';
+
+/** 公示 (施行規則 Art. 1). No authentication; names of councils and current bodies only. */
+@ApiTags('public')
+@Controller('public/councils')
+export class PublicNoticeController {
+  constructor(private readonly councils: CouncilsService) {}
+
+  @Public()
+  @Get()
+  list(@Query() q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
+    return this.councils.publicNotice(q);
+  }
+}

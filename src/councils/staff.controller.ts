@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { CouncilAccess, Principal } from '../access/council-access';
+import { CouncilPrincipal } from '../access/council-principal';
+import { IdParam } from '../common/http/id-param';
+import { Page, PageQueryDto } from '../common/http/pagination';
+import { CreateStaffDto, EndStaffDto, StaffDto, UpdateStaffDto } from './dto/council.dto';
+import { StaffService } from './staff.service';
+
+class StaffQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only current (true) or only former (false) staff' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  active?: boolean;
+}
+
+@ApiTags('staff')
+@Controller('councils/:councilId/staff')
+export class StaffController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Post()
+  @CouncilAccess({ roles: ['coordinator'], systemAdmin: true })
+  @ApiCreatedResponse({ type: StaffDto })
+  create(@Principal() p: CouncilPrincipal, @Body() dto: CreateStaffDto): Promise<StaffDto> {
+    return this.staff.create(p, p.councilId, dto);
+  }
+
+  @Get()
+  @CouncilAccess({ roles: ['coordinator', 'auditor'], systemAdmin: true })
+  list(@Principal() p: CouncilPrincipal, @Query() q: StaffQueryDto): Promise<Page<StaffDto>> {
+    return this.staff.list(p.councilId, q.active ?? null, q);
+  }
+
+  @Get(':staffId')
+  @CouncilAccess({ roles: ['coordinator', 'auditor'], systemAdmin: true })
+  @ApiOkResponse({ type: StaffDto })
+  get(@Principal() p: CouncilPrincipal, @IdParam('staffId') staffId: string): Promise<StaffDto> {
+    return this.staff.get(p.councilId, staffId);
+  }
+
+  @Patch(':staffId')
+  @CouncilAccess({ roles: ['coordinator'] })
+  @ApiOkResponse({ type: StaffDto })
+  update(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('staffId') staffId: string,
+    @Body() dto: UpdateStaffDto,
+  ): Promise<StaffDto> {
+    return this.staff.update(p, p.councilId, staffId, dto);
+  }
+
+  @Post(':staffId/end')
+  @HttpCode(200)
+  @CouncilAccess({ roles: ['coordinator'] })
+  @ApiOkResponse({ type: StaffDto })
+  end(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('staffId') staffId: string,
+    @Body() dto: EndStaffDto,
+  ): Promise<StaffDto> {
+    return this.staff.end(p, p.councilId, staffId, dto.endedOn);
+  }
+}
