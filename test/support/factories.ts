@@ -59,24 +59,20 @@ export async function createCouncil(
   opts: { pledge?: boolean } = {},
 ): Promise<TestCouncil> {
   const admin = await createUser(t, { isSystemAdmin: true });
-  const council = await t.app
-    .get(CouncilsService)
-    .create(
-      { userId: admin.id, isSystemAdmin: true },
-      {
-        name: `Test council ${unique()}`,
-        municipalities: ['Testville'],
-        establishedOn: '2024-04-01',
-      },
-    );
+  const council = await t.app.get(CouncilsService).create(
+    { userId: admin.id, isSystemAdmin: true },
+    {
+      name: `Test council ${unique()}`,
+      municipalities: ['Testville'],
+      establishedOn: '2024-04-01',
+    },
+  );
   const operator: Actor = { userId: admin.id, actingAs: 'system_admin' };
-  const body = await t.app
-    .get(MemberBodiesService)
-    .create(operator, council.id, {
-      name: `Body ${unique()}`,
-      kind: 'municipality',
-      joinedOn: '2024-04-01',
-    });
+  const body = await t.app.get(MemberBodiesService).create(operator, council.id, {
+    name: `Body ${unique()}`,
+    kind: 'municipality',
+    joinedOn: '2024-04-01',
+  });
   const staffService = t.app.get(StaffService);
   const first = await staffService.create(operator, council.id, {
     email: `coordinator-${unique()}@test.example`,
