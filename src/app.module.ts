@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { LoggingModule } from './common/logging.module';
@@ -24,6 +25,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AccessModule,
+        AuditModule,
         AuthModule,
         CouncilsModule,
         CasesModule,

@@ -1,11 +1,23 @@
 import { Global, Module } from '@nestjs/common';
 import { CouncilTransactions } from '../database/council-transactions';
-import { CouncilAccessGuard } from './council-access';
+import { AbilityFactory, POLICY_SET } from './ability.factory';
+import { AuthorizeGuard } from './authorize';
+import { loadPolicies } from './policy-loader';
 import { PrincipalRepository } from './principal.repository';
 
+/**
+ * The one path for access decisions. Policies are loaded and validated once at start-up; a bad
+ * policy file stops the server with a message naming the file, rule and problem.
+ */
 @Global()
 @Module({
-  providers: [PrincipalRepository, CouncilAccessGuard, CouncilTransactions],
-  exports: [PrincipalRepository, CouncilAccessGuard, CouncilTransactions],
+  providers: [
+    { provide: POLICY_SET, useFactory: () => loadPolicies() },
+    AbilityFactory,
+    PrincipalRepository,
+    AuthorizeGuard,
+    CouncilTransactions,
+  ],
+  exports: [POLICY_SET, AbilityFactory, PrincipalRepository, AuthorizeGuard, CouncilTransactions],
 })
 export class AccessModule {}

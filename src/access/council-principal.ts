@@ -1,4 +1,5 @@
 import { StaffRole } from '../councils/council.entity';
+import type { AppAbility } from './ability.factory';
 
 /** The caller as seen inside one council, resolved from the live staff record on every request. */
 export interface CouncilPrincipal {
@@ -13,4 +14,16 @@ export interface CouncilPrincipal {
     role: StaffRole;
     pledged: boolean;
   } | null;
+  /** The CASL ability built for this request from policies/<role>.yaml. */
+  ability: AppAbility;
+  requestId: string | null;
 }
+
+/** The audit actor of a principal. */
+export const actorOf = (
+  p: CouncilPrincipal,
+): { userId: string; role: string; memberBodyId: string | null } => ({
+  userId: p.userId,
+  role: p.actingAs,
+  memberBodyId: p.staff?.memberBodyId ?? null,
+});

@@ -18,25 +18,28 @@ export interface ActiveStaffRow {
 export class PrincipalRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async activeStaff(councilId: string, userId: string): Promise<ActiveStaffRow | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT st.id, st.member_body_id AS "memberBodyId", st.role,
-              COALESCE(st.pledge_version = (SELECT max(p.version) FROM pledges p WHERE p.council_id = st.council_id), false)
-                AS pledged
-         FROM staff st
-         JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
-        WHERE st.council_id = $1 AND st.user_id = $2
-          AND (st.ended_on IS NULL OR st.ended_on > current_date)
-          AND (mb.left_on IS NULL OR mb.left_on > current_date)`,
-      [councilId, userId],
-    )) as ActiveStaffRow[];
-    return rows[0] ?? null;
-  }
-
-  async councilExists(councilId: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT 1 FROM councils WHERE id = $1`, [
-      councilId,
-    ])) as unknown[];
-    return rows.length > 0;
+  async lookup(
+    councilId: string,
+    userId: string,
+  ): Promise<{ councilExists: boolean; staff: ActiveStaffRow | null }> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
+      const council = (await em.query(`SELECT 1 FROM councils WHERE id = $1`, [
+        councilId,
+      ])) as unknown[];
+      if (council.length === 0) return { councilExists: false, staff: null };
+      const rows = (await em.query(
+        `SELECT st.id, st.member_body_id AS "memberBodyId", st.role,
+                COALESCE(st.pledge_version = (SELECT max(p.version) FROM pledges p WHERE p.council_id = st.council_id), false)
+                  AS pledged
+           FROM staff st
+           JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
+          WHERE st.council_id = $1 AND st.user_id = $2
+            AND (st.ended_on IS NULL OR st.ended_on > current_date)
+            AND (mb.left_on IS NULL OR mb.left_on > current_date)`,
+        [councilId, userId],
+      )) as ActiveStaffRow[];
+      return { councilExists: true, staff: rows[0] ?? null };
+    });
   }
 }

@@ -1,19 +1,91 @@
-import { Controller, Get } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ALL_STAFF_ROLES, CouncilAccess } from '../access/council-access';
-import { Page } from '../common/http/pagination';
+import { Authorize, Principal } from '../access/authorize';
+import { CouncilPrincipal } from '../access/council-principal';
+import { IdParam } from '../common/http/id-param';
+import {
+  CaseQueryDto,
+  CreateAssignmentDto,
+  CreateCaseDto,
+  CreateConsentDto,
+  UpdateCaseDto,
+  WithdrawConsentDto,
+} from './case.dto';
+import { CasesService } from './cases.service';
 
-/**
- * Placeholder until case records exist (issue 5): the route already carries the rule every
- * case endpoint will have — current staff of the council with the current pledge — so that
- * rule is tested from day one. It lists nothing because there is nothing to list yet.
- */
 @ApiTags('cases')
 @Controller('councils/:councilId/cases')
 export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Post()
+  @Authorize('create', 'Case')
+  create(@Principal() p: CouncilPrincipal, @Body() dto: CreateCaseDto) {
+    return this.cases.create(p, dto);
+  }
+
   @Get()
-  @CouncilAccess({ roles: ALL_STAFF_ROLES, pledge: true })
-  list(): Page<never> {
-    return { items: [], nextCursor: null };
+  @Authorize('read', 'Case')
+  list(@Principal() p: CouncilPrincipal, @Query() q: CaseQueryDto) {
+    return this.cases.list(p, q);
+  }
+
+  @Get(':caseId')
+  @Authorize('read', 'Case')
+  get(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
+    return this.cases.get(p, caseId);
+  }
+
+  @Patch(':caseId')
+  @Authorize('update', 'Case')
+  update(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+    @Body() dto: UpdateCaseDto,
+  ) {
+    return this.cases.update(p, caseId, dto);
+  }
+
+  @Post(':caseId/consents')
+  @Authorize('create', 'Consent')
+  createConsent(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+    @Body() dto: CreateConsentDto,
+  ) {
+    return this.cases.createConsent(p, caseId, dto);
+  }
+
+  @Post(':caseId/consents/:consentId/withdraw')
+  @HttpCode(200)
+  @Authorize('withdraw', 'Consent')
+  withdrawConsent(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+    @IdParam('consentId') consentId: string,
+    @Body() dto: WithdrawConsentDto,
+  ) {
+    return this.cases.withdrawConsent(p, caseId, consentId, dto);
+  }
+
+  @Post(':caseId/assignments')
+  @Authorize('create', 'Assignment')
+  createAssignment(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+    @Body() dto: CreateAssignmentDto,
+  ) {
+    return this.cases.createAssignment(p, caseId, dto);
+  }
+
+  @Post(':caseId/assignments/:assignmentId/end')
+  @HttpCode(200)
+  @Authorize('end', 'Assignment')
+  endAssignment(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+    @IdParam('assignmentId') assignmentId: string,
+  ) {
+    return this.cases.endAssignment(p, caseId, assignmentId);
   }
 }

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CasesController } from './cases.controller';
+import { CasesRepository } from './cases.repository';
+import { CasesService } from './cases.service';
 
-@Module({ controllers: [CasesController] })
+@Module({
+  controllers: [CasesController],
+  providers: [CasesRepository, CasesService],
+  exports: [CasesService],
+})
 export class CasesModule {}

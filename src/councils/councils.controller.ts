@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ALL_STAFF_ROLES, CouncilAccess, Principal } from '../access/council-access';
+import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -19,7 +19,7 @@ export class CouncilsController {
   constructor(private readonly councils: CouncilsService) {}
 
   @Post()
-  @ApiBearerAuth()
+  @Authorize('create', 'Council')
   @ApiCreatedResponse({ type: CouncilDto })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateCouncilDto): Promise<CouncilDto> {
     return this.councils.create(user, dto);
@@ -32,14 +32,14 @@ export class CouncilsController {
   }
 
   @Get(':councilId')
-  @CouncilAccess({ roles: ALL_STAFF_ROLES, systemAdmin: true })
+  @Authorize('read', 'Council')
   @ApiOkResponse({ type: CouncilDto })
   get(@Principal() p: CouncilPrincipal): Promise<CouncilDto> {
     return this.councils.get(p.councilId);
   }
 
   @Patch(':councilId')
-  @CouncilAccess({ roles: ['coordinator'] })
+  @Authorize('update', 'Council')
   @ApiOkResponse({ type: CouncilDto })
   update(@Principal() p: CouncilPrincipal, @Body() dto: UpdateCouncilDto): Promise<CouncilDto> {
     return this.councils.update(p, p.councilId, dto);
@@ -47,7 +47,7 @@ export class CouncilsController {
 
   @Put(':councilId/coordinating-body')
   @HttpCode(200)
-  @CouncilAccess({ roles: ['coordinator'], systemAdmin: true })
+  @Authorize('designate', 'Council')
   @ApiOkResponse({ type: CouncilDto })
   designate(
     @Principal() p: CouncilPrincipal,

@@ -114,46 +114,50 @@ export class CouncilsRepository {
     );
   }
 
-  /** Councils a user currently holds a staff place in (all of them for `all`). */
-  async listCouncils(
+  /**
+   * A page of council ids with their sort key: all councils (the register is public), or those
+   * where `userId` has a staff record (read through the own-records policy, app.user_id).
+   */
+  async pageCouncilIds(
     em: EntityManager,
     userId: string | 'all',
     after: Position | null,
     limit: number,
-  ): Promise<(CouncilRow & { createdAt: string })[]> {
+  ): Promise<{ id: string; createdAt: string }[]> {
+    if (userId !== 'all') await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
     return (await em.query(
-      `SELECT * FROM (
-         ${COUNCIL_SELECT.replace('SELECT c.id,', `SELECT to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "createdAt", c.id,`)}
-          WHERE ($1::uuid IS NULL OR EXISTS (
-                  SELECT 1 FROM staff st JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
-                   WHERE st.council_id = c.id AND st.user_id = $1::uuid AND ${STAFF_ACTIVE}))
-       ) x
-       WHERE ($2::text IS NULL OR ("createdAt", id) > ($2::text, $3::uuid))
-       ORDER BY "createdAt", id LIMIT $4`,
+      `SELECT c.id, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "createdAt"
+         FROM councils c
+        WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM staff st WHERE st.council_id = c.id AND st.user_id = $1::uuid))
+          AND ($2::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($2::text, $3::uuid))
+        ORDER BY 2, 1 LIMIT $4`,
       [userId === 'all' ? null : userId, after?.key ?? null, after?.id ?? null, limit + 1],
-    )) as (CouncilRow & { createdAt: string })[];
+    )) as { id: string; createdAt: string }[];
   }
 
-  /** The public notice (公示): councils, their coordinating body and current members only. */
-  async publicNotice(
+  /** Current member bodies of the council in scope, for the public notice. */
+  async currentMemberBodyRefs(
     em: EntityManager,
-    after: Position | null,
-    limit: number,
-  ): Promise<(CouncilRow & { createdAt: string; memberBodies: { id: string; name: string }[] })[]> {
+    councilId: string,
+  ): Promise<{ id: string; name: string }[]> {
     return (await em.query(
-      `SELECT to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "createdAt",
-              c.id, c.name, c.municipalities, c.established_on AS "establishedOn",
-              cb.id AS "coordinatingBodyId", cb.name AS "coordinatingBodyName",
-              COALESCE((SELECT json_agg(json_build_object('id', mb.id, 'name', mb.name) ORDER BY mb.joined_on, mb.name)
-                          FROM member_bodies mb WHERE mb.council_id = c.id AND ${MEMBER_BODY_CURRENT}), '[]'::json) AS "memberBodies"
-         FROM councils c
-         LEFT JOIN coordinating_body_designations d ON d.council_id = c.id AND d.ended_at IS NULL
-         LEFT JOIN member_bodies cb ON cb.council_id = d.council_id AND cb.id = d.member_body_id
-               AND cb.joined_on <= current_date AND (cb.left_on IS NULL OR cb.left_on > current_date)
-        WHERE ($1::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($1::text, $2::uuid))
-        ORDER BY 1, c.id LIMIT $3`,
-      [after?.key ?? null, after?.id ?? null, limit + 1],
-    )) as (CouncilRow & { createdAt: string; memberBodies: { id: string; name: string }[] })[];
+      `SELECT mb.id, mb.name FROM member_bodies mb WHERE mb.council_id = $1 AND ${MEMBER_BODY_CURRENT} ORDER BY mb.joined_on, mb.name`,
+      [councilId],
+    )) as { id: string; name: string }[];
+  }
+
+  /** The coordinating body as published: designated and still a current member. */
+  async publicCoordinatingBody(
+    em: EntityManager,
+    councilId: string,
+  ): Promise<{ id: string; name: string } | null> {
+    const rows = (await em.query(
+      `SELECT mb.id, mb.name FROM coordinating_body_designations d
+         JOIN member_bodies mb ON mb.council_id = d.council_id AND mb.id = d.member_body_id
+        WHERE d.council_id = $1 AND d.ended_at IS NULL AND ${MEMBER_BODY_CURRENT}`,
+      [councilId],
+    )) as { id: string; name: string }[];
+    return rows[0] ?? null;
   }
 
   // ---- member bodies -------------------------------------------------------------------

@@ -58,19 +58,27 @@ export class CouncilsService {
     });
   }
 
-  /** The councils the caller currently belongs to; a system admin sees all of them. */
+  /**
+   * The councils the caller has a staff record in (current or former: /api/me tells which are
+   * active); a system admin sees all of them. Each council is read in its own RLS scope.
+   */
   list(
     user: { userId: string; isSystemAdmin: boolean },
     q: PageQueryDto,
   ): Promise<Page<CouncilDto>> {
     const limit = pageLimit(q);
     return this.tx.runUnscoped(async (em) => {
-      const rows = await this.repo.listCouncils(
+      const ids = await this.repo.pageCouncilIds(
         em,
         user.isSystemAdmin ? 'all' : user.userId,
         decodeCursor(q.cursor),
         limit,
       );
+      const rows: (CouncilRow & { createdAt: string })[] = [];
+      for (const { id, createdAt } of ids) {
+        await this.tx.scope(em, id);
+        rows.push({ ...(await this.mustFind(em, id)), createdAt });
+      }
       return toPage(rows, limit, (r) => ({ key: r.createdAt, id: r.id }), toCouncilDto);
     });
   }
@@ -96,16 +104,30 @@ export class CouncilsService {
     });
   }
 
-  /** 公示 (施行規則 Art. 1): the only council data that is public. */
+  /** 公示 (施行規則 Art. 1): the only council data that is public. One RLS scope per council. */
   publicNotice(q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
     const limit = pageLimit(q);
     return this.tx.runUnscoped(async (em) => {
-      const rows = await this.repo.publicNotice(em, decodeCursor(q.cursor), limit);
+      const ids = await this.repo.pageCouncilIds(em, 'all', decodeCursor(q.cursor), limit);
+      const entries: (PublicCouncilDto & { createdAt: string })[] = [];
+      for (const { id, createdAt } of ids) {
+        await this.tx.scope(em, id);
+        const council = await this.mustFind(em, id);
+        entries.push({
+          createdAt,
+          id: council.id,
+          name: council.name,
+          municipalities: council.municipalities,
+          establishedOn: council.establishedOn,
+          coordinatingBody: await this.repo.publicCoordinatingBody(em, id),
+          memberBodies: await this.repo.currentMemberBodyRefs(em, id),
+        });
+      }
       return toPage(
-        rows,
+        entries,
         limit,
         (r) => ({ key: r.createdAt, id: r.id }),
-        (r) => ({ ...toCouncilDto(r), memberBodies: r.memberBodies }),
+        ({ createdAt: _, ...entry }) => entry,
       );
     });
   }

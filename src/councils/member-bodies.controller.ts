@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { ALL_STAFF_ROLES, CouncilAccess, Principal } from '../access/council-access';
+import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
 import { Page, PageQueryDto } from '../common/http/pagination';
@@ -28,7 +28,7 @@ export class MemberBodiesController {
   constructor(private readonly bodies: MemberBodiesService) {}
 
   @Post()
-  @CouncilAccess({ roles: ['coordinator'], systemAdmin: true })
+  @Authorize('create', 'MemberBody')
   @ApiCreatedResponse({ type: MemberBodyDto })
   create(
     @Principal() p: CouncilPrincipal,
@@ -38,7 +38,7 @@ export class MemberBodiesController {
   }
 
   @Get()
-  @CouncilAccess({ roles: ALL_STAFF_ROLES, systemAdmin: true })
+  @Authorize('read', 'MemberBody')
   list(
     @Principal() p: CouncilPrincipal,
     @Query() q: MemberBodyQueryDto,
@@ -47,7 +47,7 @@ export class MemberBodiesController {
   }
 
   @Get(':memberBodyId')
-  @CouncilAccess({ roles: ALL_STAFF_ROLES, systemAdmin: true })
+  @Authorize('read', 'MemberBody')
   @ApiOkResponse({ type: MemberBodyDto })
   get(
     @Principal() p: CouncilPrincipal,
@@ -57,7 +57,7 @@ export class MemberBodiesController {
   }
 
   @Patch(':memberBodyId')
-  @CouncilAccess({ roles: ['coordinator'] })
+  @Authorize('update', 'MemberBody')
   @ApiOkResponse({ type: MemberBodyDto })
   update(
     @Principal() p: CouncilPrincipal,
@@ -69,7 +69,7 @@ export class MemberBodiesController {
 
   @Post(':memberBodyId/leave')
   @HttpCode(200)
-  @CouncilAccess({ roles: ['coordinator'] })
+  @Authorize('leave', 'MemberBody')
   @ApiOkResponse({ type: MemberBodyDto })
   leave(
     @Principal() p: CouncilPrincipal,

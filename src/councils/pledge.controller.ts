@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ALL_STAFF_ROLES, CouncilAccess, Principal } from '../access/council-access';
+import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import {
   AcceptPledgeDto,
@@ -17,7 +17,7 @@ export class PledgeController {
   constructor(private readonly pledges: PledgeService) {}
 
   @Get()
-  @CouncilAccess({ roles: ALL_STAFF_ROLES })
+  @Authorize('read', 'Pledge')
   @ApiOkResponse({ type: PledgeDto })
   current(@Principal() p: CouncilPrincipal): Promise<PledgeDto> {
     return this.pledges.current(p.councilId, p.staff?.id ?? null);
@@ -25,7 +25,7 @@ export class PledgeController {
 
   /** The caller's own acceptance; no one can accept for someone else. */
   @Post()
-  @CouncilAccess({ roles: ALL_STAFF_ROLES })
+  @Authorize('accept', 'Pledge')
   @ApiCreatedResponse({ type: PledgeAcceptanceDto })
   accept(
     @Principal() p: CouncilPrincipal,
@@ -35,7 +35,7 @@ export class PledgeController {
   }
 
   @Put()
-  @CouncilAccess({ roles: ['coordinator'] })
+  @Authorize('publish', 'Pledge')
   @ApiOkResponse({ type: PledgeDto, description: 'Publishes the text as the next version' })
   publish(@Principal() p: CouncilPrincipal, @Body() dto: PublishPledgeDto): Promise<PledgeDto> {
     return this.pledges.publish(p, p.councilId, dto.text);

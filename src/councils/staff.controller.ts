@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { CouncilAccess, Principal } from '../access/council-access';
+import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
 import { Page, PageQueryDto } from '../common/http/pagination';
@@ -23,27 +23,27 @@ export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
   @Post()
-  @CouncilAccess({ roles: ['coordinator'], systemAdmin: true })
+  @Authorize('create', 'Staff')
   @ApiCreatedResponse({ type: StaffDto })
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateStaffDto): Promise<StaffDto> {
     return this.staff.create(p, p.councilId, dto);
   }
 
   @Get()
-  @CouncilAccess({ roles: ['coordinator', 'auditor'], systemAdmin: true })
+  @Authorize('read', 'Staff')
   list(@Principal() p: CouncilPrincipal, @Query() q: StaffQueryDto): Promise<Page<StaffDto>> {
     return this.staff.list(p.councilId, q.active ?? null, q);
   }
 
   @Get(':staffId')
-  @CouncilAccess({ roles: ['coordinator', 'auditor'], systemAdmin: true })
+  @Authorize('read', 'Staff')
   @ApiOkResponse({ type: StaffDto })
   get(@Principal() p: CouncilPrincipal, @IdParam('staffId') staffId: string): Promise<StaffDto> {
     return this.staff.get(p.councilId, staffId);
   }
 
   @Patch(':staffId')
-  @CouncilAccess({ roles: ['coordinator'] })
+  @Authorize('update', 'Staff')
   @ApiOkResponse({ type: StaffDto })
   update(
     @Principal() p: CouncilPrincipal,
@@ -55,7 +55,7 @@ export class StaffController {
 
   @Post(':staffId/end')
   @HttpCode(200)
-  @CouncilAccess({ roles: ['coordinator'] })
+  @Authorize('end', 'Staff')
   @ApiOkResponse({ type: StaffDto })
   end(
     @Principal() p: CouncilPrincipal,

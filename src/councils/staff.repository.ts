@@ -22,8 +22,14 @@ export const ACTIVE_STAFF_SQL = `(st.ended_on IS NULL OR st.ended_on > current_d
 export class StaffRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async membershipsOf(userId: string, em?: EntityManager): Promise<Membership[]> {
-    return (await (em ?? this.dataSource.manager).query(
+  /** Read through the own-records RLS policy: app.user_id is set for this transaction only. */
+  async membershipsOf(userId: string): Promise<Membership[]> {
+    return this.dataSource.transaction((em) => this.membershipsIn(em, userId));
+  }
+
+  private async membershipsIn(em: EntityManager, userId: string): Promise<Membership[]> {
+    await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
+    return (await em.query(
       `SELECT st.id AS "staffId", st.council_id AS "councilId", st.member_body_id AS "memberBodyId", st.role,
               st.pledged_at AS "pledgedAt", (${ACTIVE_STAFF_SQL}) AS active
          FROM staff st

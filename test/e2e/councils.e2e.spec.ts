@@ -138,11 +138,11 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
       'rejects a bad council %j with 400 naming %s and creates nothing',
       async (payload, field) => {
         const admin = await createUser(t, { isSystemAdmin: true });
-        const before = await t.db.owner.query('SELECT count(*)::int AS n FROM councils');
+        const before = await t.db.superuser.query('SELECT count(*)::int AS n FROM councils');
         const res = await as(admin, 'post', '/api/councils', payload);
         expect(res.status).toBe(400);
         expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
-        const after = await t.db.owner.query('SELECT count(*)::int AS n FROM councils');
+        const after = await t.db.superuser.query('SELECT count(*)::int AS n FROM councils');
         expect(after.rows[0].n).toBe(before.rows[0].n);
       },
     );
@@ -372,7 +372,7 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         `/api/councils/${c.councilId}/staff/${worker.body.id}`,
       );
       expect(staff.body).toMatchObject({ active: false, endedOn: today() });
-      const active = await t.db.owner.query(
+      const active = await t.db.superuser.query(
         `SELECT count(*)::int AS n FROM staff WHERE member_body_id = $1 AND (ended_on IS NULL OR ended_on > current_date)`,
         [body.body.id],
       );
@@ -457,12 +457,12 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
       });
       expect(two.body.coordinatingBody).toEqual({ id: second.body.id, name: 'Second' });
 
-      const current = await t.db.owner.query(
+      const current = await t.db.superuser.query(
         `SELECT member_body_id FROM coordinating_body_designations WHERE council_id = $1 AND ended_at IS NULL`,
         [c.councilId],
       );
       expect(current.rows).toEqual([{ member_body_id: second.body.id }]);
-      const history = await t.db.owner.query(
+      const history = await t.db.superuser.query(
         `SELECT member_body_id, end_reason FROM coordinating_body_designations WHERE council_id = $1 ORDER BY designated_at`,
         [c.councilId],
       );
@@ -487,7 +487,7 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         ).status,
       ).toBe(200);
       await expect(
-        t.db.owner.query(
+        t.db.superuser.query(
           `INSERT INTO coordinating_body_designations (council_id, member_body_id, designated_by) VALUES ($1, $2, $3)`,
           [c.councilId, body.body.id, c.staff[0].id],
         ),
@@ -620,7 +620,7 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
 
       const former = await as(e.staff[0], 'get', `${councilPath}/staff?active=false`);
       expect(former.body.items.map((s: { id: string }) => s.id)).toContain(worker.staffId);
-      const row = await t.db.owner.query('SELECT ended_on::text FROM staff WHERE id = $1', [
+      const row = await t.db.superuser.query('SELECT ended_on::text FROM staff WHERE id = $1', [
         worker.staffId,
       ]);
       expect(row.rows).toEqual([{ ended_on: today() }]);
@@ -711,7 +711,7 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
     it('keeps every acceptance as an append-only record', async () => {
       const c = await createCouncil(t, ['coordinator']);
       await expect(
-        t.db.owner.query(`DELETE FROM pledge_acceptances WHERE council_id = $1`, [c.councilId]),
+        t.db.superuser.query(`DELETE FROM pledge_acceptances WHERE council_id = $1`, [c.councilId]),
       ).rejects.toThrow(/append-only/);
     });
 

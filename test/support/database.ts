@@ -11,8 +11,10 @@ export interface TestDatabase {
   /** As the owner role: for assertions and for simulating a database administrator. */
   ownerUrl: string;
   adminUrl: string;
-  /** An owner-role pool for assertions (row counts, direct tampering). */
+  /** The owner role: bound by row-level security too (FORCE), like the application. */
   owner: Pool;
+  /** A superuser, as a database administrator would be: sees past RLS. For assertions. */
+  superuser: Pool;
   drop(): Promise<void>;
 }
 
@@ -53,14 +55,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const base = withDatabase(info.adminUrl, name);
   const ownerUrl = withCredentials(base, OWNER_ROLE, info.ownerPassword);
   const owner = new Pool({ connectionString: ownerUrl, max: 3 });
+  const superuser = new Pool({ connectionString: base, max: 3 });
   return {
     name,
     appUrl: withCredentials(base, APP_ROLE, info.appPassword),
     ownerUrl,
     adminUrl: base,
     owner,
+    superuser,
     drop: async () => {
       await owner.end();
+      await superuser.end();
       const dropper = new Client({ connectionString: info.adminUrl });
       await dropper.connect();
       try {

@@ -1,0 +1,160 @@
+import {
+  applyDecorators,
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { AuthUser } from '../auth/auth.types';
+import { AuditService } from '../audit/audit.service';
+import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { AbilityFactory, AppAbility, PolicyPrincipal } from './ability.factory';
+import { CouncilPrincipal } from './council-principal';
+import { Action, PLEDGE_SUBJECTS, SubjectType } from './policy-catalog';
+import { PrincipalRepository } from './principal.repository';
+
+interface AuthorizeMeta {
+  action: Action;
+  subject: SubjectType;
+}
+
+const AUTHORIZE = 'access:authorize';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type AccessRequest = Request & {
+  user: AuthUser;
+  id?: string;
+  access?: CouncilPrincipal;
+  globalAbility?: AppAbility;
+};
+
+/** `MemberBody` → `member_body`: the subject part of audit action names. */
+export const auditSubject = (subject: SubjectType): string =>
+  subject.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+
+/**
+ * The access layer's entry (DESIGN.md §4): resolves the caller inside `:councilId` from the live
+ * staff record, builds the CASL ability from policies/<role>.yaml, and checks the declared
+ * (action, subject). Outside the caller's visibility → 404 (§3.2); visible but not permitted →
+ * 403; case, meeting and audit subjects without the current pledge → 403 PLEDGE_REQUIRED. Every
+ * denial is audited in its own transaction. Row-level conditions are applied later, as SQL, by
+ * the repositories (policySql), and field projection by the services.
+ */
+@Injectable()
+export class AuthorizeGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly principals: PrincipalRepository,
+    private readonly abilities: AbilityFactory,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const meta = this.reflector.get<AuthorizeMeta | undefined>(AUTHORIZE, context.getHandler());
+    if (!meta) throw forbidden('No access policy is declared for this route'); // closed by default
+    const req = context.switchToHttp().getRequest<AccessRequest>();
+    const user = req.user;
+    const requestId = req.id ? String(req.id) : null;
+
+    if (!('councilId' in req.params)) {
+      // Routes before any council exists (creating one): only the system admin's policy applies.
+      const ability = user.isSystemAdmin
+        ? this.abilities.build({
+            role: 'system_admin',
+            userId: user.userId,
+            councilId: null,
+            staffId: null,
+            memberBodyId: null,
+          })
+        : null;
+      if (!ability?.can(meta.action, meta.subject)) throw forbidden();
+      req.globalAbility = ability;
+      return true;
+    }
+
+    const raw = req.params.councilId;
+    if (typeof raw !== 'string' || !UUID.test(raw)) throw notFound('Council');
+    const councilId = raw.toLowerCase();
+    const { councilExists, staff } = await this.principals.lookup(councilId, user.userId);
+    const action = `${auditSubject(meta.subject)}.${meta.action}`;
+    const deny = async (reason: string, actingAs: string | null): Promise<void> => {
+      if (!councilExists) return;
+      await this.audit.recordDenial({
+        councilId,
+        actor: { userId: user.userId, role: actingAs, memberBodyId: staff?.memberBodyId ?? null },
+        action,
+        reason,
+        requestId,
+      });
+    };
+
+    const candidates: CouncilPrincipal[] = [];
+    const principal = (actingAs: CouncilPrincipal['actingAs']): CouncilPrincipal => {
+      const p: PolicyPrincipal = {
+        role: actingAs,
+        userId: user.userId,
+        councilId,
+        staffId: actingAs === 'system_admin' ? null : (staff?.id ?? null),
+        memberBodyId: actingAs === 'system_admin' ? null : (staff?.memberBodyId ?? null),
+      };
+      return {
+        councilId,
+        userId: user.userId,
+        actingAs,
+        staff: actingAs === 'system_admin' ? null : staff,
+        ability: this.abilities.build(p),
+        requestId,
+      };
+    };
+    if (staff) candidates.push(principal(staff.role));
+    if (user.isSystemAdmin && councilExists) candidates.push(principal('system_admin'));
+    if (candidates.length === 0) {
+      await deny('not_visible', null);
+      throw notFound('Council');
+    }
+
+    for (const candidate of candidates) {
+      if (!candidate.ability.can(meta.action, meta.subject)) continue;
+      if (PLEDGE_SUBJECTS.has(meta.subject) && !candidate.staff?.pledged) {
+        await deny('pledge_required', candidate.actingAs);
+        throw new DomainError(
+          403,
+          ErrorCode.PledgeRequired,
+          'Accept the council’s current confidentiality pledge first',
+        );
+      }
+      req.access = candidate;
+      return true;
+    }
+    await deny('forbidden', candidates[0].actingAs);
+    throw forbidden();
+  }
+}
+
+/**
+ * Declares the (action, subject) a route performs; the guard refuses routes without it. Object
+ * conditions are applied by the repository's SQL filter for the same (action, subject).
+ */
+export const Authorize = (action: Action, subject: SubjectType): MethodDecorator =>
+  applyDecorators(
+    SetMetadata(AUTHORIZE, { action, subject } satisfies AuthorizeMeta),
+    UseGuards(AuthorizeGuard),
+    ApiBearerAuth(),
+    ApiNotFoundResponse({ description: 'Outside the caller’s visibility (or does not exist)' }),
+    ApiForbiddenResponse({ description: 'FORBIDDEN or PLEDGE_REQUIRED' }),
+  );
+
+/** The council principal the guard resolved (with its ability). */
+export const Principal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): CouncilPrincipal => {
+    const access = ctx.switchToHttp().getRequest<AccessRequest>().access;
+    if (!access) throw forbidden('No council context'); // a route without @Authorize on a council path
+    return access;
+  },
+);

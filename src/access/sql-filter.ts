@@ -1,0 +1,84 @@
+import { rulesToCondition } from '@casl/ability/extra';
+import { AppAbility } from './ability.factory';
+import { Action, SubjectType } from './policy-catalog';
+import { SUBJECT_SQL } from './subject-sql';
+
+interface FieldNode {
+  operator: string;
+  field: string;
+  value: unknown;
+}
+interface CompoundNode {
+  operator: 'and' | 'or' | 'not';
+  value: Node[];
+}
+type Node = FieldNode | CompoundNode;
+
+const COMPARISON: Record<string, string> = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+export class SqlFilterError extends Error {}
+
+/**
+ * Turns the caller's policy for (action, subject) into a SQL boolean over `alias`, appending
+ * bound values to `params`. No permitting rule means `FALSE` — no rows, never "no filter".
+ * Lists and lookups put this in their WHERE; nothing is loaded to be filtered in memory.
+ */
+export function policySql(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectType,
+  alias: string,
+  params: unknown[],
+  field?: string,
+): string {
+  // CASL's own flattening of rule priority (rulesToAST does the same without a field).
+  const ast = rulesToCondition<AppAbility, Node, Node>(
+    ability.rulesFor(action, subject, field),
+    (rule) => {
+      const node = (rule as unknown as { ast: Node }).ast;
+      return rule.inverted ? { operator: 'not', value: [node] } : node;
+    },
+    {
+      and: (value) => ({ operator: 'and', value }),
+      or: (value) => ({ operator: 'or', value }),
+      empty: () => ({ operator: 'and', value: [] }),
+    },
+  );
+  if (ast === null) return 'FALSE';
+  return render(ast, subject, alias, params);
+}
+
+function bind(params: unknown[], value: unknown): string {
+  params.push(value);
+  return `$${params.length}`;
+}
+
+function render(node: Node, subject: SubjectType, alias: string, params: unknown[]): string {
+  if (node.operator === 'and' || node.operator === 'or' || node.operator === 'not') {
+    const parts = (node as CompoundNode).value.map((n) => render(n, subject, alias, params));
+    if (node.operator === 'not') return `NOT (${parts.join(' AND ') || 'TRUE'})`;
+    if (parts.length === 0) return node.operator === 'and' ? 'TRUE' : 'FALSE';
+    return `(${parts.join(node.operator === 'and' ? ' AND ' : ' OR ')})`;
+  }
+  const { operator, field, value } = node as FieldNode;
+  const mapping = SUBJECT_SQL[subject]?.[field];
+  if (!mapping) throw new SqlFilterError(`no SQL for ${subject}.${field}`);
+  if (mapping.kind === 'column') {
+    const column = mapping.column(alias);
+    if (operator in COMPARISON) return `${column} ${COMPARISON[operator]} ${bind(params, value)}`;
+    if (operator === 'ne') return `${column} IS DISTINCT FROM ${bind(params, value)}`;
+    if (operator === 'in') return `${column} = ANY(${bind(params, value)})`;
+    if (operator === 'nin') return `NOT (${column} = ANY(${bind(params, value)}))`;
+    throw new SqlFilterError(`operator ${operator} is not supported on ${subject}.${field}`);
+  }
+  // A set of member bodies: "contains" (eq/in) is an EXISTS, "does not contain" a NOT EXISTS.
+  if (operator === 'eq')
+    return `EXISTS (${mapping.exists(alias, `BODY = ${bind(params, value)}`)})`;
+  if (operator === 'in')
+    return `EXISTS (${mapping.exists(alias, `BODY = ANY(${bind(params, value)})`)})`;
+  if (operator === 'ne')
+    return `NOT EXISTS (${mapping.exists(alias, `BODY = ${bind(params, value)}`)})`;
+  if (operator === 'nin')
+    return `NOT EXISTS (${mapping.exists(alias, `BODY = ANY(${bind(params, value)})`)})`;
+  throw new SqlFilterError(`operator ${operator} is not supported on ${subject}.${field}`);
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface AuditActor {
+  userId: string | null;
+  role: string | null;
+  memberBodyId: string | null;
+}
+
+export interface AuditInput {
+  councilId: string;
+  actor: AuditActor;
+  /** e.g. `case.read`, `case.list`, `assignment.create`, `auth.login` */
+  action: string;
+  outcome: 'allowed' | 'denied';
+  resourceType?: string | null;
+  resourceId?: string | null;
+  resourceIds?: string[] | null;
+  caseId?: string | null;
+  reason?: string | null;
+  ruleId?: string | null;
+  /** On what footing case data was reached: consent, statutory, coordinator. */
+  basis?: string | null;
+  requestId?: string | null;
+}
+
+/**
+ * Writes audit events: identifiers only, never content (DESIGN.md §3.5). A trigger chains each
+ * row into its council's hash chain. `record` joins the caller's transaction, so an access and
+ * its record commit together or not at all (fail closed, §3.4); `recordDenial` commits on its
+ * own, because a denied request rolls back everything else.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(em: EntityManager, event: AuditInput): Promise<void> {
+    await em.query(
+      `INSERT INTO audit_events (council_id, actor_user_id, actor_role, member_body_id, action, resource_type, resource_id,
+                                 resource_ids, case_id, outcome, reason, rule_id, basis, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        event.councilId,
+        event.actor.userId,
+        event.actor.role,
+        event.actor.memberBodyId,
+        event.action,
+        event.resourceType ?? null,
+        event.resourceId ?? null,
+        event.resourceIds ?? null,
+        event.caseId ?? null,
+        event.outcome,
+        event.reason ?? null,
+        event.ruleId ?? null,
+        event.basis ?? null,
+        event.requestId ?? null,
+      ],
+    );
+  }
+
+  async recordDenial(event: Omit<AuditInput, 'outcome'>): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`SELECT set_config('app.council_id', $1, true)`, [event.councilId]);
+      await this.record(em, { ...event, outcome: 'denied' });
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { subject } from '@casl/ability';
+import { permittedFieldsOf } from '@casl/ability/extra';
+import { AppAbility } from '../access/ability.factory';
+import { AssignmentRow, CaseRow, ConsentRow } from './cases.repository';
+
+/** Every readable field of a case, as policies name them (policies/agency_staff.yaml). */
+export const CASE_FIELDS = [
+  'id',
+  'caseNumber',
+  'status',
+  'familyName',
+  'givenName',
+  'familyNameKana',
+  'givenNameKana',
+  'birthDate',
+  'gender',
+  'address',
+  'phone',
+  'sensitive',
+  'summary',
+  'concerns',
+  'reviewDueOn',
+  'createdAt',
+  'updatedAt',
+  'assignments',
+  'activeConsents',
+] as const;
+
+const SUBJECT_FIELDS = [
+  'familyName',
+  'givenName',
+  'familyNameKana',
+  'givenNameKana',
+  'birthDate',
+  'gender',
+  'address',
+  'phone',
+] as const;
+
+export type CaseView = Record<string, unknown>;
+
+/** The row as CASL sees it: the case plus the facts its conditions speak about. */
+export const caseSubject = (row: CaseRow) =>
+  subject('Case', { ...row } as CaseRow & Record<string, unknown>);
+
+export const assignmentView = (a: AssignmentRow) => ({
+  id: a.id,
+  memberBodyId: a.memberBodyId,
+  role: a.role,
+  scope: a.scope,
+  basis: a.basis,
+  basisNote: a.basisNote,
+  startedAt: a.startedAt.toISOString(),
+  endedAt: a.endedAt?.toISOString() ?? null,
+  endReason: a.endReason,
+  /** False when access has lapsed: ended, body left, or its consent withdrawn or expired. */
+  active: a.covered,
+});
+
+export const consentView = (c: ConsentRow) => ({
+  id: c.id,
+  memberBodyIds: c.memberBodyIds,
+  method: c.method,
+  obtainedOn: c.obtainedOn,
+  expiresOn: c.expiresOn,
+  note: c.note,
+  withdrawnOn: c.withdrawnOn,
+  withdrawnReason: c.withdrawnReason,
+  createdAt: c.createdAt.toISOString(),
+  active: c.active,
+});
+
+/**
+ * Field projection (DESIGN.md §4): only fields the caller's rules permit for this very row leave
+ * the server. Restricted fields (address, phone, sensitive) need a rule that grants them.
+ */
+export function projectCase(
+  ability: AppAbility,
+  row: CaseRow,
+  extra: { assignments?: AssignmentRow[]; activeConsents?: ConsentRow[] } = {},
+): CaseView {
+  const allowed = new Set(
+    permittedFieldsOf(ability, 'read', caseSubject(row), {
+      fieldsFrom: (rule) => rule.fields ?? [...CASE_FIELDS],
+    }),
+  );
+  const values: Record<string, unknown> = {
+    id: row.id,
+    caseNumber: row.caseNumber,
+    status: row.status,
+    familyName: row.familyName,
+    givenName: row.givenName,
+    familyNameKana: row.familyNameKana,
+    givenNameKana: row.givenNameKana,
+    birthDate: row.birthDate,
+    gender: row.gender,
+    address: row.address,
+    phone: row.phone,
+    sensitive: row.sensitive,
+    summary: row.summary,
+    concerns: row.concerns,
+    reviewDueOn: row.reviewDueOn,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    assignments: extra.assignments?.map(assignmentView),
+    activeConsents: extra.activeConsents?.map(consentView),
+  };
+  const view: CaseView = {};
+  const subjectView: Record<string, unknown> = {};
+  for (const field of CASE_FIELDS) {
+    if (!allowed.has(field) || values[field] === undefined) continue;
+    if ((SUBJECT_FIELDS as readonly string[]).includes(field)) subjectView[field] = values[field];
+    else view[field] = values[field];
+  }
+  return {
+    id: view.id,
+    caseNumber: view.caseNumber,
+    status: view.status,
+    subject: subjectView,
+    ...view,
+  };
+}
+
+/** The fields an update touches, in policy names (subject fields are flattened). */
+export function fieldsOfUpdate(dto: { subject?: object } & Record<string, unknown>): string[] {
+  const top = Object.keys(dto).filter((k) => k !== 'subject' && dto[k] !== undefined);
+  const nested = dto.subject
+    ? Object.keys(dto.subject).filter(
+        (k) => (dto.subject as Record<string, unknown>)[k] !== undefined,
+      )
+    : [];
+  return [...top, ...nested];
+}

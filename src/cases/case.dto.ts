@@ -1,0 +1,291 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../common/http/pagination';
+import { IsCalendarDate, PLAIN_TEXT } from '../common/http/validators';
+
+/** Concern categories (a fixed list; see docs/architecture.md). */
+export const CONCERNS = [
+  'isolation',
+  'loneliness',
+  'poverty',
+  'housing',
+  'employment',
+  'health',
+  'mental_health',
+  'disability',
+  'caregiving',
+  'child_rearing',
+  'abuse_violence',
+  'hikikomori',
+  'other',
+] as const;
+export type Concern = (typeof CONCERNS)[number];
+export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+const KANA = /^[\u3040-\u30ff\u3000\s・ー]*$/;
+const TEXT = { message: 'must not contain control characters' };
+
+export class CaseSubjectDto {
+  @ApiProperty({ example: '山田' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  @Matches(PLAIN_TEXT, TEXT)
+  familyName!: string;
+
+  @ApiProperty({ example: '花子' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  @Matches(PLAIN_TEXT, TEXT)
+  givenName!: string;
+
+  @ApiPropertyOptional({ example: 'やまだ' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(KANA, { message: 'must be written in kana' })
+  familyNameKana?: string;
+
+  @ApiPropertyOptional({ example: 'はなこ' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(KANA, { message: 'must be written in kana' })
+  givenNameKana?: string;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsCalendarDate()
+  birthDate?: string;
+
+  @ApiPropertyOptional({ enum: GENDERS })
+  @IsOptional()
+  @IsIn(GENDERS)
+  gender?: (typeof GENDERS)[number];
+
+  @ApiPropertyOptional({ description: 'Restricted field' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Matches(PLAIN_TEXT, TEXT)
+  address?: string;
+
+  @ApiPropertyOptional({ description: 'Restricted field' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  @Matches(/^[0-9+\-() ]*$/, { message: 'phone may contain digits, spaces, +, -, ( and ) only' })
+  phone?: string;
+}
+
+export class CreateCaseDto {
+  @ApiProperty({ type: CaseSubjectDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CaseSubjectDto)
+  subject!: CaseSubjectDto;
+
+  @ApiProperty({ maxLength: 10000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  summary!: string;
+
+  @ApiProperty({ enum: CONCERNS, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CONCERNS.length)
+  @ArrayUnique()
+  @IsIn(CONCERNS, { each: true })
+  concerns!: Concern[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: '要配慮個人情報 (restricted)',
+  })
+  @IsOptional()
+  @IsObject()
+  @Transform(({ value }) => value, { toClassOnly: true })
+  sensitive?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsCalendarDate()
+  reviewDueOn?: string;
+}
+
+export class UpdateCaseSubjectDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  @Matches(PLAIN_TEXT, TEXT)
+  familyName?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  @Matches(PLAIN_TEXT, TEXT)
+  givenName?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(KANA, { message: 'must be written in kana' })
+  familyNameKana?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(KANA, { message: 'must be written in kana' })
+  givenNameKana?: string;
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsCalendarDate()
+  birthDate?: string;
+  @ApiPropertyOptional({ enum: GENDERS })
+  @IsOptional()
+  @IsIn(GENDERS)
+  gender?: (typeof GENDERS)[number];
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Matches(PLAIN_TEXT, TEXT)
+  address?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  @Matches(/^[0-9+\-() ]*$/, { message: 'phone may contain digits, spaces, +, -, ( and ) only' })
+  phone?: string;
+}
+
+export class UpdateCaseDto {
+  @ApiPropertyOptional({ type: UpdateCaseSubjectDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpdateCaseSubjectDto)
+  subject?: UpdateCaseSubjectDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  summary?: string;
+
+  @ApiPropertyOptional({ enum: CONCERNS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CONCERNS.length)
+  @ArrayUnique()
+  @IsIn(CONCERNS, { each: true })
+  concerns?: Concern[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  sensitive?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsCalendarDate()
+  reviewDueOn?: string;
+}
+
+export class CaseQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['open', 'closed'] })
+  @IsOptional()
+  @IsIn(['open', 'closed'])
+  status?: 'open' | 'closed';
+}
+
+export class CreateConsentDto {
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  memberBodyIds!: string[];
+
+  @ApiProperty({ enum: ['written', 'verbal'] })
+  @IsIn(['written', 'verbal'])
+  method!: 'written' | 'verbal';
+
+  @ApiProperty({ format: 'date' })
+  @IsCalendarDate()
+  obtainedOn!: string;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsCalendarDate()
+  expiresOn?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class WithdrawConsentDto {
+  @ApiProperty({ format: 'date' })
+  @IsCalendarDate()
+  withdrawnOn!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class CreateAssignmentDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  memberBodyId!: string;
+
+  @ApiProperty({ enum: ['lead', 'support'] })
+  @IsIn(['lead', 'support'])
+  role!: 'lead' | 'support';
+
+  @ApiProperty({ enum: ['full', 'limited'] })
+  @IsIn(['full', 'limited'])
+  scope!: 'full' | 'limited';
+
+  @ApiProperty({ enum: ['consent', 'statutory'] })
+  @IsIn(['consent', 'statutory'])
+  basis!: 'consent' | 'statutory';
+
+  @ApiPropertyOptional({
+    description: 'Required for basis "statutory": the law and reason (法令に基づく場合)',
+  })
+  @ValidateIf((o: CreateAssignmentDto) => o.basis === 'statutory' || o.basisNote !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'basisNote is required for a statutory basis' })
+  @MaxLength(2000)
+  basisNote?: string;
+}

@@ -1,0 +1,264 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { parse } from 'yaml';
+import { AbilityFactory, AppAbility } from '../../src/access/ability.factory';
+import { PolicyRole } from '../../src/access/policy-catalog';
+import { policySql } from '../../src/access/sql-filter';
+import { caseSubject } from '../../src/cases/case-projection';
+import { CasesRepository } from '../../src/cases/cases.repository';
+import { createTestApp, TestApp } from '../support/app';
+import { createCouncil, TestCouncil } from '../support/factories';
+
+type Effect = 'allow' | 'deny';
+interface PolicyCase {
+  principal: string | string[];
+  resource: string | string[];
+  action: string | string[];
+  field?: string | string[];
+  effect: Effect;
+}
+
+const PRINCIPALS = ['coordinator', 'agency_staff', 'auditor', 'system_admin'] as const;
+const RESOURCES = [
+  'unassigned',
+  'mine-consent-full',
+  'mine-consent-limited',
+  'mine-statutory-limited',
+  'mine-consent-withdrawn',
+  'mine-consent-expired',
+  'mine-assignment-ended',
+  'other-body',
+  'other-council',
+] as const;
+const ACTIONS = ['read', 'update'] as const;
+const FIELDS = ['summary', 'address', 'phone', 'sensitive'] as const;
+
+const list = <T>(v: T | T[] | undefined): (T | undefined)[] =>
+  v === undefined ? [undefined] : Array.isArray(v) ? v : [v];
+const key = (p: string, r: string, a: string, f?: string) => `${p} ${a} ${r}${f ? `.${f}` : ''}`;
+
+/** The expected effect of every combination: listed ones as written, all others deny. */
+function expectations(): Map<string, Effect> {
+  const dir = join(__dirname, '..', '..', 'policies', 'tests');
+  const expected = new Map<string, Effect>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const doc = parse(readFileSync(join(dir, file), 'utf8')) as { cases: PolicyCase[] };
+    for (const c of doc.cases) {
+      for (const p of list(c.principal))
+        for (const r of list(c.resource))
+          for (const a of list(c.action))
+            for (const f of list(c.field)) {
+              for (const name of [p, r, a]) {
+                if (![...PRINCIPALS, ...RESOURCES, ...ACTIONS].includes(name as never))
+                  throw new Error(`${file}: unknown name "${name}"`);
+              }
+              if (f && !FIELDS.includes(f as never))
+                throw new Error(`${file}: unknown field "${f}"`);
+              const k = key(p!, r!, a!, f);
+              if (expected.has(k) && expected.get(k) !== c.effect)
+                throw new Error(`${file}: contradictory expectations for ${k}`);
+              expected.set(k, c.effect);
+            }
+    }
+  }
+  return expected;
+}
+
+describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', () => {
+  let t: TestApp;
+  let a: TestCouncil;
+  let app: Pool;
+  const caseIds = new Map<string, { councilId: string; id: string }>();
+  const abilities = new Map<string, AppAbility>();
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    a = await createCouncil(t, ['coordinator', 'agency_staff', 'auditor']);
+    const b = await createCouncil(t, ['coordinator']);
+    const su = t.db.superuser;
+    const other = await su.query(
+      `INSERT INTO member_bodies (council_id, name, kind, joined_on) VALUES ($1, 'other', 'npo', '2024-04-01') RETURNING id`,
+      [a.councilId],
+    );
+    const mine = a.memberBodyId;
+    const otherBody = other.rows[0].id as string;
+    const newCase = async (councilId: string, name: string): Promise<string> => {
+      const r = await su.query(
+        `INSERT INTO cases (council_id, case_number, family_name, given_name, summary, address, phone, sensitive, created_by)
+         VALUES ($1, $2, 'Test', $2, 'summary', 'address', '000', '{"x":1}', $3) RETURNING id`,
+        [councilId, name, a.staff[0].id],
+      );
+      caseIds.set(name, { councilId, id: r.rows[0].id });
+      return r.rows[0].id as string;
+    };
+    const consent = async (
+      caseId: string,
+      body: string,
+      opts: { withdrawn?: boolean; expired?: boolean } = {},
+    ) => {
+      const r = await su.query(
+        `INSERT INTO consents (council_id, case_id, method, obtained_on, expires_on, withdrawn_on, recorded_by)
+         VALUES ($1, $2, 'written', current_date - 30, $3, $4, $5) RETURNING id`,
+        [
+          a.councilId,
+          caseId,
+          opts.expired ? 'yesterday' : null,
+          opts.withdrawn ? 'today' : null,
+          a.staff[0].id,
+        ],
+      );
+      await su.query(
+        `INSERT INTO consent_bodies (council_id, consent_id, member_body_id) VALUES ($1, $2, $3)`,
+        [a.councilId, r.rows[0].id, body],
+      );
+    };
+    const assign = async (
+      caseId: string,
+      body: string,
+      basis: string,
+      scope: string,
+      ended = false,
+    ) => {
+      await su.query(
+        `INSERT INTO case_assignments (council_id, case_id, member_body_id, role, scope, basis, basis_note, created_by, ended_at, end_reason)
+         VALUES ($1, $2, $3, 'support', $4, $5, $6, $7, $8, $9)`,
+        [
+          a.councilId,
+          caseId,
+          body,
+          scope,
+          basis,
+          basis === 'statutory' ? 'test basis' : null,
+          a.staff[0].id,
+          ended ? new Date() : null,
+          ended ? 'ended' : null,
+        ],
+      );
+    };
+    await newCase(a.councilId, 'unassigned');
+    let id = await newCase(a.councilId, 'mine-consent-full');
+    await consent(id, mine);
+    await assign(id, mine, 'consent', 'full');
+    id = await newCase(a.councilId, 'mine-consent-limited');
+    await consent(id, mine);
+    await assign(id, mine, 'consent', 'limited');
+    id = await newCase(a.councilId, 'mine-statutory-limited');
+    await assign(id, mine, 'statutory', 'limited');
+    id = await newCase(a.councilId, 'mine-consent-withdrawn');
+    await consent(id, mine, { withdrawn: true });
+    await assign(id, mine, 'consent', 'full');
+    id = await newCase(a.councilId, 'mine-consent-expired');
+    await consent(id, mine, { expired: true });
+    await assign(id, mine, 'consent', 'full');
+    id = await newCase(a.councilId, 'mine-assignment-ended');
+    await assign(id, mine, 'statutory', 'full', true);
+    id = await newCase(a.councilId, 'other-body');
+    await assign(id, otherBody, 'statutory', 'full');
+    await newCase(b.councilId, 'other-council');
+
+    const factory = t.app.get(AbilityFactory);
+    const [coordinator, agency, auditor] = a.staff;
+    const build = (
+      role: PolicyRole,
+      s: { id: string; staffId: string } | null,
+      memberBodyId: string | null,
+    ) =>
+      factory.build({
+        role,
+        userId: s?.id ?? a.admin.id,
+        councilId: a.councilId,
+        staffId: s?.staffId ?? null,
+        memberBodyId,
+      });
+    abilities.set('coordinator', build('coordinator', coordinator, mine));
+    abilities.set('agency_staff', build('agency_staff', agency, mine));
+    abilities.set('auditor', build('auditor', auditor, mine));
+    abilities.set('system_admin', build('system_admin', null, null));
+    app = new Pool({ connectionString: t.db.appUrl, max: 1 });
+  });
+  afterAll(async () => {
+    await app.end();
+    await t.close();
+  });
+
+  /** The SQL side, as the application role inside council A's RLS scope. */
+  async function sqlAllows(
+    ability: AppAbility,
+    action: 'read' | 'update',
+    caseId: string,
+    field?: string,
+  ): Promise<boolean> {
+    const client = await app.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.council_id', $1, true)`, [a.councilId]);
+      const params: unknown[] = [a.councilId, caseId];
+      const where = policySql(ability, action, 'Case', 'c', params, field);
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM cases c WHERE c.council_id = $1 AND c.id = $2 AND ${where}`,
+        params,
+      );
+      return (rowCount ?? 0) > 0;
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
+
+  /** The in-memory side: ability.can on the case's facts (read as the DBA would). */
+  async function memoryAllows(
+    ability: AppAbility,
+    action: 'read' | 'update',
+    resource: string,
+    field?: string,
+  ): Promise<boolean> {
+    const { councilId, id } = caseIds.get(resource)!;
+    const client = await t.db.superuser.connect();
+    try {
+      const facts = await t.app
+        .get(CasesRepository)
+        .facts(
+          { query: (q: string, p: unknown[]) => client.query(q, p).then((r) => r.rows) } as never,
+          councilId,
+          id,
+        );
+      return ability.can(action, caseSubject(facts!), field);
+    } finally {
+      client.release();
+    }
+  }
+
+  it('every combination has the expected effect, and memory and SQL agree', async () => {
+    const expected = expectations();
+    const failures: string[] = [];
+    let checked = 0;
+    for (const principal of PRINCIPALS) {
+      const ability = abilities.get(principal)!;
+      for (const resource of RESOURCES) {
+        for (const action of ACTIONS) {
+          for (const field of [undefined, ...(action === 'read' ? FIELDS : [])]) {
+            const want = expected.get(key(principal, resource, action, field)) ?? 'deny';
+            const inMemory = (await memoryAllows(ability, action, resource, field))
+              ? 'allow'
+              : 'deny';
+            const inSql = (await sqlAllows(ability, action, caseIds.get(resource)!.id, field))
+              ? 'allow'
+              : 'deny';
+            checked++;
+            if (inMemory !== inSql)
+              failures.push(
+                `${key(principal, resource, action, field)}: memory ${inMemory}, SQL ${inSql}`,
+              );
+            if (inMemory !== want)
+              failures.push(
+                `${key(principal, resource, action, field)}: expected ${want}, got ${inMemory}`,
+              );
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBe(PRINCIPALS.length * RESOURCES.length * (1 + FIELDS.length + 1));
+  });
+});
