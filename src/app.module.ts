@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
+import { ExplainModule } from './access/explain.controller';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -29,6 +30,7 @@ export class AppModule {
         AuthModule,
         CouncilsModule,
         CasesModule,
+        ExplainModule,
         MeModule,
         SeedModule,
       ],

@@ -158,6 +158,16 @@ export class AuthRepository {
     );
   }
 
+  /** Councils where the user currently holds a staff record (own rows, via app.user_id). */
+  async councilsOfUser(userId: string, em: EntityManager): Promise<string[]> {
+    await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
+    const rows = (await em.query(
+      `SELECT DISTINCT council_id AS "councilId" FROM staff WHERE user_id = $1 AND (ended_on IS NULL OR ended_on > current_date)`,
+      [userId],
+    )) as { councilId: string }[];
+    return rows.map((r) => r.councilId);
+  }
+
   // --- security log ---------------------------------------------------------------------
 
   /** With `em`, inside the caller's transaction (fail closed); without, in its own. */

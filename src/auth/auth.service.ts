@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { DomainError, unauthenticated } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -33,6 +34,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly audit: AuditService,
   ) {}
 
   async login(emailInput: string, password: string, origin: RequestOrigin): Promise<TokenPair> {
@@ -77,6 +79,10 @@ export class AuthService {
         reason: user ? 'wrong_password' : 'unknown_email',
         ...origin,
       });
+      if (user)
+        await this.repo.transaction((em) =>
+          this.auditInCouncils(em, user.id, 'denied', 'wrong_password', origin),
+        );
       throw invalidCredentials();
     }
 
@@ -93,6 +99,7 @@ export class AuthService {
         { action: 'auth.login', outcome: 'allowed', userId: user.id, sessionId, ...origin },
         em,
       );
+      await this.auditInCouncils(em, user.id, 'allowed', null, origin);
       return pair;
     });
   }
@@ -249,6 +256,30 @@ export class AuthService {
   /** Resolves an access token's claims to a live session, or null: revocation is immediate. */
   async authenticate(claims: AccessTokenClaims): Promise<AuthUser | null> {
     return this.repo.findLiveSession(claims.sid, claims.sub);
+  }
+
+  /**
+   * Logins belong to no council, but each council's auditors must see its staff's logins
+   * (DESIGN.md §3.4): the event goes into the audit log of every council the user is staff of.
+   */
+  private async auditInCouncils(
+    em: EntityManager,
+    userId: string,
+    outcome: 'allowed' | 'denied',
+    reason: string | null,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    for (const councilId of await this.repo.councilsOfUser(userId, em)) {
+      await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
+      await this.audit.record(em, {
+        councilId,
+        actor: { userId, role: null, memberBodyId: null },
+        action: 'auth.login',
+        outcome,
+        reason,
+        requestId: origin.requestId,
+      });
+    }
   }
 
   private async reserveAttempt(emailKey: Buffer, em: EntityManager): Promise<LockoutState> {

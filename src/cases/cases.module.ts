@@ -6,6 +6,6 @@ import { CasesService } from './cases.service';
 @Module({
   controllers: [CasesController],
   providers: [CasesRepository, CasesService],
-  exports: [CasesService],
+  exports: [CasesService, CasesRepository],
 })
 export class CasesModule {}

@@ -1,9 +1,10 @@
+import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { forbidden, notFound } from '../common/errors/domain-error';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
 import { CouncilTransactions } from '../database/council-transactions';
-import { Actor } from './actor';
+import { Actor, auditActor } from './actor';
 import { CouncilErrors } from './council-errors';
 import { CouncilRow, CouncilsRepository } from './councils.repository';
 import {
@@ -30,6 +31,7 @@ export class CouncilsService {
     private readonly tx: CouncilTransactions,
     private readonly repo: CouncilsRepository,
     private readonly pledges: PledgeService,
+    private readonly audit: AuditService,
   ) {}
 
   /** system_admin only (Art. 15: the municipality sets the council up; the operator records it). */
@@ -54,6 +56,16 @@ export class CouncilsService {
     return this.tx.run(councilId, async (em) => {
       await this.repo.lockCouncil(em, councilId);
       await this.repo.updateCouncil(em, councilId, dto);
+      await this.audit.record(em, {
+        councilId,
+        actor: auditActor(actor),
+        action: 'council.update',
+        outcome: 'allowed',
+        resourceType: 'council',
+        resourceId: councilId,
+        requestId: actor.requestId ?? null,
+      });
+
       return toCouncilDto(await this.mustFind(em, councilId));
     });
   }
@@ -99,6 +111,15 @@ export class CouncilsService {
         if (current)
           await this.repo.endDesignation(em, councilId, current.id, actor.userId, 'replaced');
         await this.repo.insertDesignation(em, councilId, memberBodyId, actor.userId);
+        await this.audit.record(em, {
+          councilId,
+          actor: auditActor(actor),
+          action: 'council.designate',
+          outcome: 'allowed',
+          resourceType: 'member_body',
+          resourceId: memberBodyId,
+          requestId: actor.requestId ?? null,
+        });
       }
       return toCouncilDto(await this.mustFind(em, councilId));
     });

@@ -1,10 +1,11 @@
+import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { notFound } from '../common/errors/domain-error';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
 import { CouncilTransactions } from '../database/council-transactions';
-import { Actor } from './actor';
+import { Actor, auditActor } from './actor';
 import { CouncilErrors, isCheckViolation, isUniqueViolation } from './council-errors';
 import { CouncilsRepository, MemberBodyRow } from './councils.repository';
 import { CreateMemberBodyDto, MemberBodyDto, UpdateMemberBodyDto } from './dto/council.dto';
@@ -25,6 +26,7 @@ export class MemberBodiesService {
     private readonly tx: CouncilTransactions,
     private readonly repo: CouncilsRepository,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
   ) {}
 
   create(actor: Actor, councilId: string, dto: CreateMemberBodyDto): Promise<MemberBodyDto> {
@@ -33,6 +35,15 @@ export class MemberBodiesService {
       await this.assertMayManage(em, actor, councilId);
       try {
         const id = await this.repo.insertMemberBody(em, councilId, dto, actor.userId);
+        await this.audit.record(em, {
+          councilId,
+          actor: auditActor(actor),
+          action: 'member_body.create',
+          outcome: 'allowed',
+          resourceType: 'member_body',
+          resourceId: id,
+          requestId: actor.requestId ?? null,
+        });
         return toMemberBodyDto((await this.repo.findMemberBody(em, councilId, id))!);
       } catch (error) {
         if (isUniqueViolation(error, 'member_bodies_name_key'))
@@ -82,6 +93,15 @@ export class MemberBodiesService {
           throw CouncilErrors.datesOutOfOrder('joinedOn', 'dates are out of order');
         throw error;
       }
+      await this.audit.record(em, {
+        councilId,
+        actor: auditActor(actor),
+        action: 'member_body.update',
+        outcome: 'allowed',
+        resourceType: 'member_body',
+        resourceId: id,
+        requestId: actor.requestId ?? null,
+      });
       return toMemberBodyDto((await this.repo.findMemberBody(em, councilId, id))!);
     });
   }
@@ -116,6 +136,17 @@ export class MemberBodiesService {
       if (effective) {
         for (const userId of userIds) await this.auth.revokeAllSessions(userId, 'staff_ended', em);
       }
+      await this.audit.record(em, {
+        councilId,
+        actor: auditActor(actor),
+        action: 'member_body.leave',
+        outcome: 'allowed',
+        resourceType: 'member_body',
+        resourceId: id,
+        requestId: actor.requestId ?? null,
+        reason: `staff_ended=${userIds.length}`,
+      });
+
       return toMemberBodyDto((await this.repo.findMemberBody(em, councilId, id))!);
     });
   }

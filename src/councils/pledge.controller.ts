@@ -31,7 +31,7 @@ export class PledgeController {
     @Principal() p: CouncilPrincipal,
     @Body() dto: AcceptPledgeDto,
   ): Promise<PledgeAcceptanceDto> {
-    return this.pledges.accept(p.councilId, p.staff!.id, dto.version);
+    return this.pledges.accept(p, p.councilId, p.staff!.id, dto.version);
   }
 
   @Put()

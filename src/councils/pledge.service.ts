@@ -1,8 +1,9 @@
+import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { forbidden } from '../common/errors/domain-error';
 import { CouncilTransactions } from '../database/council-transactions';
-import { Actor } from './actor';
+import { Actor, auditActor } from './actor';
 import { CouncilErrors } from './council-errors';
 import { CouncilsRepository } from './councils.repository';
 import { PledgeAcceptanceDto, PledgeDto } from './dto/council.dto';
@@ -22,6 +23,7 @@ export class PledgeService {
   constructor(
     private readonly tx: CouncilTransactions,
     private readonly repo: CouncilsRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async publishInitial(em: EntityManager, councilId: string, by: string): Promise<void> {
@@ -45,7 +47,12 @@ export class PledgeService {
   }
 
   /** Each staff member accepts for themselves, and only the current version. */
-  accept(councilId: string, staffId: string, version: number): Promise<PledgeAcceptanceDto> {
+  accept(
+    actor: Actor,
+    councilId: string,
+    staffId: string,
+    version: number,
+  ): Promise<PledgeAcceptanceDto> {
     return this.tx.run(councilId, async (em) => {
       const pledge = await this.repo.currentPledge(em, councilId);
       if (!pledge) throw forbidden('The council has no pledge');
@@ -53,6 +60,18 @@ export class PledgeService {
       const already = await this.repo.acceptance(em, councilId, staffId, version);
       const acceptedAt =
         already ?? (await this.repo.recordAcceptance(em, councilId, staffId, version));
+      if (!already) {
+        await this.audit.record(em, {
+          councilId,
+          actor: auditActor(actor),
+          action: 'pledge.accept',
+          outcome: 'allowed',
+          resourceType: 'staff',
+          resourceId: staffId,
+          reason: `version=${version}`,
+          requestId: actor.requestId ?? null,
+        });
+      }
       return { staffId, version, acceptedAt: acceptedAt.toISOString() };
     });
   }
@@ -63,6 +82,16 @@ export class PledgeService {
       await this.repo.lockCouncil(em, councilId);
       await this.repo.insertPledge(em, councilId, text, actor.userId);
       const pledge = (await this.repo.currentPledge(em, councilId))!;
+      await this.audit.record(em, {
+        councilId,
+        actor: auditActor(actor),
+        action: 'pledge.publish',
+        outcome: 'allowed',
+        resourceType: 'council',
+        resourceId: councilId,
+        reason: `version=${pledge.version}`,
+        requestId: actor.requestId ?? null,
+      });
       return {
         version: pledge.version,
         text: pledge.text,

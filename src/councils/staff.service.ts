@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
@@ -5,7 +6,7 @@ import { notFound } from '../common/errors/domain-error';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
 import { CouncilTransactions } from '../database/council-transactions';
 import { UsersService } from '../users/users.service';
-import { Actor } from './actor';
+import { Actor, auditActor } from './actor';
 import { CouncilErrors, isUniqueViolation } from './council-errors';
 import { CouncilsRepository, StaffRow } from './councils.repository';
 import { CreateStaffDto, StaffDto, UpdateStaffDto } from './dto/council.dto';
@@ -36,6 +37,7 @@ export class StaffService {
     private readonly repo: CouncilsRepository,
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
   ) {}
 
   create(actor: Actor, councilId: string, dto: CreateStaffDto): Promise<StaffDto> {
@@ -63,6 +65,16 @@ export class StaffService {
           { userId: user.id, memberBodyId: dto.memberBodyId, role: dto.role },
           actor.userId,
         );
+        await this.audit.record(em, {
+          councilId,
+          actor: auditActor(actor),
+          action: 'staff.create',
+          outcome: 'allowed',
+          resourceType: 'staff',
+          resourceId: id,
+          requestId: actor.requestId ?? null,
+          reason: `role=${dto.role}`,
+        });
         return toStaffDto((await this.repo.findStaff(em, councilId, id))!);
       } catch (error) {
         if (isUniqueViolation(error, 'staff_one_current_per_user'))
@@ -93,6 +105,19 @@ export class StaffService {
       if (!staff.active) throw CouncilErrors.staffAlreadyEnded();
       if (dto.memberBodyId) await this.assertCurrentBody(em, councilId, dto.memberBodyId);
       await this.repo.updateStaff(em, councilId, staffId, dto);
+      await this.audit.record(em, {
+        councilId,
+        actor: auditActor(actor),
+        action: 'staff.update',
+        outcome: 'allowed',
+        resourceType: 'staff',
+        resourceId: staffId,
+        requestId: actor.requestId ?? null,
+        reason: Object.keys(dto)
+          .filter((k) => dto[k as keyof UpdateStaffDto] !== undefined)
+          .join(','),
+      });
+
       return toStaffDto((await this.repo.findStaff(em, councilId, staffId))!);
     });
   }
@@ -111,6 +136,16 @@ export class StaffService {
         endedOn,
       ])) as { effective: boolean }[];
       if (effective) await this.auth.revokeAllSessions(staff.userId, 'staff_ended', em);
+      await this.audit.record(em, {
+        councilId,
+        actor: auditActor(actor),
+        action: 'staff.end',
+        outcome: 'allowed',
+        resourceType: 'staff',
+        resourceId: staffId,
+        requestId: actor.requestId ?? null,
+      });
+
       return toStaffDto((await this.repo.findStaff(em, councilId, staffId))!);
     });
   }

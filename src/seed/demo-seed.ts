@@ -132,6 +132,13 @@ export class DemoSeeder {
       if (email !== UNPLEDGED_DEMO_LOGIN) pledged.push(record);
     }
     // Everyone but one has signed the pledge, so the demo also shows PLEDGE_REQUIRED.
-    for (const record of pledged) await this.pledges.accept(council.id, record.id, 1);
+    for (const record of pledged) {
+      await this.pledges.accept(
+        { userId: record.userId, actingAs: record.role, staff: record },
+        council.id,
+        record.id,
+        1,
+      );
+    }
   }
 }

@@ -322,6 +322,42 @@ describe('cases through the access layer (e2e)', () => {
     ).toBe(403);
   });
 
+  describe('explain', () => {
+    it('tells a coordinator or auditor whether a staff member may read a case, and by which rule', async () => {
+      const assigned = await newCase();
+      await assign(assigned, agency.memberBodyId, 'limited', 'statutory');
+      const unassigned = await newCase();
+      const explain = (who: TestStaff, id: string) =>
+        as(
+          who,
+          'get',
+          `/api/councils/${a.councilId}/access/explain?action=read&subject=Case&id=${id}&staffId=${agency.staffId}`,
+        );
+      const yes = await explain(coordinator, assigned);
+      expect(yes.status).toBe(200);
+      expect(yes.body).toMatchObject({
+        allowed: true,
+        ruleId: 'agency.case.read-assigned',
+        principal: { role: 'agency_staff', memberBodyId: agency.memberBodyId },
+      });
+      const no = await explain(auditor, unassigned);
+      expect(no.body).toMatchObject({ allowed: false, ruleId: null, reason: 'no_rule_permits' });
+      expect((await explain(agency, assigned)).status).toBe(403);
+      const self = await as(
+        coordinator,
+        'get',
+        `/api/councils/${a.councilId}/access/explain?action=update&subject=Staff&id=${coordinator.staffId}`,
+      );
+      expect(self.body).toMatchObject({ allowed: true, ruleId: 'coordinator.staff.manage' });
+      const bad = await as(
+        coordinator,
+        'get',
+        `/api/councils/${a.councilId}/access/explain?action=manage&subject=all`,
+      );
+      expect(bad.status).toBe(400);
+    });
+  });
+
   describe('audit', () => {
     it('writes exactly one case.read event per case read, with identifiers only', async () => {
       const id = await newCase();
@@ -350,6 +386,32 @@ describe('cases through the access layer (e2e)', () => {
         expect(json).not.toContain('山田');
         expect(json).not.toContain('桜ヶ丘');
       }
+    });
+
+    it('records logins, successful and failed, in the audit log of each council the user serves', async () => {
+      await login(t, agency);
+      await request(t.server)
+        .post('/api/auth/login')
+        .send({ email: agency.email, password: 'wrong password!' })
+        .expect(401);
+      const { rows } = await t.db.superuser.query(
+        `SELECT outcome, reason FROM audit_events WHERE council_id = $1 AND action = 'auth.login' AND actor_user_id = $2 ORDER BY seq`,
+        [a.councilId, agency.id],
+      );
+      expect(rows.slice(-2)).toEqual([
+        { outcome: 'allowed', reason: null },
+        { outcome: 'denied', reason: 'wrong_password' },
+      ]);
+    });
+
+    it('records structure changes too (staff, pledge)', async () => {
+      const { rows } = await t.db.superuser.query(
+        `SELECT action FROM audit_events WHERE council_id = $1 AND action IN ('staff.create', 'pledge.accept', 'member_body.create')`,
+        [a.councilId],
+      );
+      expect(new Set(rows.map((r: { action: string }) => r.action))).toEqual(
+        new Set(['staff.create', 'pledge.accept', 'member_body.create']),
+      );
     });
 
     it('records case.list with the returned ids', async () => {

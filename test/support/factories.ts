@@ -94,7 +94,11 @@ export async function createCouncil(
             role,
             initialPassword: PASSWORD,
           });
-    if (opts.pledge ?? true) await t.app.get(PledgeService).accept(council.id, record.id, 1);
+    if (opts.pledge ?? true) {
+      await t.app
+        .get(PledgeService)
+        .accept({ userId: record.userId, actingAs: role, staff: record }, council.id, record.id, 1);
+    }
     staff.push({
       id: record.userId,
       email: record.email,
