@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AbilityFactory } from '../access/ability.factory';
+import { CouncilPrincipal } from '../access/council-principal';
+import { CasesService } from '../cases/cases.service';
 import { Actor } from '../councils/actor';
 import { StaffRole } from '../councils/council.entity';
 import { CouncilsService } from '../councils/councils.service';
@@ -52,6 +55,8 @@ export class DemoSeeder {
     private readonly bodies: MemberBodiesService,
     private readonly staff: StaffService,
     private readonly pledges: PledgeService,
+    private readonly cases: CasesService,
+    private readonly abilities: AbilityFactory,
   ) {}
 
   /** Seeds only when the database has no user yet. Returns whether it seeded. */
@@ -63,6 +68,96 @@ export class DemoSeeder {
     await this.seed();
     this.logger.log('seeded the fictional demo council');
     return true;
+  }
+
+  /** A few fictional cases in different states of sharing, so the demo shows need-to-know. */
+  private async seedCases(
+    councilId: string,
+    coordinator: { id: string; userId: string; memberBodyId: string },
+    shakyoId: string,
+    npoId: string,
+  ): Promise<void> {
+    const p: CouncilPrincipal = {
+      councilId,
+      userId: coordinator.userId,
+      actingAs: 'coordinator',
+      requestId: 'demo-seed',
+      staff: {
+        id: coordinator.id,
+        memberBodyId: coordinator.memberBodyId,
+        role: 'coordinator',
+        pledged: true,
+      },
+      ability: this.abilities.build({
+        role: 'coordinator',
+        userId: coordinator.userId,
+        councilId,
+        staffId: coordinator.id,
+        memberBodyId: coordinator.memberBodyId,
+      }),
+    };
+    const a = await this.cases.create(p, {
+      subject: {
+        familyName: '桜井',
+        givenName: '和子',
+        familyNameKana: 'さくらい',
+        givenNameKana: 'かずこ',
+        birthDate: '1948-03-12',
+        gender: 'female',
+        address: '桜ヶ丘市東町1-2-3 (架空)',
+        phone: '000-0000-0001',
+      },
+      summary: '夫を亡くしてから外出が減り、近隣との交流がない。民生委員から相談。',
+      concerns: ['isolation', 'loneliness', 'health'],
+      sensitive: { health: '通院中 (架空)' },
+      reviewDueOn: '2026-12-15',
+    });
+    await this.cases.createConsent(p, a.id as string, {
+      memberBodyIds: [shakyoId],
+      method: 'written',
+      obtainedOn: '2026-10-01',
+    });
+    await this.cases.createAssignment(p, a.id as string, {
+      memberBodyId: shakyoId,
+      role: 'lead',
+      scope: 'full',
+      basis: 'consent',
+    });
+
+    const b = await this.cases.create(p, {
+      subject: {
+        familyName: '森',
+        givenName: '健太',
+        familyNameKana: 'もり',
+        givenNameKana: 'けんた',
+        birthDate: '1991-07-30',
+        gender: 'male',
+        address: '桜ヶ丘市西町4-5-6 (架空)',
+      },
+      summary: '離職後、数年にわたり自宅にひきこもりがち。家族から相談。',
+      concerns: ['hikikomori', 'employment'],
+      reviewDueOn: '2027-01-10',
+    });
+    await this.cases.createAssignment(p, b.id as string, {
+      memberBodyId: npoId,
+      role: 'lead',
+      scope: 'limited',
+      basis: 'statutory',
+      basisNote: '生活困窮者自立支援法に基づく支援会議での共有 (架空)',
+    });
+
+    await this.cases.create(p, {
+      subject: {
+        familyName: '川口',
+        givenName: '美咲',
+        familyNameKana: 'かわぐち',
+        givenNameKana: 'みさき',
+        birthDate: '1985-11-02',
+        gender: 'female',
+      },
+      summary: '子育て中で頼れる親族がいない。同意取得前のため共有なし。',
+      concerns: ['child_rearing', 'loneliness'],
+    });
   }
 
   private async seed(): Promise<void> {
@@ -140,5 +235,6 @@ export class DemoSeeder {
         1,
       );
     }
+    await this.seedCases(council.id, coordinator, shakyo.id, npo.id);
   }
 }

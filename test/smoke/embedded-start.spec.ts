@@ -136,10 +136,19 @@ describe('npm start on the embedded database (smoke)', () => {
     expect(notice.items[0].coordinatingBody?.name).toBe('桜ヶ丘市 福祉部 地域福祉課');
     expect(notice.items[0].memberBodies).toHaveLength(4);
     const cases = `${server.url}/api/councils/${notice.items[0].id}/cases`;
-    expect(
-      (await fetch(cases, { headers: await bearer(server.url, 'coordinator@demo.example') }))
-        .status,
-    ).toBe(200);
+    const asCoordinator = await fetch(cases, {
+      headers: await bearer(server.url, 'coordinator@demo.example'),
+    });
+    expect(asCoordinator.status).toBe(200);
+    expect(((await asCoordinator.json()) as { items: unknown[] }).items).toHaveLength(3);
+    // Need to know in the demo: the social welfare council sees only its own case, in full.
+    const asShakyo = (await (
+      await fetch(cases, { headers: await bearer(server.url, 'shakyo@demo.example') })
+    ).json()) as {
+      items: { subject: { familyName: string; address?: string } }[];
+    };
+    expect(asShakyo.items.map((c) => c.subject.familyName)).toEqual(['桜井']);
+    expect(asShakyo.items[0].subject.address).toBeDefined();
     const unpledged = await fetch(cases, {
       headers: await bearer(server.url, UNPLEDGED_DEMO_LOGIN),
     });
