@@ -1,10 +1,12 @@
 import { Foundation1763780000000 } from './1763780000000-foundation';
 import { CouncilStructure1763780100000 } from './1763780100000-council-structure';
 import { AccessLayer1763780200000 } from './1763780200000-access-layer';
+import { CaseWork1763780300000 } from './1763780300000-case-work';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
   Foundation1763780000000,
   CouncilStructure1763780100000,
   AccessLayer1763780200000,
+  CaseWork1763780300000,
 ];

@@ -15,6 +15,9 @@ export const ACTIONS = [
   'withdraw',
   'verify',
   'export',
+  'close',
+  'reopen',
+  'respond',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -26,6 +29,10 @@ export const SUBJECTS = [
   'Case',
   'Consent',
   'Assignment',
+  'Note',
+  'Plan',
+  'PlanAction',
+  'InfoRequest',
   'AuditEvent',
   'AccessDecision',
   'Statistics',
@@ -51,6 +58,10 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   Case: ['councilId', 'id', 'status', 'visibleToBodyIds', 'fullScopeBodyIds'],
   Consent: ['councilId', 'caseId'],
   Assignment: ['councilId', 'caseId', 'memberBodyId'],
+  Note: ['councilId', 'caseId'],
+  Plan: ['councilId', 'caseId'],
+  PlanAction: ['councilId', 'caseId', 'memberBodyId'],
+  InfoRequest: ['councilId', 'caseId', 'memberBodyId'],
   AuditEvent: ['councilId'],
   AccessDecision: ['councilId'],
   Statistics: [],
@@ -66,6 +77,10 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   Case: 'councilId',
   Consent: 'councilId',
   Assignment: 'councilId',
+  Note: 'councilId',
+  Plan: 'councilId',
+  PlanAction: 'councilId',
+  InfoRequest: 'councilId',
   AuditEvent: 'councilId',
   AccessDecision: 'councilId',
 };
@@ -80,6 +95,10 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'Case',
   'Consent',
   'Assignment',
+  'Note',
+  'Plan',
+  'PlanAction',
+  'InfoRequest',
   'AuditEvent',
   'AccessDecision',
 ]);

@@ -70,6 +70,18 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
     caseId: col('case_id'),
     memberBodyId: col('member_body_id'),
   },
+  Note: { councilId: col('council_id'), caseId: col('case_id') },
+  Plan: { councilId: col('council_id'), caseId: col('case_id') },
+  PlanAction: {
+    councilId: col('council_id'),
+    caseId: col('case_id'),
+    memberBodyId: col('member_body_id'),
+  },
+  InfoRequest: {
+    councilId: col('council_id'),
+    caseId: col('case_id'),
+    memberBodyId: col('member_body_id'),
+  },
   AuditEvent: { councilId: col('council_id') },
   AccessDecision: { councilId: col('council_id') },
 };

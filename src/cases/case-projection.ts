@@ -55,6 +55,7 @@ export const assignmentView = (a: AssignmentRow) => ({
   endReason: a.endReason,
   /** False when access has lapsed: ended, body left, or its consent withdrawn or expired. */
   active: a.covered,
+  accessEndedReason: a.accessEndedReason,
 });
 
 export const consentView = (c: ConsentRow) => ({

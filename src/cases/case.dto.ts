@@ -216,6 +216,14 @@ export class UpdateCaseDto {
 }
 
 export class CaseQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'The case ledger: open cases due for review before a date, as before:YYYY-MM-DD',
+    example: 'before:2026-12-31',
+  })
+  @IsOptional()
+  @Matches(/^before:\d{4}-\d{2}-\d{2}$/, { message: 'reviewDue must look like before:YYYY-MM-DD' })
+  reviewDue?: string;
+
   @ApiPropertyOptional({ enum: ['open', 'closed'] })
   @IsOptional()
   @IsIn(['open', 'closed'])

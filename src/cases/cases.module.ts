@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CaseWorkController, InfoRequestsController } from './case-work.controller';
+import { CaseWorkRepository } from './case-work.repository';
+import { CaseWorkService } from './case-work.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 
 @Module({
-  controllers: [CasesController],
-  providers: [CasesRepository, CasesService],
-  exports: [CasesService, CasesRepository],
+  controllers: [CasesController, CaseWorkController, InfoRequestsController],
+  providers: [CasesRepository, CasesService, CaseWorkRepository, CaseWorkService],
+  exports: [CasesService, CasesRepository, CaseWorkService],
 })
 export class CasesModule {}

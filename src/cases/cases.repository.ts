@@ -44,6 +44,9 @@ export interface AssignmentRow {
   endReason: string | null;
   /** Active, body still a member, and covered by consent or a statutory basis today. */
   covered: boolean;
+  /** Why access has lapsed, for the coordinator: e.g. "consent_withdrawn". */
+  accessEndedReason:
+    'assignment_ended' | 'member_body_left' | 'consent_withdrawn' | 'consent_expired' | null;
 }
 
 export interface ConsentRow {
@@ -170,12 +173,21 @@ export class CasesRepository {
     status: 'open' | 'closed' | null,
     after: Position | null,
     limit: number,
+    reviewDueBefore: string | null = null,
   ): Promise<CaseRow[]> {
-    const params: unknown[] = [councilId, status, after?.key ?? null, after?.id ?? null, limit + 1];
+    const params: unknown[] = [
+      councilId,
+      status,
+      after?.key ?? null,
+      after?.id ?? null,
+      limit + 1,
+      reviewDueBefore,
+    ];
     const allowed = policySql(ability, 'read', 'Case', 'c', params);
     return (await em.query(
       `SELECT ${CASE_COLUMNS} FROM cases c
         WHERE c.council_id = $1 AND ($2::text IS NULL OR c.status = $2)
+          AND ($6::date IS NULL OR c.review_due_on < $6::date)
           AND ($3::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($3::text, $4::uuid))
           AND ${allowed}
         ORDER BY c.created_at, c.id LIMIT $5`,
@@ -227,7 +239,16 @@ export class CasesRepository {
     return (await em.query(
       `SELECT a.id, a.case_id AS "caseId", a.member_body_id AS "memberBodyId", a.role, a.scope, a.basis,
               a.basis_note AS "basisNote", a.started_at AS "startedAt", a.ended_at AS "endedAt", a.end_reason AS "endReason",
-              (${ASSIGNMENT_COVERED}) AS covered
+              (${ASSIGNMENT_COVERED}) AS covered,
+              CASE WHEN a.ended_at IS NOT NULL THEN 'assignment_ended'
+                   WHEN amb.left_on IS NOT NULL AND amb.left_on <= current_date THEN 'member_body_left'
+                   WHEN a.basis = 'statutory' THEN NULL
+                   WHEN NOT (${ASSIGNMENT_COVERED}) AND EXISTS (
+                     SELECT 1 FROM consents cs JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id
+                      WHERE cs.council_id = a.council_id AND cs.case_id = a.case_id AND cb.member_body_id = a.member_body_id
+                        AND cs.withdrawn_on IS NOT NULL) THEN 'consent_withdrawn'
+                   WHEN NOT (${ASSIGNMENT_COVERED}) THEN 'consent_expired'
+              END AS "accessEndedReason"
          FROM case_assignments a
          JOIN member_bodies amb ON amb.council_id = a.council_id AND amb.id = a.member_body_id
         WHERE a.council_id = $1 AND a.case_id = $2

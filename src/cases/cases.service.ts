@@ -22,6 +22,7 @@ import {
   UpdateCaseDto,
   WithdrawConsentDto,
 } from './case.dto';
+import { caseClosed } from './case-errors';
 import { CaseRow, CasesRepository } from './cases.repository';
 
 const uniqueViolation = (error: unknown, constraint: string): boolean => {
@@ -92,6 +93,7 @@ export class CasesService {
         q.status ?? null,
         decodeCursor(q.cursor),
         limit,
+        q.reviewDue ? q.reviewDue.slice('before:'.length) : null,
       );
       const page = toPage(
         rows,
@@ -143,6 +145,7 @@ export class CasesService {
     const view = await this.tx.run(p.councilId, async (em) => {
       const row = await this.repo.findPermitted(em, p.ability, 'update', p.councilId, caseId, true);
       if (!row) return null;
+      if (row.status === 'closed') throw caseClosed();
       // Writes accept only fields the policy permits for this row.
       for (const field of fieldsOfUpdate(dto as UpdateCaseDto & Record<string, unknown>)) {
         if (!p.ability.can('update', caseSubject(row), field))
@@ -176,7 +179,17 @@ export class CasesService {
 
   async createConsent(p: CouncilPrincipal, caseId: string, dto: CreateConsentDto) {
     const result = await this.tx.run(p.councilId, async (em) => {
-      if (!(await this.repo.findPermitted(em, p.ability, 'read', p.councilId, caseId))) return null;
+      const row = await this.repo.findPermitted(em, p.ability, 'read', p.councilId, caseId, true);
+      if (!row) return null;
+      if (row.status === 'closed') throw caseClosed();
+      const [{ future }] = (await em.query(`SELECT $1::date > current_date AS future`, [
+        dto.obtainedOn,
+      ])) as { future: boolean }[];
+      if (future) {
+        throw new DomainError(400, 'VALIDATION_FAILED', 'obtainedOn must not be in the future', {
+          details: [{ field: 'obtainedOn', messages: ['must not be in the future'] }],
+        });
+      }
       if (dto.expiresOn && dto.expiresOn < dto.obtainedOn) {
         throw new DomainError(400, 'VALIDATION_FAILED', 'expiresOn must not be before obtainedOn', {
           details: [{ field: 'expiresOn', messages: ['must not be before obtainedOn'] }],
@@ -269,7 +282,9 @@ export class CasesService {
 
   async createAssignment(p: CouncilPrincipal, caseId: string, dto: CreateAssignmentDto) {
     const result = await this.tx.run(p.councilId, async (em) => {
-      if (!(await this.repo.findPermitted(em, p.ability, 'read', p.councilId, caseId))) return null;
+      const row = await this.repo.findPermitted(em, p.ability, 'read', p.councilId, caseId, true);
+      if (!row) return null;
+      if (row.status === 'closed') throw caseClosed();
       const [body] = await this.repo.memberBodies(em, p.councilId, [dto.memberBodyId]);
       if (!body) throw notFound('Member body');
       if (!body.current)
