@@ -29,7 +29,12 @@ export function policySql(
   subject: SubjectType,
   alias: string,
   params: unknown[],
-  field?: string,
+  /**
+   * Row access means access to the record itself, i.e. its `id`: rules that only add
+   * restricted fields to rows granted elsewhere do not widen the filter (and an OR of them would
+   * stop PostgreSQL from driving the query from the caller's assignments).
+   */
+  field = 'id',
 ): string {
   // CASL's own flattening of rule priority (rulesToAST does the same without a field).
   const ast = rulesToCondition<AppAbility, Node, Node>(

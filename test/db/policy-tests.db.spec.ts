@@ -223,7 +223,7 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
           councilId,
           id,
         );
-      return ability.can(action, caseSubject(facts!), field);
+      return ability.can(action, caseSubject(facts!), field ?? 'id');
     } finally {
       client.release();
     }
