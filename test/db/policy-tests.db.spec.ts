@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { parse } from 'yaml';
+import { subject } from '@casl/ability';
 import { AbilityFactory, AppAbility } from '../../src/access/ability.factory';
 import { PolicyRole } from '../../src/access/policy-catalog';
 import { policySql } from '../../src/access/sql-filter';
@@ -43,8 +44,8 @@ function expectations(): Map<string, Effect> {
   const dir = join(__dirname, '..', '..', 'policies', 'tests');
   const expected = new Map<string, Effect>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const doc = parse(readFileSync(join(dir, file), 'utf8')) as { cases: PolicyCase[] };
-    for (const c of doc.cases) {
+    const doc = parse(readFileSync(join(dir, file), 'utf8')) as { cases?: PolicyCase[] };
+    for (const c of doc.cases ?? []) {
       for (const p of list(c.principal))
         for (const r of list(c.resource))
           for (const a of list(c.action))
@@ -71,6 +72,15 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
   let app: Pool;
   const caseIds = new Map<string, { councilId: string; id: string }>();
   const abilities = new Map<string, AppAbility>();
+  const objects = new Map<
+    string,
+    {
+      subject: 'PlanAction' | 'InfoRequest';
+      table: string;
+      id: string;
+      facts: Record<string, unknown>;
+    }
+  >();
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -157,6 +167,45 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     await assign(id, otherBody, 'statutory', 'full');
     await newCase(b.councilId, 'other-council');
 
+    // Body-owned records on one case: plan actions and information requests.
+    const host = caseIds.get('mine-consent-full')!.id;
+    const plan = await su.query(
+      `INSERT INTO support_plans (council_id, case_id, version, goals, created_by) VALUES ($1, $2, 1, '[]', $3) RETURNING id`,
+      [a.councilId, host, a.staff[0].id],
+    );
+    for (const [name, owner] of [
+      ['action-mine', mine],
+      ['action-other', otherBody],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO plan_actions (council_id, plan_id, case_id, position, text, member_body_id, due_on)
+         VALUES ($1, $2, $3, 0, 'x', $4, current_date) RETURNING id`,
+        [a.councilId, plan.rows[0].id, host, owner],
+      );
+      objects.set(name, {
+        subject: 'PlanAction',
+        table: 'plan_actions',
+        id: r.rows[0].id,
+        facts: { councilId: a.councilId, caseId: host, memberBodyId: owner },
+      });
+    }
+    for (const [name, owner] of [
+      ['request-to-mine', mine],
+      ['request-to-other', otherBody],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO info_requests (council_id, case_id, member_body_id, question, due_on, created_by)
+         VALUES ($1, $2, $3, 'q', current_date, $4) RETURNING id`,
+        [a.councilId, host, owner, a.staff[0].id],
+      );
+      objects.set(name, {
+        subject: 'InfoRequest',
+        table: 'info_requests',
+        id: r.rows[0].id,
+        facts: { councilId: a.councilId, caseId: host, memberBodyId: owner },
+      });
+    }
+
     const factory = t.app.get(AbilityFactory);
     const [coordinator, agency, auditor] = a.staff;
     const build = (
@@ -228,6 +277,69 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       client.release();
     }
   }
+
+  it('every body-owned record (plan actions, information requests) has the expected effect, in memory and in SQL', async () => {
+    const dir = join(__dirname, '..', '..', 'policies', 'tests');
+    const expected = new Map<string, Effect>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+      const doc = parse(readFileSync(join(dir, file), 'utf8')) as {
+        objects?: (PolicyCase & { subject: string })[];
+      };
+      for (const c of doc.objects ?? []) {
+        for (const p of list(c.principal))
+          for (const r of list(c.resource))
+            for (const act of list(c.action)) {
+              if (!objects.has(r!) || objects.get(r!)!.subject !== c.subject)
+                throw new Error(`${file}: unknown ${c.subject} "${r}"`);
+              expected.set(key(p!, r!, act!), c.effect);
+            }
+      }
+    }
+    const ACTIONS_BY_SUBJECT = {
+      PlanAction: ['read', 'update'],
+      InfoRequest: ['read', 'respond'],
+    } as const;
+    const failures: string[] = [];
+    let checked = 0;
+    for (const principal of PRINCIPALS) {
+      const ability = abilities.get(principal)!;
+      for (const [name, o] of objects) {
+        for (const act of ACTIONS_BY_SUBJECT[o.subject]) {
+          const want = expected.get(key(principal, name, act)) ?? 'deny';
+          const inMemory = ability.can(act, subject(o.subject, { ...o.facts }) as never)
+            ? 'allow'
+            : 'deny';
+          const client = await app.connect();
+          let inSql: Effect;
+          try {
+            await client.query('BEGIN');
+            await client.query(`SELECT set_config('app.council_id', $1, true)`, [a.councilId]);
+            const params: unknown[] = [o.id];
+            const where = policySql(ability, act, o.subject, 't', params);
+            inSql =
+              ((
+                await client.query(
+                  `SELECT 1 FROM ${o.table} t WHERE t.id = $1 AND ${where}`,
+                  params,
+                )
+              ).rowCount ?? 0) > 0
+                ? 'allow'
+                : 'deny';
+          } finally {
+            await client.query('ROLLBACK');
+            client.release();
+          }
+          checked++;
+          if (inMemory !== inSql)
+            failures.push(`${key(principal, name, act)}: memory ${inMemory}, SQL ${inSql}`);
+          if (inMemory !== want)
+            failures.push(`${key(principal, name, act)}: expected ${want}, got ${inMemory}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBe(PRINCIPALS.length * objects.size * 2);
+  });
 
   it('every combination has the expected effect, and memory and SQL agree', async () => {
     const expected = expectations();
