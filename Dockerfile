@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Production image for DATABASE_URL mode (see docs/operations.md). The embedded PostgreSQL of
-# `npm start` is for development only; this image expects DATABASE_URL and JWT_SECRET.
+# `npm start` is for development only; this image expects DATABASE_URL, JWT_SECRET and AUDIT_SIGNING_KEY.
 
 # --- build: compile TypeScript with the dev dependencies -------------------------------------
 FROM node:20-bookworm-slim AS build
@@ -20,6 +20,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 # dist/src (server and CLI) and dist/migrations; owned by root, so the app cannot rewrite itself.
 COPY --from=build /app/dist ./dist
+# Access policies are data read at start-up (a bad file stops the server).
+COPY policies ./policies
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
