@@ -8,6 +8,7 @@ import { AbilityFactory } from '../src/access/ability.factory';
 import { CouncilPrincipal } from '../src/access/council-principal';
 import { PrincipalRepository } from '../src/access/principal.repository';
 import { policySql } from '../src/access/sql-filter';
+import { CASE_COLUMNS, CasesRepository } from '../src/cases/cases.repository';
 import { CasesService } from '../src/cases/cases.service';
 import { Actor } from '../src/councils/actor';
 import { CouncilsService } from '../src/councils/councils.service';
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     const policyParams: unknown[] = [council.id, 'CASE'];
     const where = policySql(agencyAbility, 'read', 'Case', 'c', policyParams);
     const pool = new Pool({ connectionString: env.appUrl, max: CONCURRENCY });
+    const repo = app.get(CasesRepository);
     const direct = await measure(
       'direct pg (same statements, no framework)',
       CONCURRENCY,
@@ -149,17 +151,15 @@ async function main(): Promise<void> {
           await client.query(`SELECT set_config('app.council_id', $1, true)`, [council.id]);
           const params = policyParams.map((v) => (v === 'CASE' ? caseId : v));
           await client.query(
-            `SELECT c.* FROM cases c WHERE c.council_id = $1 AND c.id = $2 AND ${where}`,
+            `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.council_id = $1 AND c.id = $2 AND ${where}`,
             params,
           );
-          await client.query(
-            `SELECT * FROM case_assignments WHERE council_id = $1 AND case_id = $2`,
-            [council.id, caseId],
-          );
-          await client.query(`SELECT * FROM consents WHERE council_id = $1 AND case_id = $2`, [
-            council.id,
-            caseId,
-          ]);
+          // The repository's own statements for assignments and consents, through a bare pg client.
+          const em = {
+            query: (q: string, v: unknown[]) => client.query(q, v).then((r) => r.rows),
+          } as never;
+          await repo.assignments(em, council.id, caseId);
+          await repo.consents(em, council.id, caseId, true);
           await client.query(
             `INSERT INTO audit_events (council_id, actor_user_id, actor_role, member_body_id, action, resource_type, resource_id, case_id, outcome, rule_id, basis)
            VALUES ($1, $2, 'agency_staff', $3, 'case.read', 'case', $4, $4, 'allowed', 'agency.case.read-assigned', 'statutory')`,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/common/http/configure-app';
 import { loadConfig, RuntimeConfig } from '../src/config/app-config';
+import { newSigningKey } from '../src/config/dev-secrets';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrations } from '../src/database/migrate';
 import { APP_ROLE, OWNER_ROLE, postgresUrl, provision } from '../src/database/provision';
@@ -43,6 +44,8 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
   const base = loadConfig({
     DATABASE_URL: appUrl,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
+    AUDIT_SIGNING_KEY: newSigningKey(),
+    AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: String(poolSize),
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
@@ -52,6 +55,7 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
     embedded: false,
     database: { ...base.database, url: appUrl },
     auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
+    audit: { ...base.audit, signingKey: base.audit.signingKey as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,

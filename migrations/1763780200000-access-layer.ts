@@ -150,17 +150,21 @@ export class AccessLayer1763780200000 implements MigrationInterface {
       CREATE INDEX audit_events_by_case ON audit_events (council_id, case_id, seq) WHERE case_id IS NOT NULL;
       CREATE INDEX audit_events_by_actor ON audit_events (council_id, actor_user_id, seq);
 
-      -- The canonical encoding hashed into the chain (docs/audit.md): one field per line in this
-      -- order, NULL as the empty string, arrays comma-joined, times as UTC ISO-8601 with
+      -- The canonical encoding hashed into the chain (docs/audit.md): one field per line (LF) in
+      -- this order; each field escaped so the encoding is injective — backslash as \\\\, line
+      -- feed as \\n, NULL as \\N; resource_ids comma-joined; times as UTC ISO-8601 with
       -- microseconds. hash = SHA-256(prev_hash || UTF-8 bytes of the encoding).
+      CREATE FUNCTION audit_field(v text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE WHEN v IS NULL THEN '\\N' ELSE replace(replace(v, '\\', '\\\\'), E'\\n', '\\n') END
+      $$;
       CREATE FUNCTION audit_canonical(e audit_events) RETURNS text LANGUAGE sql IMMUTABLE AS $$
         SELECT concat_ws(E'\\n',
-          e.council_id::text, e.seq::text,
-          to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-          coalesce(e.actor_user_id::text, ''), coalesce(e.actor_role, ''), coalesce(e.member_body_id::text, ''),
-          e.action, coalesce(e.resource_type, ''), coalesce(e.resource_id::text, ''),
-          coalesce(array_to_string(e.resource_ids, ','), ''), coalesce(e.case_id::text, ''),
-          e.outcome, coalesce(e.reason, ''), coalesce(e.rule_id, ''), coalesce(e.basis, ''), coalesce(e.request_id, ''))
+          audit_field(e.council_id::text), audit_field(e.seq::text),
+          audit_field(to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')),
+          audit_field(e.actor_user_id::text), audit_field(e.actor_role), audit_field(e.member_body_id::text),
+          audit_field(e.action), audit_field(e.resource_type), audit_field(e.resource_id::text),
+          audit_field(array_to_string(e.resource_ids, ',')), audit_field(e.case_id::text),
+          audit_field(e.outcome), audit_field(e.reason), audit_field(e.rule_id), audit_field(e.basis), audit_field(e.request_id))
       $$;
 
       -- Every insert, by any path, is chained: the head row is locked from here to commit, so an
@@ -239,7 +243,7 @@ export class AccessLayer1763780200000 implements MigrationInterface {
       DROP POLICY IF EXISTS councils_create ON councils;
       DROP POLICY IF EXISTS councils_update_own ON councils;
       DROP TABLE audit_events, audit_chain_heads, case_assignments, consent_bodies, consents, cases, case_number_counters;
-      DROP FUNCTION audit_chain(); DROP FUNCTION audit_canonical(audit_events);
+      DROP FUNCTION audit_chain(); DROP FUNCTION audit_canonical(audit_events); DROP FUNCTION audit_field(text);
     `);
   }
 }

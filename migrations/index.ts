@@ -2,6 +2,8 @@ import { Foundation1763780000000 } from './1763780000000-foundation';
 import { CouncilStructure1763780100000 } from './1763780100000-council-structure';
 import { AccessLayer1763780200000 } from './1763780200000-access-layer';
 import { CaseWork1763780300000 } from './1763780300000-case-work';
+import { AuditCheckpoints1763780400000 } from './1763780400000-audit-checkpoints';
+import { Meetings1763780500000 } from './1763780500000-meetings';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -9,4 +11,6 @@ export const migrations = [
   CouncilStructure1763780100000,
   AccessLayer1763780200000,
   CaseWork1763780300000,
+  AuditCheckpoints1763780400000,
+  Meetings1763780500000,
 ];

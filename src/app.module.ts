@@ -10,6 +10,7 @@ import { RuntimeConfig } from './config/app-config';
 import { CouncilsModule } from './councils/councils.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MeetingsModule } from './meetings/meetings.module';
 import { SeedModule } from './seed/seed.module';
 import { MeModule } from './users/me.module';
 import { UsersModule } from './users/users.module';
@@ -33,6 +34,7 @@ export class AppModule {
         ExplainModule,
         MeModule,
         SeedModule,
+        MeetingsModule,
       ],
     };
   }

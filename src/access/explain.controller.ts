@@ -8,7 +8,7 @@ import { CasesModule } from '../cases/cases.module';
 import { CasesRepository } from '../cases/cases.repository';
 import { CouncilTransactions } from '../database/council-transactions';
 import { AbilityFactory, decidingRuleId } from './ability.factory';
-import { Authorize, Principal } from './authorize';
+import { auditSubject, Authorize, Principal } from './authorize';
 import { actorOf, CouncilPrincipal } from './council-principal';
 import { Action, ACTIONS, PLEDGE_SUBJECTS, SubjectType, SUBJECTS } from './policy-catalog';
 
@@ -145,7 +145,7 @@ export class ExplainService {
       actor: actorOf(p),
       action: 'access_decision.read',
       outcome: 'allowed',
-      resourceType: q.subject.toLowerCase(),
+      resourceType: auditSubject(q.subject),
       resourceId: q.id ?? null,
       ruleId,
       reason: `${q.action}:${allowed ? 'allow' : 'deny'}:${reason}`,

@@ -18,6 +18,9 @@ export const ACTIONS = [
   'close',
   'reopen',
   'respond',
+  // Minutes: locking a draft as the record, and correcting final minutes with an addendum.
+  'finalize',
+  'amend',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -37,6 +40,10 @@ export const SUBJECTS = [
   'AccessDecision',
   'Statistics',
   'PublicNotice',
+  'Meeting',
+  'Minutes',
+  'Decision',
+  'ActionItem',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -66,6 +73,19 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   AccessDecision: ['councilId'],
   Statistics: [],
   PublicNotice: [],
+  // attendeeStaffIds: staff who attended the meeting; caseVisibleToBodyIds: bodies with a
+  // covered assignment on the case a decision or action item is about (as visibleToBodyIds).
+  Meeting: ['councilId', 'id', 'tier', 'attendeeStaffIds'],
+  Minutes: ['councilId', 'meetingId', 'status', 'attendeeStaffIds'],
+  Decision: ['councilId', 'meetingId', 'caseId', 'attendeeStaffIds', 'caseVisibleToBodyIds'],
+  ActionItem: [
+    'councilId',
+    'meetingId',
+    'caseId',
+    'memberBodyId',
+    'attendeeStaffIds',
+    'caseVisibleToBodyIds',
+  ],
 };
 
 /** The condition that ties a subject to the request's council (required on every rule of it). */
@@ -83,6 +103,10 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   InfoRequest: 'councilId',
   AuditEvent: 'councilId',
   AccessDecision: 'councilId',
+  Meeting: 'councilId',
+  Minutes: 'councilId',
+  Decision: 'councilId',
+  ActionItem: 'councilId',
 };
 
 /** Rules that exist before any council does, so cannot be council-scoped. */
@@ -101,7 +125,51 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'InfoRequest',
   'AuditEvent',
   'AccessDecision',
+  'Meeting',
+  'Minutes',
+  'Decision',
+  'ActionItem',
 ]);
+
+/** Fields a rule may name (`fields:`), per subject; subjects not listed take no field rules. */
+export const RULE_FIELDS: Partial<Record<SubjectType, readonly string[]>> = {
+  Case: [
+    'id',
+    'caseNumber',
+    'status',
+    'familyName',
+    'givenName',
+    'familyNameKana',
+    'givenNameKana',
+    'birthDate',
+    'gender',
+    'address',
+    'phone',
+    'sensitive',
+    'summary',
+    'concerns',
+    'reviewDueOn',
+    'createdAt',
+    'updatedAt',
+    'assignments',
+    'activeConsents',
+  ],
+  // Auditors get a meeting's metadata only: the title and place are free text that may name a person.
+  Meeting: [
+    'id',
+    'tier',
+    'title',
+    'heldAt',
+    'place',
+    'caseIds',
+    'cases',
+    'attendees',
+    'externalAttendees',
+    'minutes',
+    'createdAt',
+    'createdBy',
+  ],
+};
 
 /** Fields of a case that only coordinators and bodies with a full-scope assignment may see. */
 export const RESTRICTED_CASE_FIELDS = ['address', 'phone', 'sensitive'] as const;

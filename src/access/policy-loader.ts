@@ -9,8 +9,10 @@ import {
   PolicyRole,
   RawPolicyRule,
   ROLES,
+  RULE_FIELDS,
   UNSCOPED_RULES,
 } from './policy-catalog';
+import { SUBJECT_SQL } from './subject-sql';
 
 export class PolicyError extends Error {
   constructor(
@@ -63,6 +65,29 @@ export function validatePolicyFile(file: string, content: unknown, schema: objec
   for (const rule of policy.rules) {
     if (seen.has(rule.id)) throw new PolicyError(file, rule.id, 'duplicate rule id');
     seen.add(rule.id);
+    if (!(rule.subject in CONDITION_FIELDS))
+      throw new PolicyError(file, rule.id, `unknown subject ${rule.subject}`);
+    const allowedFields = RULE_FIELDS[rule.subject] ?? [];
+    for (const f of rule.fields ?? []) {
+      if (!allowedFields.includes(f)) {
+        throw new PolicyError(
+          file,
+          rule.id,
+          `unknown field "${f}" for ${rule.subject} (known: ${allowedFields.join(', ') || 'none'})`,
+        );
+      }
+    }
+    for (const [field, value] of Object.entries(rule.conditions ?? {})) {
+      // A set of member bodies can only be asked whether it contains something.
+      const sql = SUBJECT_SQL[rule.subject]?.[field];
+      const operators = value && typeof value === 'object' ? Object.keys(value) : ['$eq'];
+      if (
+        sql?.kind === 'bodySet' &&
+        operators.some((o) => !['$eq', '$in', '$ne', '$nin'].includes(o))
+      ) {
+        throw new PolicyError(file, rule.id, `${field} is a set: use $eq, $in, $ne or $nin`);
+      }
+    }
     const fields = CONDITION_FIELDS[rule.subject];
     for (const field of Object.keys(rule.conditions ?? {})) {
       if (!fields.includes(field)) {

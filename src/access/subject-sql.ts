@@ -2,8 +2,9 @@ import { SubjectType } from './policy-catalog';
 
 /**
  * How each condition field of a subject becomes SQL, given the alias of the subject's table.
- * `column` fields compare a column; `bodySet` fields ("the set of member bodies for which …")
- * become EXISTS subqueries so the database, not the application, decides which rows exist.
+ * `column` fields compare a column; `bodySet` fields ("the set of member bodies for which …",
+ * or of the staff who attended a meeting) become EXISTS subqueries so the database, not the
+ * application, decides which rows exist.
  */
 export type FieldSql =
   | { kind: 'column'; column: (alias: string) => string }
@@ -36,13 +37,44 @@ export function coveredAssignmentSql(
   bodyPredicate: string,
   extra = '',
   select = '1',
+  /** The column of `caseAlias` holding the case id: `id` on cases, `case_id` on records about one. */
+  caseIdColumn = 'id',
 ): string {
   return `SELECT ${select} FROM case_assignments a
       JOIN member_bodies amb ON amb.council_id = a.council_id AND amb.id = a.member_body_id
-     WHERE a.council_id = ${caseAlias}.council_id AND a.case_id = ${caseAlias}.id${extra}
+     WHERE a.council_id = ${caseAlias}.council_id AND a.case_id = ${caseAlias}.${caseIdColumn}${extra}
        AND ${bodyPredicate.replace(/\bBODY\b/g, 'a.member_body_id')}
        AND ${ASSIGNMENT_COVERED}`;
 }
+
+/**
+ * The attendance rows of the meeting that `alias` belongs to (its id in `meetingColumn`) whose
+ * staff member satisfies `staffPredicate`. Set fields reach us with BODY standing for "the
+ * member of the set" (sql-filter.ts); for attendance the members are staff ids. Like
+ * coveredAssignmentSql, the same text gives the SQL filter and the in-memory facts.
+ */
+export function meetingAttendanceSql(
+  alias: string,
+  meetingColumn: string,
+  staffPredicate: string,
+  select = '1',
+): string {
+  return `SELECT ${select} FROM meeting_attendees ma
+     WHERE ma.council_id = ${alias}.council_id AND ma.meeting_id = ${alias}.${meetingColumn}
+       AND ${staffPredicate.replace(/\bBODY\b/g, 'ma.staff_id')}`;
+}
+
+/** Attendance of the meeting a minutes record belongs to (its `meeting_id`). */
+const attendedBy = (meetingColumn: string): FieldSql => ({
+  kind: 'bodySet',
+  exists: (a, p) => meetingAttendanceSql(a, meetingColumn, p),
+});
+
+/** Bodies with a covered assignment on the case a record is about (its `case_id`; none if null). */
+const caseVisibleTo: FieldSql = {
+  kind: 'bodySet',
+  exists: (a, p) => coveredAssignmentSql(a, p, '', '1', 'case_id'),
+};
 
 export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>> = {
   Council: { id: col('id') },
@@ -84,4 +116,31 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
   },
   AuditEvent: { councilId: col('council_id') },
   AccessDecision: { councilId: col('council_id') },
+  Meeting: {
+    councilId: col('council_id'),
+    id: col('id'),
+    tier: col('tier'),
+    attendeeStaffIds: attendedBy('id'),
+  },
+  Minutes: {
+    councilId: col('council_id'),
+    meetingId: col('meeting_id'),
+    status: col('status'),
+    attendeeStaffIds: attendedBy('meeting_id'),
+  },
+  Decision: {
+    councilId: col('council_id'),
+    meetingId: col('meeting_id'),
+    caseId: col('case_id'),
+    attendeeStaffIds: attendedBy('meeting_id'),
+    caseVisibleToBodyIds: caseVisibleTo,
+  },
+  ActionItem: {
+    councilId: col('council_id'),
+    meetingId: col('meeting_id'),
+    caseId: col('case_id'),
+    memberBodyId: col('member_body_id'),
+    attendeeStaffIds: attendedBy('meeting_id'),
+    caseVisibleToBodyIds: caseVisibleTo,
+  },
 };

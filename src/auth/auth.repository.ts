@@ -162,10 +162,30 @@ export class AuthRepository {
   async councilsOfUser(userId: string, em: EntityManager): Promise<string[]> {
     await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
     const rows = (await em.query(
-      `SELECT DISTINCT council_id AS "councilId" FROM staff WHERE user_id = $1 AND (ended_on IS NULL OR ended_on > current_date)`,
+      `SELECT DISTINCT council_id AS "councilId" FROM staff WHERE user_id = $1 AND (ended_on IS NULL OR ended_on > current_date)
+        ORDER BY council_id`, // a fixed order: two logins never lock chain heads crosswise
       [userId],
     )) as { councilId: string }[];
     return rows.map((r) => r.councilId);
+  }
+
+  /**
+   * Counts a failed login per account and source within a window. Only the first failure of a
+   * window is written to the logs (with the window's count kept here), so a flood of guesses
+   * cannot flood the audit log (a lesson from Primero). Returns the count so far.
+   */
+  async countFailure(emailKey: Buffer, sourceIp: string, windowSeconds: number): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `INSERT INTO login_failure_windows AS w (email_key, source_ip, window_started_at, failures, last_failure_at)
+       VALUES ($1, $2, now(), 1, now())
+       ON CONFLICT (email_key, source_ip) DO UPDATE SET
+         failures = CASE WHEN w.window_started_at < now() - make_interval(secs => $3) THEN 1 ELSE w.failures + 1 END,
+         window_started_at = CASE WHEN w.window_started_at < now() - make_interval(secs => $3) THEN now() ELSE w.window_started_at END,
+         last_failure_at = now()
+       RETURNING failures`,
+      [emailKey, sourceIp, windowSeconds],
+    )) as { failures: number }[];
+    return rows[0].failures;
   }
 
   // --- security log ---------------------------------------------------------------------

@@ -45,13 +45,14 @@ export class AuthService {
     const attempt = await this.repo.transaction((em) => this.reserveAttempt(emailKey, em));
     if (attempt.lockedUntil) {
       const user = await this.users.findByEmail(email);
-      await this.repo.recordEvent({
-        action: 'auth.login',
-        outcome: 'denied',
-        userId: user?.id,
-        reason: 'locked_out',
-        ...origin,
-      });
+      if (await this.firstFailureOfWindow(emailKey, origin))
+        await this.repo.recordEvent({
+          action: 'auth.login',
+          outcome: 'denied',
+          userId: user?.id,
+          reason: 'locked_out',
+          ...origin,
+        });
       const retryAfter = Math.max(
         1,
         Math.ceil((attempt.lockedUntil.getTime() - Date.now()) / 1000),
@@ -72,6 +73,7 @@ export class AuthService {
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyAgainstNothing(password);
     if (!user || !valid) {
+      if (!(await this.firstFailureOfWindow(emailKey, origin))) throw invalidCredentials();
       await this.repo.recordEvent({
         action: 'auth.login',
         outcome: 'denied',
@@ -256,6 +258,15 @@ export class AuthService {
   /** Resolves an access token's claims to a live session, or null: revocation is immediate. */
   async authenticate(claims: AccessTokenClaims): Promise<AuthUser | null> {
     return this.repo.findLiveSession(claims.sid, claims.sub);
+  }
+
+  private async firstFailureOfWindow(emailKey: Buffer, origin: RequestOrigin): Promise<boolean> {
+    const count = await this.repo.countFailure(
+      emailKey,
+      origin.sourceIp ?? '',
+      this.config.audit.loginFailureWindowSeconds,
+    );
+    return count === 1;
   }
 
   /**

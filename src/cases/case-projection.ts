@@ -1,30 +1,11 @@
 import { subject } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import { AppAbility } from '../access/ability.factory';
+import { RULE_FIELDS } from '../access/policy-catalog';
 import { AssignmentRow, CaseRow, ConsentRow } from './cases.repository';
 
 /** Every readable field of a case, as policies name them (policies/agency_staff.yaml). */
-export const CASE_FIELDS = [
-  'id',
-  'caseNumber',
-  'status',
-  'familyName',
-  'givenName',
-  'familyNameKana',
-  'givenNameKana',
-  'birthDate',
-  'gender',
-  'address',
-  'phone',
-  'sensitive',
-  'summary',
-  'concerns',
-  'reviewDueOn',
-  'createdAt',
-  'updatedAt',
-  'assignments',
-  'activeConsents',
-] as const;
+export const CASE_FIELDS = RULE_FIELDS.Case as readonly string[];
 
 const SUBJECT_FIELDS = [
   'familyName',

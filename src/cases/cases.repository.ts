@@ -63,7 +63,8 @@ export interface ConsentRow {
   active: boolean;
 }
 
-const CASE_COLUMNS = `
+/** The case columns plus the facts policies decide on (exported for the benchmark's direct path). */
+export const CASE_COLUMNS = `
   c.council_id AS "councilId", c.id, c.case_number AS "caseNumber", c.status,
   c.family_name AS "familyName", c.given_name AS "givenName", c.family_name_kana AS "familyNameKana",
   c.given_name_kana AS "givenNameKana", c.birth_date AS "birthDate", c.gender, c.address, c.phone, c.sensitive,

@@ -135,7 +135,17 @@ export class CasesService {
         requestId: p.requestId,
         basis: this.basisOf(p, assignments),
       });
-      return projectCase(p.ability, row, { assignments, activeConsents });
+      // Need to know within the case too: agency staff see their own body's assignment and the
+      // consents naming it, not the other bodies' arrangements or the consent notes.
+      const body = p.actingAs === 'coordinator' ? null : p.staff?.memberBodyId;
+      return projectCase(p.ability, row, {
+        assignments: body ? assignments.filter((a) => a.memberBodyId === body) : assignments,
+        activeConsents: body
+          ? activeConsents
+              .filter((c) => c.memberBodyIds.includes(body))
+              .map((c) => ({ ...c, memberBodyIds: [body], note: null }))
+          : activeConsents,
+      });
     });
     if (!view) throw await this.notVisible(p, 'case.read', caseId);
     return view;

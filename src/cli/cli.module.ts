@@ -1,6 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditQueryRepository } from '../audit/audit-query.repository';
+import { AuditReportsService } from '../audit/audit-reports.service';
+import { AuditService } from '../audit/audit.service';
 import { AppConfigModule } from '../config/app-config.module';
 import { RuntimeConfig } from '../config/app-config';
+import { CouncilTransactions } from '../database/council-transactions';
 import { DatabaseModule } from '../database/database.module';
 import { UsersModule } from '../users/users.module';
 
@@ -10,6 +14,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule],
+      providers: [CouncilTransactions, AuditQueryRepository, AuditService, AuditReportsService],
     };
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../database/provision';
 import { resolveRuntime, Runtime } from '../database/runtime';
 import { UsersService } from '../users/users.service';
+import { AuditReportsService } from '../audit/audit-reports.service';
 import { CliModule } from './cli.module';
 
 export type Print = (line: string) => void;
@@ -78,4 +79,25 @@ export async function dbProvision(
   const base = withDatabase(adminUrl, database);
   out(`MIGRATION_DATABASE_URL=${withCredentials(base, OWNER_ROLE, ownerPassword)}`);
   out(`DATABASE_URL=${withCredentials(base, APP_ROLE, appPassword)}`);
+}
+
+/**
+ * Recomputes a council's audit chain from the database and checks its signed checkpoints:
+ * the same verification as GET …/audit/verify, for operators and auditors at the console.
+ */
+export async function auditVerify(councilId: string | undefined, out: Print): Promise<boolean> {
+  if (!councilId || !/^[0-9a-f-]{36}$/i.test(councilId))
+    throw new Error('audit:verify needs --council <uuid>');
+  return withRuntime(async (runtime) => {
+    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
+      logger: false,
+    });
+    try {
+      const result = await ctx.get(AuditReportsService).verify(null, councilId.toLowerCase());
+      out(JSON.stringify(result));
+      return result.valid && result.checkpoints.valid;
+    } finally {
+      await ctx.close();
+    }
+  });
 }

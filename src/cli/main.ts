@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { createAdmin, dbProvision, migrate } from './commands';
+import { auditVerify, createAdmin, dbProvision, migrate } from './commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -8,6 +8,8 @@ Commands:
   create-admin --email <e> [--password <p>]   create (or promote) a system admin; without
                                               --password one is generated and printed once
   migrate                                     apply pending migrations (as the owner role)
+  audit:verify --council <id>                 recompute a council's audit chain and check its
+                                              signed checkpoints; exit code 3 if broken
   db:provision --admin-url <url> [--database <name>]
                                               create the owner and application roles and the
                                               database on a PostgreSQL server (DATABASE_URL mode);
@@ -27,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
       password: { type: 'string' },
       'admin-url': { type: 'string' },
       database: { type: 'string', default: 'council' },
+      council: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,6 +38,9 @@ async function main(argv: string[]): Promise<void> {
       return createAdmin(values.email, values.password, out);
     case 'migrate':
       return migrate(out);
+    case 'audit:verify':
+      if (!(await auditVerify(values.council, out))) process.exitCode = 3;
+      return;
     case 'db:provision':
       return dbProvision(values['admin-url'], values.database ?? 'council', out);
     default:

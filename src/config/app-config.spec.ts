@@ -44,6 +44,9 @@ describe('loadConfig', () => {
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
+    [{ TIME_ZONE: 'Asia/Tokio' }, 'TIME_ZONE'],
+    [{ AUDIT_SIGNING_KEY: 'not a key' }, 'AUDIT_SIGNING_KEY'],
+    [{ DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: SECRET }, 'AUDIT_SIGNING_KEY'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => sut(env)).toThrow(ConfigError);
     expect(() => sut(env)).toThrow(new RegExp(variable));

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createPrivateKey, KeyObject } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -124,6 +125,68 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   TRUST_PROXY = false;
+
+  /**
+   * Ed25519 private key (PKCS#8 PEM, or its base64) that signs audit checkpoints. Required with
+   * DATABASE_URL; generated under DATA_DIR otherwise. Publish the public key to auditors.
+   */
+  @IsOptional()
+  @IsString()
+  AUDIT_SIGNING_KEY?: string;
+
+  /** Minutes between automatic checkpoints of every council's audit chain (0: off). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60)
+  AUDIT_CHECKPOINT_INTERVAL_MINUTES = 60;
+
+  /** How long audit events are kept; nothing in the application deletes them before (or after). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(100)
+  AUDIT_RETENTION_YEARS = 10;
+
+  /** Repeated login failures per account and source within this window become one event. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(24 * 3600)
+  LOGIN_FAILURE_WINDOW_SECONDS = 900;
+
+  /** Anomaly report: this many denials by one person within ANOMALY_DENIED_WINDOW_MINUTES. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(10_000)
+  ANOMALY_DENIED_BURST = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  ANOMALY_DENIED_WINDOW_MINUTES = 10;
+
+  /** Anomaly report: case reads per day above this multiple of the person's usual… */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  ANOMALY_READ_FACTOR = 5;
+
+  /** …and above this absolute number (so a quiet user's first busy day is not flagged). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ANOMALY_READ_MIN = 30;
+
+  /** Office hours in the council's time zone; access outside them is reported. */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, {
+    message: 'OFFICE_HOURS must look like 08:00-20:00',
+  })
+  OFFICE_HOURS = '07:00-21:00';
 }
 
 export interface AppConfig {
@@ -147,6 +210,19 @@ export interface AppConfig {
     loginRatePerMinute: number;
   };
   log: { level: EnvironmentVariables['LOG_LEVEL'] };
+  audit: {
+    signingKey: string | null;
+    checkpointIntervalMinutes: number;
+    retentionYears: number;
+    loginFailureWindowSeconds: number;
+    anomaly: {
+      deniedBurst: number;
+      deniedWindowMinutes: number;
+      readFactor: number;
+      readMin: number;
+      officeHours: string;
+    };
+  };
 }
 
 export class ConfigError extends Error {
@@ -171,6 +247,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       m.includes(e.property) ? m : `${e.property}: ${m}`,
     ),
   );
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: vars.TIME_ZONE });
+  } catch {
+    problems.push(
+      `TIME_ZONE: unknown time zone "${vars.TIME_ZONE}" (use an IANA name such as Asia/Tokyo)`,
+    );
+  }
+  if (vars.DATABASE_URL && !vars.AUDIT_SIGNING_KEY) {
+    problems.push(
+      'AUDIT_SIGNING_KEY: required when DATABASE_URL is set (an Ed25519 PKCS#8 PEM key)',
+    );
+  }
+  if (vars.AUDIT_SIGNING_KEY) {
+    try {
+      signingKeyFrom(vars.AUDIT_SIGNING_KEY);
+    } catch {
+      problems.push(
+        'AUDIT_SIGNING_KEY: not an Ed25519 private key in PKCS#8 PEM (or base64 of it)',
+      );
+    }
+  }
   if (vars.DATABASE_URL && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: required when DATABASE_URL is set (at least 32 characters)');
   }
@@ -201,13 +298,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginRatePerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
     },
     log: { level: vars.LOG_LEVEL },
+    audit: {
+      signingKey: vars.AUDIT_SIGNING_KEY ?? null,
+      checkpointIntervalMinutes: vars.AUDIT_CHECKPOINT_INTERVAL_MINUTES,
+      retentionYears: vars.AUDIT_RETENTION_YEARS,
+      loginFailureWindowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
+      anomaly: {
+        deniedBurst: vars.ANOMALY_DENIED_BURST,
+        deniedWindowMinutes: vars.ANOMALY_DENIED_WINDOW_MINUTES,
+        readFactor: vars.ANOMALY_READ_FACTOR,
+        readMin: vars.ANOMALY_READ_MIN,
+        officeHours: vars.OFFICE_HOURS,
+      },
+    },
   };
 }
 
 /** The config the running app uses: database URL and secrets resolved (embedded or given). */
+/** Parses the audit signing key: PKCS#8 PEM, or the base64 of the PEM or of its DER. */
+export function signingKeyFrom(value: string): KeyObject {
+  const text = value.includes('BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
+  const key = text.includes('BEGIN')
+    ? createPrivateKey(text)
+    : createPrivateKey({ key: Buffer.from(value, 'base64'), format: 'der', type: 'pkcs8' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error('not ed25519');
+  return key;
+}
+
 export interface RuntimeConfig extends AppConfig {
   database: AppConfig['database'] & { url: string };
   auth: AppConfig['auth'] & { jwtSecret: string };
+  audit: AppConfig['audit'] & { signingKey: string };
   embedded: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,30 +8,31 @@ export interface DevSecrets {
   ownerPassword: string;
   appPassword: string;
   jwtSecret: string;
+  /** Ed25519 private key (PKCS#8 PEM) signing audit checkpoints in demo mode. */
+  auditSigningKey: string;
 }
 
 const secret = (): string => randomBytes(32).toString('base64url');
 
+export const newSigningKey = (): string =>
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** Loads the secrets, generating any that are missing (older data directories lack newer ones). */
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-    if (
-      stored.superuserPassword &&
-      stored.ownerPassword &&
-      stored.appPassword &&
-      stored.jwtSecret
-    ) {
-      return stored as DevSecrets;
-    }
-  }
-  const fresh: DevSecrets = {
-    superuserPassword: secret(),
-    ownerPassword: secret(),
-    appPassword: secret(),
-    jwtSecret: secret(),
+  const stored: Partial<DevSecrets> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>)
+    : {};
+  const complete: DevSecrets = {
+    superuserPassword: stored.superuserPassword ?? secret(),
+    ownerPassword: stored.ownerPassword ?? secret(),
+    appPassword: stored.appPassword ?? secret(),
+    jwtSecret: stored.jwtSecret ?? secret(),
+    auditSigningKey: stored.auditSigningKey ?? newSigningKey(),
   };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
-  return fresh;
+  if (Object.keys(stored).length !== Object.keys(complete).length) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(complete, null, 2), { mode: 0o600 });
+  }
+  return complete;
 }

@@ -228,6 +228,19 @@ export class CouncilsRepository {
     );
   }
 
+  async endAssignmentsOfBody(
+    em: EntityManager,
+    councilId: string,
+    memberBodyId: string,
+    by: string,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE case_assignments SET ended_at = now(), ended_by = $3, end_reason = 'member_body_left'
+        WHERE council_id = $1 AND member_body_id = $2 AND ended_at IS NULL`,
+      [councilId, memberBodyId, by],
+    );
+  }
+
   // ---- coordinating body ---------------------------------------------------------------
 
   async currentDesignation(

@@ -44,6 +44,15 @@ export class CouncilsService {
       const id = await this.repo.insertCouncil(em, dto);
       await this.tx.scope(em, id);
       await this.pledges.publishInitial(em, id, actor.userId);
+      await this.audit.record(em, {
+        councilId: id,
+        actor: { userId: actor.userId, role: 'system_admin', memberBodyId: null },
+        action: 'council.create',
+        outcome: 'allowed',
+        resourceType: 'council',
+        resourceId: id,
+        reason: 'pledge_version=1',
+      });
       return toCouncilDto((await this.repo.findCouncil(em, id)) as CouncilRow);
     });
   }

@@ -135,6 +135,8 @@ export class MemberBodiesService {
       ])) as { effective: boolean }[];
       if (effective) {
         for (const userId of userIds) await this.auth.revokeAllSessions(userId, 'staff_ended', em);
+        // Its case assignments end with it (DESIGN.md §2), so a new lead can be named at once.
+        await this.repo.endAssignmentsOfBody(em, councilId, id, actor.userId);
       }
       await this.audit.record(em, {
         councilId,

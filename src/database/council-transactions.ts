@@ -12,7 +12,15 @@ export class CouncilTransactions {
   constructor(private readonly dataSource: DataSource) {}
 
   run<T>(councilId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (em) => {
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
+      await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
+      return work(em);
+    });
+  }
+
+  /** One consistent snapshot for long reads (verification, export) that page through a council. */
+  snapshot<T>(councilId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
       return work(em);
     });

@@ -28,6 +28,7 @@ export async function resolveRuntime(
         embedded: false,
         database: { ...config.database, url: config.database.url },
         auth: { ...config.auth, jwtSecret: config.auth.jwtSecret as string },
+        audit: { ...config.audit, signingKey: config.audit.signingKey as string },
       },
       stopDatabase: async () => undefined,
     };
@@ -73,6 +74,7 @@ export async function resolveRuntime(
         migrateOnStart: true,
       },
       auth: { ...config.auth, jwtSecret: config.auth.jwtSecret ?? secrets.jwtSecret },
+      audit: { ...config.audit, signingKey: config.audit.signingKey ?? secrets.auditSigningKey },
     },
     stopDatabase: () => server.stop(),
   };

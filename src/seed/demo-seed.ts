@@ -9,7 +9,13 @@ import { CouncilsService } from '../councils/councils.service';
 import { MemberBodiesService } from '../councils/member-bodies.service';
 import { PledgeService } from '../councils/pledge.service';
 import { StaffService } from '../councils/staff.service';
+import { MeetingsService } from '../meetings/meetings.service';
+import { MinutesService } from '../meetings/minutes.service';
 import { UsersService } from '../users/users.service';
+
+/** A date relative to today (Japan), so the demo is sensible whenever it is first started. */
+const daysAgo = (n: number): string =>
+  new Date(Date.now() + 9 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10);
 
 /** Everyone in the demo signs in with this password. The demo council is fictional. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -57,6 +63,8 @@ export class DemoSeeder {
     private readonly pledges: PledgeService,
     private readonly cases: CasesService,
     private readonly abilities: AbilityFactory,
+    private readonly meetings: MeetingsService,
+    private readonly minutes: MinutesService,
   ) {}
 
   /** Seeds only when the database has no user yet. Returns whether it seeded. */
@@ -110,12 +118,12 @@ export class DemoSeeder {
       summary: '夫を亡くしてから外出が減り、近隣との交流がない。民生委員から相談。',
       concerns: ['isolation', 'loneliness', 'health'],
       sensitive: { health: '通院中 (架空)' },
-      reviewDueOn: '2026-12-15',
+      reviewDueOn: daysAgo(-20),
     });
     await this.cases.createConsent(p, a.id as string, {
       memberBodyIds: [shakyoId],
       method: 'written',
-      obtainedOn: '2026-10-01',
+      obtainedOn: daysAgo(30),
     });
     await this.cases.createAssignment(p, a.id as string, {
       memberBodyId: shakyoId,
@@ -136,7 +144,7 @@ export class DemoSeeder {
       },
       summary: '離職後、数年にわたり自宅にひきこもりがち。家族から相談。',
       concerns: ['hikikomori', 'employment'],
-      reviewDueOn: '2027-01-10',
+      reviewDueOn: daysAgo(-45),
     });
     await this.cases.createAssignment(p, b.id as string, {
       memberBodyId: npoId,
@@ -236,5 +244,117 @@ export class DemoSeeder {
       );
     }
     await this.seedCases(council.id, coordinator, shakyo.id, npo.id);
+    const shakyoStaff = pledged.find((r) => r.email === 'shakyo@demo.example')!;
+    await this.seedMeetings(council.id, coordinator, shakyoStaff.id, shakyo.id);
+  }
+
+  /**
+   * One meeting of each tier with minutes, through the same services as the API: a
+   * representatives' meeting (policy, no case), a practitioners' review that pulls in the case
+   * due for review, and a case conference whose final minutes carry an addendum.
+   */
+  private async seedMeetings(
+    councilId: string,
+    coordinator: { id: string; userId: string; memberBodyId: string },
+    shakyoStaffId: string,
+    shakyoId: string,
+  ): Promise<void> {
+    const p: CouncilPrincipal = {
+      councilId,
+      userId: coordinator.userId,
+      actingAs: 'coordinator',
+      requestId: 'demo-seed',
+      staff: {
+        id: coordinator.id,
+        memberBodyId: coordinator.memberBodyId,
+        role: 'coordinator',
+        pledged: true,
+      },
+      ability: this.abilities.build({
+        role: 'coordinator',
+        userId: coordinator.userId,
+        councilId,
+        staffId: coordinator.id,
+        memberBodyId: coordinator.memberBodyId,
+      }),
+    };
+    const attendeeStaffIds = [coordinator.id, shakyoStaffId];
+    const at = (daysBefore: number, time: string) => `${daysAgo(daysBefore)}T${time}:00+09:00`;
+    const { items: cases } = await this.cases.list(p, { status: 'open' });
+    const sakurai = cases.find((c) => (c.subject as { familyName?: string }).familyName === '桜井')!
+      .id as string;
+
+    const representatives = await this.meetings.create(p, {
+      tier: 'representatives',
+      title: '令和8年度 第1回 代表者会議',
+      heldAt: at(150, '10:00'),
+      place: '桜ヶ丘市役所 第1会議室',
+      attendeeStaffIds,
+      externalAttendees: [
+        {
+          name: '学識 経験子 (架空)',
+          organisation: '桜ヶ丘大学 (架空)',
+          confidentialityAcknowledged: true,
+        },
+      ],
+    });
+    await this.minutes.put(p, representatives.id as string, {
+      body: '地域における孤独・孤立の現状と、相談窓口の周知方法について意見交換を行った。',
+      decisions: [{ text: '相談窓口の周知を広報紙と社協だよりで強化する。' }],
+      actionItems: [
+        { text: '広報紙に相談窓口の案内を掲載する', memberBodyId: shakyoId, dueOn: daysAgo(-30) },
+      ],
+    });
+    await this.minutes.finalize(p, representatives.id as string);
+
+    // The ledger's case due within the month is pulled in, so its review is not forgotten.
+    const practitioners = await this.meetings.create(p, {
+      tier: 'practitioners',
+      title: '第3回 実務者会議 (進行管理)',
+      heldAt: at(1, '14:00'),
+      place: '桜ヶ丘市社会福祉協議会 会議室',
+      attendeeStaffIds,
+      includeCasesDueForReview: true,
+      reviewDueBy: daysAgo(-30),
+    });
+    const reviewed = practitioners.caseIds as string[];
+    await this.minutes.put(p, practitioners.id as string, {
+      body: '進行管理台帳に基づき、見直し時期を迎えたケースの支援状況を確認した。',
+      reviews: reviewed.map((caseId) => ({
+        caseId,
+        outcome: 'continue' as const,
+        note: '見守り訪問により外出の機会が増えている。',
+        nextReviewOn: daysAgo(-90),
+      })),
+    });
+    await this.minutes.finalize(p, practitioners.id as string);
+
+    const conference = await this.meetings.create(p, {
+      tier: 'case_conference',
+      title: '桜井さん 個別ケース検討会議',
+      heldAt: at(3, '15:30'),
+      place: '桜ヶ丘市役所 相談室',
+      caseIds: [sakurai],
+      attendeeStaffIds,
+    });
+    await this.minutes.put(p, conference.id as string, {
+      body: '本人の同意のもと、社協による見守り訪問の状況を共有し、今後の支援を検討した。',
+      decisions: [
+        { text: '週1回の見守り訪問を継続し、地域サロンへの参加を勧める。', caseId: sakurai },
+      ],
+      actionItems: [
+        {
+          text: '地域サロンの日程を本人に案内する',
+          memberBodyId: shakyoId,
+          dueOn: daysAgo(-14),
+          caseId: sakurai,
+        },
+      ],
+    });
+    await this.minutes.finalize(p, conference.id as string);
+    await this.minutes.addAddendum(p, conference.id as string, {
+      text: '見守り訪問は週1回ではなく週2回と合意した。',
+      reason: '議事録の記載誤り (出席者からの指摘)',
+    });
   }
 }

@@ -4,10 +4,11 @@ import { Pool } from 'pg';
 import { parse } from 'yaml';
 import { subject } from '@casl/ability';
 import { AbilityFactory, AppAbility } from '../../src/access/ability.factory';
-import { PolicyRole } from '../../src/access/policy-catalog';
+import { Action, PolicyRole } from '../../src/access/policy-catalog';
 import { policySql } from '../../src/access/sql-filter';
 import { caseSubject } from '../../src/cases/case-projection';
 import { CasesRepository } from '../../src/cases/cases.repository';
+import { MeetingsRepository } from '../../src/meetings/meetings.repository';
 import { createTestApp, TestApp } from '../support/app';
 import { createCouncil, TestCouncil } from '../support/factories';
 
@@ -34,6 +35,17 @@ const RESOURCES = [
 ] as const;
 const ACTIONS = ['read', 'update'] as const;
 const FIELDS = ['summary', 'address', 'phone', 'sensitive'] as const;
+
+/** Records other than cases, and the actions checked on each (policies/tests/*.yaml `objects`). */
+const ACTIONS_BY_SUBJECT = {
+  PlanAction: ['read', 'update'],
+  InfoRequest: ['read', 'respond'],
+  Meeting: ['read', 'create'],
+  Minutes: ['read', 'update', 'finalize', 'amend'],
+  Decision: ['read'],
+  ActionItem: ['read', 'update'],
+} as const;
+type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
 
 const list = <T>(v: T | T[] | undefined): (T | undefined)[] =>
   v === undefined ? [undefined] : Array.isArray(v) ? v : [v];
@@ -75,8 +87,10 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
   const objects = new Map<
     string,
     {
-      subject: 'PlanAction' | 'InfoRequest';
+      subject: ObjectSubject;
       table: string;
+      /** The key column (minutes are keyed by their meeting). */
+      idColumn?: string;
       id: string;
       facts: Record<string, unknown>;
     }
@@ -206,6 +220,8 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       });
     }
 
+    await buildMeetings(su, mine, otherBody);
+
     const factory = t.app.get(AbilityFactory);
     const [coordinator, agency, auditor] = a.staff;
     const build = (
@@ -230,6 +246,114 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     await app.end();
     await t.close();
   });
+
+  /**
+   * Meetings (policies/tests/meetings.yaml): one the agency principal attended, one it did not,
+   * each discussing "mine-consent-full" and "other-body"; decisions and action items about
+   * either case (or none), owned by either body. Their facts are read back through the
+   * repository, i.e. with the same SQL text the filter uses.
+   */
+  async function buildMeetings(su: Pool, mine: string, otherBody: string): Promise<void> {
+    const [coordinator, agency] = a.staff;
+    const caseId = (name: string) => caseIds.get(name)!.id;
+    const meetingIds = new Map<string, string>();
+    for (const [name, tier, attendees, cases] of [
+      ['attended', 'practitioners', [coordinator, agency], ['mine-consent-full', 'other-body']],
+      [
+        'absent',
+        'case_conference',
+        [coordinator],
+        ['mine-consent-full', 'other-body', 'mine-consent-withdrawn'],
+      ],
+    ] as const) {
+      const m = await su.query(
+        `INSERT INTO meetings (council_id, tier, title, held_at, created_by) VALUES ($1, $2, 't', now(), $3) RETURNING id`,
+        [a.councilId, tier, coordinator.id],
+      );
+      const id = m.rows[0].id as string;
+      meetingIds.set(name, id);
+      await su.query(
+        `INSERT INTO minutes (council_id, meeting_id, revision, body) VALUES ($1, $2, 1, 'b')`,
+        [a.councilId, id],
+      );
+      for (const s of attendees)
+        await su.query(
+          `INSERT INTO meeting_attendees (council_id, meeting_id, staff_id) VALUES ($1, $2, $3)`,
+          [a.councilId, id, s.staffId],
+        );
+      for (const c of cases)
+        await su.query(
+          `INSERT INTO meeting_cases (council_id, meeting_id, case_id, source) VALUES ($1, $2, $3, 'named')`,
+          [a.councilId, id, caseId(c)],
+        );
+      objects.set(`meeting-${name}`, { subject: 'Meeting', table: 'meetings', id, facts: {} });
+      objects.set(`minutes-${name}`, {
+        subject: 'Minutes',
+        table: 'minutes',
+        idColumn: 'meeting_id',
+        id,
+        facts: {},
+      });
+    }
+    let position = 0;
+    for (const [name, meeting, c] of [
+      ['decision-attended-other-case', 'attended', 'other-body'],
+      ['decision-absent-my-case', 'absent', 'mine-consent-full'],
+      ['decision-absent-other-case', 'absent', 'other-body'],
+      ['decision-absent-no-case', 'absent', null],
+      ['decision-absent-withdrawn-case', 'absent', 'mine-consent-withdrawn'],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO minutes_decisions (council_id, meeting_id, revision, position, text, case_id)
+         VALUES ($1, $2, 1, $3, 'd', $4) RETURNING id`,
+        [a.councilId, meetingIds.get(meeting), position++, c ? caseId(c) : null],
+      );
+      objects.set(name, {
+        subject: 'Decision',
+        table: 'minutes_decisions',
+        id: r.rows[0].id,
+        facts: {},
+      });
+    }
+    for (const [name, meeting, c, owner] of [
+      ['item-attended-other-body', 'attended', 'other-body', otherBody],
+      ['item-absent-my-case-other-body', 'absent', 'mine-consent-full', otherBody],
+      ['item-absent-other-case-mine', 'absent', 'other-body', mine],
+      ['item-absent-other-case-other', 'absent', 'other-body', otherBody],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO minutes_action_items (council_id, meeting_id, revision, position, text, member_body_id, due_on, case_id)
+         VALUES ($1, $2, 1, $3, 'i', $4, current_date, $5) RETURNING id`,
+        [a.councilId, meetingIds.get(meeting), position++, owner, caseId(c)],
+      );
+      objects.set(name, {
+        subject: 'ActionItem',
+        table: 'minutes_action_items',
+        id: r.rows[0].id,
+        facts: {},
+      });
+    }
+    const repo = t.app.get(MeetingsRepository);
+    const client = await su.connect();
+    try {
+      const em = {
+        query: (q: string, p: unknown[]) => client.query(q, p).then((r) => r.rows),
+      } as never;
+      const load = {
+        Meeting: repo.meetingFacts,
+        Minutes: repo.minutesFacts,
+        Decision: repo.decisionFacts,
+        ActionItem: repo.actionItemFacts,
+      } as const;
+      for (const o of objects.values()) {
+        if (!(o.subject in load)) continue;
+        const facts = await load[o.subject as keyof typeof load].call(repo, em, a.councilId, o.id);
+        o.facts = facts!;
+      }
+    } finally {
+      client.release();
+    }
+  }
 
   /** The SQL side, as the application role inside council A's RLS scope. */
   async function sqlAllows(
@@ -278,7 +402,7 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     }
   }
 
-  it('every body-owned record (plan actions, information requests) has the expected effect, in memory and in SQL', async () => {
+  it('every other record (plan actions, information requests, meetings, minutes, decisions, action items) has the expected effect, in memory and in SQL', async () => {
     const dir = join(__dirname, '..', '..', 'policies', 'tests');
     const expected = new Map<string, Effect>();
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
@@ -295,16 +419,12 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
             }
       }
     }
-    const ACTIONS_BY_SUBJECT = {
-      PlanAction: ['read', 'update'],
-      InfoRequest: ['read', 'respond'],
-    } as const;
     const failures: string[] = [];
     let checked = 0;
     for (const principal of PRINCIPALS) {
       const ability = abilities.get(principal)!;
       for (const [name, o] of objects) {
-        for (const act of ACTIONS_BY_SUBJECT[o.subject]) {
+        for (const act of ACTIONS_BY_SUBJECT[o.subject] as readonly Action[]) {
           const want = expected.get(key(principal, name, act)) ?? 'deny';
           const inMemory = ability.can(act, subject(o.subject, { ...o.facts }) as never)
             ? 'allow'
@@ -319,7 +439,7 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
             inSql =
               ((
                 await client.query(
-                  `SELECT 1 FROM ${o.table} t WHERE t.id = $1 AND ${where}`,
+                  `SELECT 1 FROM ${o.table} t WHERE t.${o.idColumn ?? 'id'} = $1 AND ${where}`,
                   params,
                 )
               ).rowCount ?? 0) > 0
@@ -338,7 +458,10 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       }
     }
     expect(failures).toEqual([]);
-    expect(checked).toBe(PRINCIPALS.length * objects.size * 2);
+    expect(checked).toBe(
+      PRINCIPALS.length *
+        [...objects.values()].reduce((n, o) => n + ACTIONS_BY_SUBJECT[o.subject].length, 0),
+    );
   });
 
   it('every combination has the expected effect, and memory and SQL agree', async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createAdmin } from '../../src/cli/commands';
-import { createTestApp, TEST_JWT_SECRET, TestApp } from '../support/app';
+import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
 import { createUser, login, PASSWORD } from '../support/factories';
 
 /** `npm run cli -- create-admin` against DATABASE_URL: how a real deployment gets its first admin. */
@@ -12,6 +12,7 @@ describe('CLI create-admin (DATABASE_URL mode)', () => {
     t = await createTestApp();
     process.env.DATABASE_URL = t.config.database.url;
     process.env.JWT_SECRET = TEST_JWT_SECRET;
+    process.env.AUDIT_SIGNING_KEY = TEST_SIGNING_KEY;
   });
   afterAll(async () => {
     process.env = saved;

@@ -4,6 +4,7 @@ import type { App } from 'supertest/types';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/common/http/configure-app';
 import { loadConfig, RuntimeConfig } from '../../src/config/app-config';
+import { newSigningKey } from '../../src/config/dev-secrets';
 import { createTestDatabase, TestDatabase } from './database';
 
 export interface TestApp {
@@ -15,6 +16,9 @@ export interface TestApp {
 }
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** One Ed25519 key per test process (checkpoint signatures). */
+export const TEST_SIGNING_KEY = newSigningKey();
 
 /**
  * The real application (same modules, same HTTP configuration as main.ts) on a fresh clone of
@@ -32,6 +36,8 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     DATABASE_URL: url,
     JWT_SECRET: TEST_JWT_SECRET,
+    AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+    AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     DB_POOL_SIZE: '5',
     ...env,
@@ -41,6 +47,7 @@ export async function createTestApp(
     embedded: false,
     database: { ...base.database, url, migrationUrl: db.ownerUrl },
     auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
+    audit: { ...base.audit, signingKey: base.audit.signingKey as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The canonical encoding of an audit event, as hashed into its council's chain. It must match
+ * audit_canonical() in migrations/1763780200000-access-layer.ts byte for byte, and is documented
+ * in docs/audit.md so that auditors can re-verify with their own tools:
+ *
+ *   one field per line (LF), in this order: council_id, seq, at, actor_user_id, actor_role,
+ *   member_body_id, action, resource_type, resource_id, resource_ids, case_id, outcome, reason,
+ *   rule_id, basis, request_id. Each field is escaped so the encoding is injective: a backslash
+ *   becomes \\, a line feed \n, and NULL is \N. resource_ids are comma-joined; `at` is UTC
+ *   ISO-8601 with microseconds and a Z.
+ *
+ *   hash = SHA-256(prev_hash ‖ UTF-8(canonical)); the first prev_hash is 32 zero bytes.
+ */
+export interface ChainedEvent {
+  councilId: string;
+  seq: string; // bigint as text
+  at: string; // already in the canonical timestamp format
+  actorUserId: string | null;
+  actorRole: string | null;
+  memberBodyId: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  resourceIds: string[] | null;
+  caseId: string | null;
+  outcome: string;
+  reason: string | null;
+  ruleId: string | null;
+  basis: string | null;
+  requestId: string | null;
+  prevHash: Buffer;
+  hash: Buffer;
+}
+
+export const GENESIS_HASH = Buffer.alloc(32);
+
+/** One field as encoded: NULL → \N; backslash and line feed escaped. */
+export const field = (v: string | null): string =>
+  v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+
+export function canonical(e: ChainedEvent): string {
+  return [
+    e.councilId,
+    e.seq,
+    e.at,
+    e.actorUserId,
+    e.actorRole,
+    e.memberBodyId,
+    e.action,
+    e.resourceType,
+    e.resourceId,
+    e.resourceIds ? e.resourceIds.join(',') : null,
+    e.caseId,
+    e.outcome,
+    e.reason,
+    e.ruleId,
+    e.basis,
+    e.requestId,
+  ]
+    .map(field)
+    .join('\n');
+}
+
+export function chainHash(prev: Buffer, e: ChainedEvent): Buffer {
+  return createHash('sha256').update(prev).update(canonical(e), 'utf8').digest();
+}
+
+/** The columns to select for verification (with `at` formatted canonically by the database). */
+export const CHAINED_EVENT_COLUMNS = `council_id AS "councilId", seq::text AS seq,
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+  actor_user_id AS "actorUserId", actor_role AS "actorRole", member_body_id AS "memberBodyId", action,
+  resource_type AS "resourceType", resource_id AS "resourceId", resource_ids AS "resourceIds", case_id AS "caseId",
+  outcome, reason, rule_id AS "ruleId", basis, request_id AS "requestId", prev_hash AS "prevHash", hash`;
+
+export interface VerifyResult {
+  valid: boolean;
+  checked: number;
+  lastSeq: number;
+  firstBrokenSeq: number | null;
+  /** What was wrong at firstBrokenSeq: gap, prev_hash, hash, head. */
+  problem: string | null;
+}
+
+/**
+ * Walks a chain in seq order, batch by batch, keeping only the running hash: memory stays flat
+ * however long the log. `next(afterSeq)` returns the following rows (empty when done).
+ */
+export async function verifyChain(
+  next: (afterSeq: string, limit: number) => Promise<ChainedEvent[]>,
+  head: { seq: string; hash: Buffer } | null,
+  batchSize = 5_000,
+): Promise<VerifyResult> {
+  let expected = 1n;
+  let prev: Buffer = GENESIS_HASH;
+  let checked = 0;
+  let after = '0';
+  const broken = (seq: bigint, problem: string): VerifyResult => ({
+    valid: false,
+    checked,
+    lastSeq: Number(expected - 1n),
+    firstBrokenSeq: Number(seq),
+    problem,
+  });
+  for (;;) {
+    const rows = await next(after, batchSize);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const seq = BigInt(row.seq);
+      if (seq !== expected) return broken(expected, seq > expected ? 'gap' : 'duplicate');
+      if (!row.prevHash.equals(prev)) return broken(seq, 'prev_hash');
+      const hash = chainHash(prev, row);
+      if (!hash.equals(row.hash)) return broken(seq, 'hash');
+      prev = hash;
+      expected++;
+      checked++;
+    }
+    after = rows[rows.length - 1].seq;
+  }
+  // Rows removed from the end: the head still remembers how far the chain went.
+  if (head && (BigInt(head.seq) !== expected - 1n || (checked > 0 && !head.hash.equals(prev)))) {
+    return broken(expected, 'head');
+  }
+  return {
+    valid: true,
+    checked,
+    lastSeq: Number(expected - 1n),
+    firstBrokenSeq: null,
+    problem: null,
+  };
+}

@@ -1,0 +1,428 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createPublicKey, sign, verify as verifySignature, KeyObject } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { actorOf, CouncilPrincipal } from '../access/council-principal';
+import { DomainError } from '../common/errors/domain-error';
+import { encodeCursor } from '../common/http/pagination';
+import { APP_CONFIG, RuntimeConfig, signingKeyFrom } from '../config/app-config';
+import { CouncilTransactions } from '../database/council-transactions';
+import { verifyChain, VerifyResult } from './audit-chain';
+import {
+  AuditQueryRepository,
+  CheckpointRow,
+  EventFilter,
+  EventRow,
+} from './audit-query.repository';
+import { AuditService } from './audit.service';
+
+export const eventView = (e: EventRow) => ({
+  seq: Number(e.seq),
+  at: e.at.toISOString(),
+  actorUserId: e.actorUserId,
+  actorRole: e.actorRole,
+  memberBodyId: e.memberBodyId,
+  action: e.action,
+  resourceType: e.resourceType,
+  resourceId: e.resourceId,
+  resourceIds: e.resourceIds,
+  caseId: e.caseId,
+  outcome: e.outcome,
+  reason: e.reason,
+  ruleId: e.ruleId,
+  basis: e.basis,
+  requestId: e.requestId,
+  hash: e.hash.toString('hex'),
+});
+export type EventView = ReturnType<typeof eventView>;
+
+/** The signed statement of a checkpoint: this exact JSON text, keys in this order. */
+export const checkpointPayload = (c: {
+  councilId: string;
+  seq: number;
+  hash: string;
+  at: string;
+}): string => JSON.stringify({ councilId: c.councilId, seq: c.seq, hash: c.hash, at: c.at });
+
+export interface CheckpointView {
+  councilId: string;
+  seq: number;
+  hash: string;
+  at: string;
+  signature: string;
+  publicKey: string;
+}
+
+const checkpointView = (councilId: string, c: CheckpointRow): CheckpointView => ({
+  councilId,
+  seq: Number(c.seq),
+  hash: c.hash.toString('hex'),
+  at: c.at.toISOString(),
+  signature: c.signature.toString('base64'),
+  publicKey: c.publicKey,
+});
+
+/** Checks a checkpoint with nothing but its own fields and the published key. */
+export function checkpointSignatureValid(c: CheckpointView, publicKeyPem = c.publicKey): boolean {
+  return verifySignature(
+    null,
+    Buffer.from(checkpointPayload(c)),
+    createPublicKey(publicKeyPem),
+    Buffer.from(c.signature, 'base64'),
+  );
+}
+
+/**
+ * What auditors work with: event search, chain verification, signed checkpoints, access reports,
+ * timelines, exports and anomalies. Reading the log is itself an access and is audited.
+ */
+@Injectable()
+export class AuditReportsService {
+  private readonly privateKey: KeyObject;
+  readonly publicKeyPem: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    private readonly tx: CouncilTransactions,
+    private readonly repo: AuditQueryRepository,
+    private readonly audit: AuditService,
+  ) {
+    this.privateKey = signingKeyFrom(config.audit.signingKey);
+    this.publicKeyPem = createPublicKey(this.privateKey)
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+  }
+
+  events(
+    p: CouncilPrincipal,
+    f: EventFilter,
+    cursor: string | undefined,
+    limit: number,
+    action = 'audit.search',
+  ) {
+    const after = cursor ? this.decodeSeqCursor(cursor) : null;
+    return this.tx.run(p.councilId, async (em) => {
+      const rows = await this.repo.events(em, p.councilId, f, after, limit + 1);
+      const items = rows.slice(0, limit).map(eventView);
+      await this.readAudited(em, p, action, f.caseId ?? null, f.actorUserId ?? null);
+      return {
+        items,
+        nextCursor:
+          rows.length > limit
+            ? encodeCursor({
+                key: String(items[items.length - 1].seq),
+                id: '00000000-0000-0000-0000-000000000000',
+              })
+            : null,
+      };
+    });
+  }
+
+  /** Recomputes the chain (streaming) and checks every stored checkpoint against it. */
+  async verify(
+    p: CouncilPrincipal | null,
+    councilId: string,
+  ): Promise<
+    VerifyResult & {
+      checkpoints: { checked: number; valid: boolean; firstInvalidSeq: number | null };
+    }
+  > {
+    return this.tx.snapshot(councilId, async (em) => {
+      const checkpoints = await this.repo.checkpoints(em, councilId);
+      const bySeq = new Map(checkpoints.map((c) => [c.seq, c]));
+      let firstInvalidSeq: number | null = null;
+      const result = await verifyChain(
+        async (after, limit) => {
+          const rows = await this.repo.chainBatch(em, councilId, after, limit);
+          for (const row of rows) {
+            const cp = bySeq.get(row.seq);
+            if (
+              cp &&
+              firstInvalidSeq === null &&
+              (!cp.hash.equals(row.hash) ||
+                !checkpointSignatureValid(checkpointView(councilId, cp)))
+            ) {
+              firstInvalidSeq = Number(row.seq);
+            }
+          }
+          return rows;
+        },
+        await this.repo.head(em, councilId),
+      );
+      // A checkpoint beyond the end of the chain means rows after it were removed.
+      for (const cp of checkpoints)
+        if (firstInvalidSeq === null && Number(cp.seq) > result.lastSeq)
+          firstInvalidSeq = Number(cp.seq);
+      if (p) await this.readAudited(em, p, 'audit.verify', null, null, `valid=${result.valid}`);
+      return {
+        ...result,
+        checkpoints: {
+          checked: checkpoints.length,
+          valid: firstInvalidSeq === null,
+          firstInvalidSeq,
+        },
+      };
+    });
+  }
+
+  /** Signs {councilId, seq, hash, at} of the chain head. Idempotent per seq. */
+  async checkpoint(p: CouncilPrincipal | null, councilId: string): Promise<CheckpointView | null> {
+    return this.tx.run(councilId, async (em) => {
+      const head = await this.repo.head(em, councilId);
+      if (!head || head.seq === '0') return null;
+      const at = new Date();
+      const view = {
+        councilId,
+        seq: Number(head.seq),
+        hash: head.hash.toString('hex'),
+        at: at.toISOString(),
+      };
+      const signature = sign(null, Buffer.from(checkpointPayload(view)), this.privateKey);
+      await this.repo.insertCheckpoint(
+        em,
+        councilId,
+        { seq: head.seq, hash: head.hash, at, signature, publicKey: this.publicKeyPem },
+        p?.userId ?? null,
+      );
+      const stored = (await this.repo.checkpoints(em, councilId)).find((c) => c.seq === head.seq)!;
+      if (p) await this.readAudited(em, p, 'audit.checkpoint', null, null, `seq=${head.seq}`);
+      return checkpointView(councilId, stored);
+    });
+  }
+
+  checkpoints(p: CouncilPrincipal) {
+    return this.tx.run(p.councilId, async (em) => {
+      const items = (await this.repo.checkpoints(em, p.councilId)).map((c) =>
+        checkpointView(p.councilId, c),
+      );
+      await this.readAudited(em, p, 'audit.checkpoints', null, null);
+      return { items, nextCursor: null, publicKey: this.publicKeyPem };
+    });
+  }
+
+  /**
+   * Who accessed a case, when, in what role and body, and on what basis. Lists that returned the
+   * case count as accesses too. Identifiers only: the report holds no case content.
+   */
+  accessReport(p: CouncilPrincipal, caseId: string) {
+    return this.tx.run(p.councilId, async (em) => {
+      const rows = await this.repo.events(em, p.councilId, { caseId }, null, 10_000);
+      await this.readAudited(em, p, 'audit.access_report', caseId, null);
+      return {
+        caseId,
+        items: rows.map((e) => ({
+          seq: Number(e.seq),
+          at: e.at.toISOString(),
+          actorUserId: e.actorUserId,
+          actorRole: e.actorRole,
+          memberBodyId: e.memberBodyId,
+          action: e.action,
+          outcome: e.outcome,
+          basis: e.basis ?? (e.actorRole === 'coordinator' ? 'coordinator' : null),
+          ruleId: e.ruleId,
+          reason: e.reason,
+        })),
+      };
+    });
+  }
+
+  /** Everything one person did in the council, in order. */
+  timeline(p: CouncilPrincipal, userId: string, cursor: string | undefined, limit: number) {
+    return this.events(p, { actorUserId: userId }, cursor, limit, 'audit.timeline');
+  }
+
+  /** The export is recorded (and committed) before a single line leaves: no unrecorded export. */
+  async recordExport(p: CouncilPrincipal, format: string): Promise<void> {
+    await this.tx.run(p.councilId, (em) =>
+      this.readAudited(em, p, 'audit.export', null, null, `format=${format}`),
+    );
+  }
+
+  /** Streams the council's events in batches from one snapshot, then the checkpoints. */
+  async exportTo(
+    councilId: string,
+    write: (chunk: string) => Promise<void>,
+    format: 'jsonl' | 'csv',
+  ): Promise<void> {
+    await this.tx.snapshot(councilId, async (em) => {
+      const checkpoints = (await this.repo.checkpoints(em, councilId)).map((c) =>
+        checkpointView(councilId, c),
+      );
+      if (format === 'jsonl') {
+        await write(
+          `${JSON.stringify({ type: 'header', councilId, publicKey: this.publicKeyPem, checkpoints, encoding: 'docs/audit.md' })}\n`,
+        );
+      } else {
+        await write(`${CSV_COLUMNS.join(',')}\n`);
+      }
+      let after: string | null = null;
+      for (;;) {
+        const rows = await this.repo.events(em, councilId, {}, after, 2_000);
+        if (rows.length === 0) break;
+        const lines = rows.map((r) =>
+          format === 'jsonl'
+            ? JSON.stringify({ type: 'event', ...eventView(r) })
+            : csvLine(eventView(r)),
+        );
+        await write(`${lines.join('\n')}\n`);
+        after = rows[rows.length - 1].seq;
+      }
+      if (format === 'csv') {
+        for (const c of checkpoints) await write(`# checkpoint ${JSON.stringify(c)}\n`);
+      }
+    });
+  }
+
+  async anomalies(p: CouncilPrincipal, from: string, to: string) {
+    if (!(new Date(from) < new Date(to))) {
+      throw new DomainError(400, 'VALIDATION_FAILED', 'from must be before to', {
+        details: [{ field: 'from', messages: ['must be before to'] }],
+      });
+    }
+    const a = this.config.audit.anomaly;
+    const [start, end] = a.officeHours.split('-');
+    return this.tx.run(p.councilId, async (em) => {
+      const seqs = (xs: string[]) => xs.map(Number);
+      const findings = [
+        ...(
+          await this.repo.deniedBursts(
+            em,
+            p.councilId,
+            from,
+            to,
+            a.deniedBurst,
+            a.deniedWindowMinutes,
+          )
+        ).map((r) => ({
+          kind: 'denied_burst',
+          actorUserId: r.actorUserId,
+          count: r.count,
+          firstAt: r.firstAt.toISOString(),
+          lastAt: r.lastAt.toISOString(),
+          eventSeqs: seqs(r.seqs),
+        })),
+        ...(await this.repo.heavyReaders(em, p.councilId, from, to, a.readFactor, a.readMin)).map(
+          (r) => ({
+            kind: 'unusual_read_volume',
+            actorUserId: r.actorUserId,
+            count: r.count,
+            day: r.day,
+            usualPerDay: Math.round(r.usualPerDay * 10) / 10,
+            firstAt: r.firstAt.toISOString(),
+            lastAt: r.lastAt.toISOString(),
+            eventSeqs: seqs(r.seqs),
+          }),
+        ),
+        ...(await this.repo.outsideHours(em, p.councilId, from, to, start, end)).map((r) => ({
+          kind: 'outside_office_hours',
+          actorUserId: r.actorUserId,
+          count: r.count,
+          firstAt: r.firstAt.toISOString(),
+          lastAt: r.lastAt.toISOString(),
+          eventSeqs: seqs(r.seqs),
+        })),
+        ...(await this.repo.afterMembershipEnded(em, p.councilId, from, to)).map((r) => ({
+          kind: 'access_after_membership_ended',
+          actorUserId: r.actorUserId,
+          count: r.count,
+          firstAt: r.firstAt.toISOString(),
+          lastAt: r.lastAt.toISOString(),
+          eventSeqs: seqs(r.seqs),
+        })),
+        ...(
+          await this.repo.byAction(
+            em,
+            p.councilId,
+            from,
+            to,
+            'assignment.create',
+            'statutory_disclosure',
+          )
+        ).map((r) => ({
+          kind: 'statutory_disclosure',
+          actorUserId: r.actorUserId,
+          count: 1,
+          caseId: r.caseId,
+          firstAt: r.at.toISOString(),
+          lastAt: r.at.toISOString(),
+          eventSeqs: [Number(r.seq)],
+        })),
+        ...(await this.repo.byAction(em, p.councilId, from, to, 'audit.export', null)).map((r) => ({
+          kind: 'export',
+          actorUserId: r.actorUserId,
+          count: 1,
+          firstAt: r.at.toISOString(),
+          lastAt: r.at.toISOString(),
+          eventSeqs: [Number(r.seq)],
+        })),
+      ];
+      await this.readAudited(em, p, 'audit.anomalies', null, null, `findings=${findings.length}`);
+      return { from, to, thresholds: a, findings };
+    });
+  }
+
+  private async readAudited(
+    em: EntityManager,
+    p: CouncilPrincipal,
+    action: string,
+    caseId: string | null,
+    userId: string | null,
+    reason: string | null = null,
+  ): Promise<void> {
+    await this.audit.record(em, {
+      councilId: p.councilId,
+      actor: actorOf(p),
+      action,
+      outcome: 'allowed',
+      resourceType: 'audit_event',
+      resourceId: userId,
+      caseId,
+      reason,
+      requestId: p.requestId,
+      ruleId: null,
+    });
+  }
+
+  private decodeSeqCursor(cursor: string): string {
+    try {
+      const [key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+        string,
+        string,
+      ];
+      if (/^\d+$/.test(key)) return key;
+    } catch {
+      // fall through
+    }
+    throw new DomainError(400, 'VALIDATION_FAILED', 'The cursor is not valid', {
+      details: [{ field: 'cursor', messages: ['is not a cursor this server issued'] }],
+    });
+  }
+}
+
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actorUserId',
+  'actorRole',
+  'memberBodyId',
+  'action',
+  'resourceType',
+  'resourceId',
+  'resourceIds',
+  'caseId',
+  'outcome',
+  'reason',
+  'ruleId',
+  'basis',
+  'requestId',
+  'hash',
+] as const;
+
+/** RFC 4180 quoting; a leading =,+,-,@ is neutralised so spreadsheets do not run it. */
+function csvLine(e: EventView): string {
+  return CSV_COLUMNS.map((c) => {
+    const v = e[c];
+    let text = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v);
+    if (/^[=+\-@]/.test(text)) text = `'${text}`;
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }).join(',');
+}

@@ -1,0 +1,131 @@
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import type { Response } from 'express';
+import { Authorize, Principal } from '../access/authorize';
+import { CouncilPrincipal } from '../access/council-principal';
+import { notFound } from '../common/errors/domain-error';
+import { PageQueryDto, pageLimit } from '../common/http/pagination';
+import { AuditReportsService } from './audit-reports.service';
+
+class EventQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorUserId?: string;
+  @ApiPropertyOptional({ example: 'case.read' })
+  @IsOptional()
+  @Matches(/^[a-z_]+\.[a-z_.]+$/)
+  action?: string;
+  @ApiPropertyOptional({ enum: ['allowed', 'denied'] })
+  @IsOptional()
+  @IsIn(['allowed', 'denied'])
+  outcome?: 'allowed' | 'denied';
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+class CaseQueryDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() caseId!: string;
+}
+
+class TimelineQueryDto extends PageQueryDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() userId!: string;
+}
+
+class ExportQueryDto {
+  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' })
+  @IsOptional()
+  @IsIn(['jsonl', 'csv'])
+  format?: 'jsonl' | 'csv';
+}
+
+class PeriodQueryDto {
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) from!: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) to!: string;
+}
+
+/** The auditor's API (API.md "Audit"): coordinators may read events, only auditors verify and export. */
+@ApiTags('audit')
+@Controller('councils/:councilId/audit')
+export class AuditController {
+  constructor(private readonly reports: AuditReportsService) {}
+
+  @Get('events')
+  @Authorize('read', 'AuditEvent')
+  events(@Principal() p: CouncilPrincipal, @Query() q: EventQueryDto) {
+    const { limit: _l, cursor, ...filter } = q;
+    return this.reports.events(p, filter, cursor, pageLimit(q));
+  }
+
+  @Get('verify')
+  @Authorize('verify', 'AuditEvent')
+  verify(@Principal() p: CouncilPrincipal) {
+    return this.reports.verify(p, p.councilId);
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @Authorize('verify', 'AuditEvent')
+  async checkpoint(@Principal() p: CouncilPrincipal) {
+    const checkpoint = await this.reports.checkpoint(p, p.councilId);
+    if (!checkpoint) throw notFound('Audit events');
+    return checkpoint;
+  }
+
+  @Get('checkpoints')
+  @Authorize('read', 'AuditEvent')
+  checkpoints(@Principal() p: CouncilPrincipal) {
+    return this.reports.checkpoints(p);
+  }
+
+  @Get('access-report')
+  @Authorize('read', 'AuditEvent')
+  accessReport(@Principal() p: CouncilPrincipal, @Query() q: CaseQueryDto) {
+    return this.reports.accessReport(p, q.caseId);
+  }
+
+  @Get('timeline')
+  @Authorize('read', 'AuditEvent')
+  timeline(@Principal() p: CouncilPrincipal, @Query() q: TimelineQueryDto) {
+    return this.reports.timeline(p, q.userId, q.cursor, pageLimit(q));
+  }
+
+  @Get('anomalies')
+  @Authorize('verify', 'AuditEvent')
+  anomalies(@Principal() p: CouncilPrincipal, @Query() q: PeriodQueryDto) {
+    return this.reports.anomalies(p, q.from, q.to);
+  }
+
+  /** Streamed; recorded before the first byte leaves. Includes the checkpoints and the public key. */
+  @Get('export')
+  @Authorize('export', 'AuditEvent')
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  async export(
+    @Principal() p: CouncilPrincipal,
+    @Query() q: ExportQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const format = q.format ?? 'jsonl';
+    await this.reports.recordExport(p, format);
+    res.status(200);
+    res.setHeader(
+      'Content-Type',
+      format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    );
+    res.setHeader('Content-Disposition', `attachment; filename="audit-${p.councilId}.${format}"`);
+    const write = (chunk: string) =>
+      new Promise<void>((resolve) =>
+        res.write(chunk) ? resolve() : res.once('drain', () => resolve()),
+      );
+    try {
+      await this.reports.exportTo(p.councilId, write, format);
+    } finally {
+      res.end();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { DomainError } from '../common/errors/domain-error';
+
+/** Stable codes of the meetings module (API.md "Meetings and minutes"). Add; never rename. */
+export const MeetingErrorCode = {
+  CasesNotAllowed: 'CASES_NOT_ALLOWED',
+  CasesRequired: 'CASES_REQUIRED',
+  ReviewPullNotAllowed: 'REVIEW_PULL_NOT_ALLOWED',
+  AttendeeNotEligible: 'ATTENDEE_NOT_ELIGIBLE',
+  AttendeeNotInvolved: 'ATTENDEE_NOT_INVOLVED',
+  ConfidentialityNotAcknowledged: 'CONFIDENTIALITY_NOT_ACKNOWLEDGED',
+  MinutesFinal: 'MINUTES_FINAL',
+  MinutesNotFinal: 'MINUTES_NOT_FINAL',
+  MinutesEmpty: 'MINUTES_EMPTY',
+  CaseNotInMeeting: 'CASE_NOT_IN_MEETING',
+  CaseRequired: 'CASE_REQUIRED',
+  StatusChangeNotFound: 'STATUS_CHANGE_NOT_FOUND',
+  PlanVersionNotFound: 'PLAN_VERSION_NOT_FOUND',
+  MemberBodyNotCurrent: 'MEMBER_BODY_NOT_CURRENT',
+  ReviewsNotAllowed: 'REVIEWS_NOT_ALLOWED',
+  DuplicateReview: 'DUPLICATE_REVIEW',
+  ReviewOutcomesMissing: 'REVIEW_OUTCOMES_MISSING',
+} as const;
+
+/** Minutes are records (DESIGN.md §3.7): once final, they change only by addendum. */
+export const minutesFinal = (): DomainError =>
+  new DomainError(
+    409,
+    MeetingErrorCode.MinutesFinal,
+    'The minutes are final; add an addendum with a reason instead',
+  );
+
+/** Invariant 7: a representatives' meeting is about policy and never names a case. */
+export const casesNotAllowed = (): DomainError =>
+  new DomainError(
+    422,
+    MeetingErrorCode.CasesNotAllowed,
+    'A representatives’ meeting cannot discuss or refer to individual cases',
+  );
+
+/** A state the request needs but the minutes are not in yet (addenda correct final minutes). */
+export const minutesNotFinal = (message: string): DomainError =>
+  new DomainError(409, MeetingErrorCode.MinutesNotFinal, message);
