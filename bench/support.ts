@@ -10,7 +10,13 @@ import { loadConfig, RuntimeConfig } from '../src/config/app-config';
 import { newSigningKey } from '../src/config/dev-secrets';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrations } from '../src/database/migrate';
-import { APP_ROLE, OWNER_ROLE, postgresUrl, provision } from '../src/database/provision';
+import {
+  APP_ROLE,
+  OWNER_ROLE,
+  PLATFORM_ROLE,
+  postgresUrl,
+  provision,
+} from '../src/database/provision';
 
 export interface BenchEnv {
   app: NestExpressApplication;
@@ -36,13 +42,21 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
     database: 'council',
     ownerPassword: 'owner',
     appPassword: 'app',
+    platformPassword: 'platform',
   });
   await runMigrations(
     postgresUrl({ ...at, user: OWNER_ROLE, password: 'owner', database: 'council' }),
   );
   const appUrl = postgresUrl({ ...at, user: APP_ROLE, password: 'app', database: 'council' });
+  const platformUrl = postgresUrl({
+    ...at,
+    user: PLATFORM_ROLE,
+    password: 'platform',
+    database: 'council',
+  });
   const base = loadConfig({
     DATABASE_URL: appUrl,
+    PLATFORM_DATABASE_URL: platformUrl,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
     AUDIT_SIGNING_KEY: newSigningKey(),
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
@@ -53,7 +67,7 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
   const config: RuntimeConfig = {
     ...base,
     embedded: false,
-    database: { ...base.database, url: appUrl },
+    database: { ...base.database, url: appUrl, platformUrl },
     auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
   };

@@ -4,6 +4,7 @@ import { AccessLayer1763780200000 } from './1763780200000-access-layer';
 import { CaseWork1763780300000 } from './1763780300000-case-work';
 import { AuditCheckpoints1763780400000 } from './1763780400000-audit-checkpoints';
 import { Meetings1763780500000 } from './1763780500000-meetings';
+import { Platform1763780600000 } from './1763780600000-platform';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CaseWork1763780300000,
   AuditCheckpoints1763780400000,
   Meetings1763780500000,
+  Platform1763780600000,
 ];

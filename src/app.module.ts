@@ -11,6 +11,8 @@ import { CouncilsModule } from './councils/councils.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MeetingsModule } from './meetings/meetings.module';
+import { PlatformModule } from './platform/platform.module';
+import { PlatformClientsModule } from './platform-clients/platform-clients.module';
 import { SeedModule } from './seed/seed.module';
 import { MeModule } from './users/me.module';
 import { UsersModule } from './users/users.module';
@@ -35,6 +37,8 @@ export class AppModule {
         MeModule,
         SeedModule,
         MeetingsModule,
+        PlatformClientsModule,
+        PlatformModule,
       ],
     };
   }

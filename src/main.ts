@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './common/http/configure-app';
 import { ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
-import { assertLeastPrivilege } from './database/role-check';
+import { assertLeastPrivilege, assertPlatformBoundary } from './database/role-check';
 import { resolveRuntime } from './database/runtime';
 import { DEMO_LOGINS, DEMO_PASSWORD, DemoSeeder } from './seed/demo-seed';
 
@@ -38,6 +38,7 @@ async function bootstrap(): Promise<void> {
       if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
     }
     await assertLeastPrivilege(database.url);
+    await assertPlatformBoundary(database.platformUrl);
 
     const app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot(runtime.config),

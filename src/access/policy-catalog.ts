@@ -40,6 +40,8 @@ export const SUBJECTS = [
   'AccessDecision',
   'Statistics',
   'PublicNotice',
+  // Machine clients of the platform (DESIGN.md §3.6): registered and revoked by the operator.
+  'PlatformClient',
   'Meeting',
   'Minutes',
   'Decision',
@@ -73,6 +75,7 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   AccessDecision: ['councilId'],
   Statistics: [],
   PublicNotice: [],
+  PlatformClient: [],
   // attendeeStaffIds: staff who attended the meeting; caseVisibleToBodyIds: bodies with a
   // covered assignment on the case a decision or action item is about (as visibleToBodyIds).
   Meeting: ['councilId', 'id', 'tier', 'attendeeStaffIds'],

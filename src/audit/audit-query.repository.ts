@@ -27,6 +27,9 @@ export interface EventRow {
   ruleId: string | null;
   basis: string | null;
   requestId: string | null;
+  /** `at` exactly as hashed (microseconds), and the previous hash: enough to re-verify an export. */
+  atExact: string;
+  prevHash: Buffer;
   hash: Buffer;
 }
 
@@ -40,7 +43,8 @@ export interface CheckpointRow {
 
 const EVENT_COLUMNS = `seq::text AS seq, at, actor_user_id AS "actorUserId", actor_role AS "actorRole", member_body_id AS "memberBodyId",
   action, resource_type AS "resourceType", resource_id AS "resourceId", resource_ids AS "resourceIds", case_id AS "caseId",
-  outcome, reason, rule_id AS "ruleId", basis, request_id AS "requestId", hash`;
+  outcome, reason, rule_id AS "ruleId", basis, request_id AS "requestId",
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "atExact", prev_hash AS "prevHash", hash`;
 
 /** Reads of the audit log (identifiers and metadata only: the log holds no case content). */
 @Injectable()

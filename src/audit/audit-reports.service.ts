@@ -31,6 +31,8 @@ export const eventView = (e: EventRow) => ({
   ruleId: e.ruleId,
   basis: e.basis,
   requestId: e.requestId,
+  atExact: e.atExact,
+  prevHash: e.prevHash.toString('hex'),
   hash: e.hash.toString('hex'),
 });
 export type EventView = ReturnType<typeof eventView>;
@@ -138,8 +140,7 @@ export class AuditReportsService {
             if (
               cp &&
               firstInvalidSeq === null &&
-              (!cp.hash.equals(row.hash) ||
-                !checkpointSignatureValid(checkpointView(councilId, cp)))
+              (!cp.hash.equals(row.hash) || !this.trusted(checkpointView(councilId, cp)))
             ) {
               firstInvalidSeq = Number(row.seq);
             }
@@ -148,10 +149,12 @@ export class AuditReportsService {
         },
         await this.repo.head(em, councilId),
       );
-      // A checkpoint beyond the end of the chain means rows after it were removed.
-      for (const cp of checkpoints)
-        if (firstInvalidSeq === null && Number(cp.seq) > result.lastSeq)
-          firstInvalidSeq = Number(cp.seq);
+      // A checkpoint beyond the end of an otherwise intact chain: rows after it were removed.
+      if (result.valid) {
+        for (const cp of checkpoints)
+          if (firstInvalidSeq === null && Number(cp.seq) > result.lastSeq)
+            firstInvalidSeq = Number(cp.seq);
+      }
       if (p) await this.readAudited(em, p, 'audit.verify', null, null, `valid=${result.valid}`);
       return {
         ...result,
@@ -382,6 +385,22 @@ export class AuditReportsService {
     });
   }
 
+  /**
+   * A checkpoint counts only if signed by a key this installation trusts: the current signing
+   * key or one listed in AUDIT_PREVIOUS_PUBLIC_KEYS (after a rotation) — not merely by the key
+   * the checkpoint row itself names, which a database administrator could replace.
+   */
+  private trusted(c: CheckpointView): boolean {
+    const keys = [this.publicKeyPem, ...this.config.audit.previousPublicKeys];
+    return keys.some((key) => {
+      try {
+        return checkpointSignatureValid(c, key);
+      } catch {
+        return false;
+      }
+    });
+  }
+
   private decodeSeqCursor(cursor: string): string {
     try {
       const [key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
@@ -414,14 +433,17 @@ const CSV_COLUMNS = [
   'ruleId',
   'basis',
   'requestId',
+  'atExact',
+  'prevHash',
   'hash',
 ] as const;
 
-/** RFC 4180 quoting; a leading =,+,-,@ is neutralised so spreadsheets do not run it. */
+/** RFC 4180 quoting; a leading =,+,-,@ is neutralised (prefixed with ') so spreadsheets do not run it. */
 function csvLine(e: EventView): string {
   return CSV_COLUMNS.map((c) => {
     const v = e[c];
-    let text = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v);
+    // NULL is written \N so that it stays distinct from an empty value (re-verification needs it).
+    let text = v === null || v === undefined ? '\\N' : Array.isArray(v) ? v.join(',') : String(v);
     if (/^[=+\-@]/.test(text)) text = `'${text}`;
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   }).join(',');

@@ -24,6 +24,8 @@ export interface SecurityEventInput {
   reason?: string | null;
   sourceIp?: string | null;
   requestId?: string | null;
+  /** The platform client concerned, for platform.* events. */
+  platformClientId?: string | null;
 }
 
 /** Queries for sessions, refresh tokens, login lockouts and the security log. */
@@ -193,8 +195,8 @@ export class AuthRepository {
   /** With `em`, inside the caller's transaction (fail closed); without, in its own. */
   async recordEvent(event: SecurityEventInput, em?: EntityManager): Promise<void> {
     await this.m(em).query(
-      `INSERT INTO security_events (action, outcome, user_id, session_id, reason, source_ip, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO security_events (action, outcome, user_id, session_id, reason, source_ip, request_id, platform_client_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         event.action,
         event.outcome,
@@ -203,6 +205,7 @@ export class AuthRepository {
         event.reason ?? null,
         event.sourceIp ?? null,
         event.requestId ?? null,
+        event.platformClientId ?? null,
       ],
     );
   }

@@ -1,7 +1,15 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type SecurityAction =
-  'auth.login' | 'auth.refresh' | 'auth.logout' | 'auth.password_change' | 'auth.token_rejected';
+  | 'auth.login'
+  | 'auth.refresh'
+  | 'auth.logout'
+  | 'auth.password_change'
+  | 'auth.token_rejected'
+  // Platform clients (DESIGN.md §3.6): registration, revocation and every token request.
+  | 'platform.client_create'
+  | 'platform.client_revoke'
+  | 'platform.token';
 
 /** Append-only (a trigger rejects UPDATE, DELETE and TRUNCATE). Identifiers only. */
 @Entity({ name: 'security_events' })
@@ -32,4 +40,7 @@ export class SecurityEventEntity {
 
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId!: string | null;
+
+  @Column({ name: 'platform_client_id', type: 'uuid', nullable: true })
+  platformClientId!: string | null;
 }

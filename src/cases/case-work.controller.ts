@@ -106,10 +106,11 @@ export class CaseWorkController {
   @Authorize('respond', 'InfoRequest')
   respondOnCase(
     @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
     @IdParam('requestId') requestId: string,
     @Body() dto: RespondDto,
   ) {
-    return this.work.respond(p, requestId, dto.answer);
+    return this.work.respond(p, requestId, dto.answer, caseId);
   }
 }
 

@@ -289,10 +289,11 @@ export class CaseWorkService {
   }
 
   /** The addressed body answers, once (Art. 16). No case assignment is needed for that. */
-  async respond(p: CouncilPrincipal, requestId: string, answer: string) {
+  async respond(p: CouncilPrincipal, requestId: string, answer: string, caseId?: string) {
     const result = await this.tx.run(p.councilId, async (em) => {
       const [request] = await this.repo.infoRequests(em, p.ability, p.councilId, { requestId });
-      if (!request) return null;
+      // Via a case's path, the request must belong to that case.
+      if (!request || (caseId !== undefined && request.caseId !== caseId)) return null;
       if (
         !p.ability.can(
           'respond',

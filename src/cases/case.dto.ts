@@ -217,7 +217,8 @@ export class UpdateCaseDto {
 
 export class CaseQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
-    description: 'The case ledger: open cases due for review before a date, as before:YYYY-MM-DD',
+    description:
+      'The case ledger: cases due for review before a date, as before:YYYY-MM-DD (combine with status=open)',
     example: 'before:2026-12-31',
   })
   @IsOptional()

@@ -5,6 +5,7 @@ import { runMigrations } from '../database/migrate';
 import {
   APP_ROLE,
   OWNER_ROLE,
+  PLATFORM_ROLE,
   provision,
   withCredentials,
   withDatabase,
@@ -75,10 +76,12 @@ export async function dbProvision(
   if (!adminUrl) throw new Error('db:provision needs --admin-url postgres://admin@host/postgres');
   const ownerPassword = process.env.OWNER_PASSWORD || randomBytes(24).toString('base64url');
   const appPassword = process.env.APP_PASSWORD || randomBytes(24).toString('base64url');
-  await provision({ adminUrl, database, ownerPassword, appPassword });
+  const platformPassword = process.env.PLATFORM_PASSWORD || randomBytes(24).toString('base64url');
+  await provision({ adminUrl, database, ownerPassword, appPassword, platformPassword });
   const base = withDatabase(adminUrl, database);
   out(`MIGRATION_DATABASE_URL=${withCredentials(base, OWNER_ROLE, ownerPassword)}`);
   out(`DATABASE_URL=${withCredentials(base, APP_ROLE, appPassword)}`);
+  out(`PLATFORM_DATABASE_URL=${withCredentials(base, PLATFORM_ROLE, platformPassword)}`);
 }
 
 /**

@@ -11,9 +11,10 @@ Commands:
   audit:verify --council <id>                 recompute a council's audit chain and check its
                                               signed checkpoints; exit code 3 if broken
   db:provision --admin-url <url> [--database <name>]
-                                              create the owner and application roles and the
-                                              database on a PostgreSQL server (DATABASE_URL mode);
-                                              passwords from OWNER_PASSWORD / APP_PASSWORD or generated
+                                              create the owner, application and platform roles
+                                              and the database on a PostgreSQL server (DATABASE_URL
+                                              mode); passwords from OWNER_PASSWORD / APP_PASSWORD /
+                                              PLATFORM_PASSWORD or generated
 
 Without DATABASE_URL the CLI works on the embedded database under DATA_DIR (.data/), whether
 or not the server is running.`;

@@ -47,9 +47,24 @@ describe('loadConfig', () => {
     [{ TIME_ZONE: 'Asia/Tokio' }, 'TIME_ZONE'],
     [{ AUDIT_SIGNING_KEY: 'not a key' }, 'AUDIT_SIGNING_KEY'],
     [{ DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: SECRET }, 'AUDIT_SIGNING_KEY'],
+    [{ DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: SECRET }, 'PLATFORM_DATABASE_URL'],
+    [{ PLATFORM_DATABASE_URL: 'mysql://x' }, 'PLATFORM_DATABASE_URL'],
+    [{ PLATFORM_K: '1' }, 'PLATFORM_K'],
+    [{ PLATFORM_TOKEN_TTL_SECONDS: '86400' }, 'PLATFORM_TOKEN_TTL_SECONDS'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => sut(env)).toThrow(ConfigError);
     expect(() => sut(env)).toThrow(new RegExp(variable));
+  });
+
+  it('reads the platform settings, with k = 5 and 15-minute tokens by default', () => {
+    expect(sut({}).platform).toEqual({ k: 5, tokenTtlSeconds: 900 });
+    expect(sut({ PLATFORM_K: '10', PLATFORM_TOKEN_TTL_SECONDS: '300' }).platform).toEqual({
+      k: 10,
+      tokenTtlSeconds: 300,
+    });
+    expect(
+      sut({ PLATFORM_DATABASE_URL: 'postgres://council_platform@h/db' }).database.platformUrl,
+    ).toBe('postgres://council_platform@h/db');
   });
 
   it('names every bad variable at once', () => {

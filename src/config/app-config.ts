@@ -52,6 +52,14 @@ export class EnvironmentVariables {
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * The platform role's connection (DESIGN.md §3.6): may only run the aggregate functions of
+   * schema `platform`. Required with DATABASE_URL; derived from DATA_DIR's secrets otherwise.
+   */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'PLATFORM_DATABASE_URL must be a postgres:// URL' })
+  PLATFORM_DATABASE_URL?: string;
+
   /** The owner role's connection, used only to run migrations. */
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
@@ -119,6 +127,20 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
+  /** Platform statistics: counts below k are suppressed (and never recoverable from totals). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  PLATFORM_K = 5;
+
+  /** Platform client tokens are short-lived too: at most an hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(3600)
+  PLATFORM_TOKEN_TTL_SECONDS = 900;
+
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 
@@ -133,6 +155,14 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   AUDIT_SIGNING_KEY?: string;
+
+  /**
+   * Public keys (SPKI PEM, base64-encoded, comma-separated) of earlier signing keys, so that
+   * checkpoints signed before a key rotation still verify.
+   */
+  @IsOptional()
+  @IsString()
+  AUDIT_PREVIOUS_PUBLIC_KEYS?: string;
 
   /** Minutes between automatic checkpoints of every council's audit chain (0: off). */
   @Transform(toInt)
@@ -195,6 +225,8 @@ export interface AppConfig {
   database: {
     /** Null means: start the embedded PostgreSQL under `dataDir`. */
     url: string | null;
+    /** The platform role's connection; null only in embedded mode (resolved at start). */
+    platformUrl: string | null;
     migrationUrl: string | null;
     migrateOnStart: boolean;
     poolSize: number;
@@ -210,8 +242,10 @@ export interface AppConfig {
     loginRatePerMinute: number;
   };
   log: { level: EnvironmentVariables['LOG_LEVEL'] };
+  platform: { k: number; tokenTtlSeconds: number };
   audit: {
     signingKey: string | null;
+    previousPublicKeys: string[];
     checkpointIntervalMinutes: number;
     retentionYears: number;
     loginFailureWindowSeconds: number;
@@ -236,7 +270,13 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET']) {
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'PLATFORM_DATABASE_URL',
+    'MIGRATION_DATABASE_URL',
+    'JWT_SECRET',
+  ]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
@@ -268,6 +308,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     }
   }
+  if (vars.DATABASE_URL && !vars.PLATFORM_DATABASE_URL) {
+    problems.push(
+      'PLATFORM_DATABASE_URL: required when DATABASE_URL is set (the council_platform role)',
+    );
+  }
   if (vars.DATABASE_URL && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: required when DATABASE_URL is set (at least 32 characters)');
   }
@@ -283,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     database: {
       url: vars.DATABASE_URL ?? null,
+      platformUrl: vars.PLATFORM_DATABASE_URL ?? null,
       migrationUrl: vars.MIGRATION_DATABASE_URL ?? null,
       migrateOnStart: vars.MIGRATE_ON_START,
       poolSize: vars.DB_POOL_SIZE,
@@ -298,8 +344,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginRatePerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
     },
     log: { level: vars.LOG_LEVEL },
+    platform: { k: vars.PLATFORM_K, tokenTtlSeconds: vars.PLATFORM_TOKEN_TTL_SECONDS },
     audit: {
       signingKey: vars.AUDIT_SIGNING_KEY ?? null,
+      previousPublicKeys: (vars.AUDIT_PREVIOUS_PUBLIC_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+        .map((k) => Buffer.from(k, 'base64').toString('utf8')),
       checkpointIntervalMinutes: vars.AUDIT_CHECKPOINT_INTERVAL_MINUTES,
       retentionYears: vars.AUDIT_RETENTION_YEARS,
       loginFailureWindowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
@@ -326,7 +378,7 @@ export function signingKeyFrom(value: string): KeyObject {
 }
 
 export interface RuntimeConfig extends AppConfig {
-  database: AppConfig['database'] & { url: string };
+  database: AppConfig['database'] & { url: string; platformUrl: string };
   auth: AppConfig['auth'] & { jwtSecret: string };
   audit: AppConfig['audit'] & { signingKey: string };
   embedded: boolean;

@@ -7,6 +7,8 @@ export interface DevSecrets {
   superuserPassword: string;
   ownerPassword: string;
   appPassword: string;
+  /** The platform role (DESIGN.md §3.6); added later, so older secrets files lack it. */
+  platformPassword: string;
   jwtSecret: string;
   /** Ed25519 private key (PKCS#8 PEM) signing audit checkpoints in demo mode. */
   auditSigningKey: string;
@@ -27,6 +29,7 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     superuserPassword: stored.superuserPassword ?? secret(),
     ownerPassword: stored.ownerPassword ?? secret(),
     appPassword: stored.appPassword ?? secret(),
+    platformPassword: stored.platformPassword ?? secret(),
     jwtSecret: stored.jwtSecret ?? secret(),
     auditSigningKey: stored.auditSigningKey ?? newSigningKey(),
   };

@@ -8,6 +8,17 @@ import { Client } from 'pg';
  */
 export const OWNER_ROLE = 'council_owner';
 export const APP_ROLE = 'council_app';
+/**
+ * The platform boundary (DESIGN.md §3.6). The API's platform module connects as PLATFORM_ROLE,
+ * which has no grant on any table at all — not even USAGE on schema `public` — only EXECUTE on
+ * the aggregate functions in schema `platform` (migrations/1763780600000-platform.ts). Those
+ * functions are SECURITY DEFINER, owned by STATISTICS_ROLE: NOLOGIN, no BYPASSRLS, and granted
+ * SELECT only on the columns an aggregate needs (never a name, note, address or minutes text).
+ * OWNER_ROLE is a member of STATISTICS_ROLE only so that a migration can hand it the functions;
+ * that adds nothing, since the owner already holds every privilege the statistics role has.
+ */
+export const PLATFORM_ROLE = 'council_platform';
+export const STATISTICS_ROLE = 'council_statistics';
 
 export interface ProvisionOptions {
   /** A superuser (or CREATEROLE + CREATEDB) connection to the server's maintenance database. */
@@ -15,19 +26,22 @@ export interface ProvisionOptions {
   database: string;
   ownerPassword: string;
   appPassword: string;
+  platformPassword: string;
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-/** Creates or updates the two roles (with the given passwords). Idempotent. */
+/** Creates or updates the roles (the login roles with the given passwords). Idempotent. */
 export async function provisionRoles(
   admin: Client,
   ownerPassword: string,
   appPassword: string,
+  platformPassword: string,
 ): Promise<void> {
   for (const [role, password] of [
     [OWNER_ROLE, ownerPassword],
     [APP_ROLE, appPassword],
+    [PLATFORM_ROLE, platformPassword],
   ] as const) {
     const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     const verb = exists.rowCount ? 'ALTER' : 'CREATE';
@@ -37,6 +51,17 @@ export async function provisionRoles(
       `${verb} ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION PASSWORD ${literal}`,
     );
   }
+  const stats = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [STATISTICS_ROLE]);
+  await admin.query(
+    `${stats.rowCount ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(STATISTICS_ROLE)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION`,
+  );
+  const member = await admin.query(
+    `SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+      WHERE r.rolname = $1 AND u.rolname = $2`,
+    [STATISTICS_ROLE, OWNER_ROLE],
+  );
+  if (!member.rowCount)
+    await admin.query(`GRANT ${quoteIdent(STATISTICS_ROLE)} TO ${quoteIdent(OWNER_ROLE)}`);
 }
 
 /** Creates `database` owned by OWNER_ROLE (if missing) and locks down its public schema. */
@@ -56,6 +81,10 @@ export async function provisionDatabase(
   await admin.query(
     `GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(OWNER_ROLE)}, ${quoteIdent(APP_ROLE)}`,
   );
+  // The platform role may connect, nothing more (no TEMPORARY: it creates nothing anywhere).
+  await admin.query(
+    `GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(PLATFORM_ROLE)}`,
+  );
   return true;
 }
 
@@ -71,7 +100,12 @@ export async function provision(options: ProvisionOptions): Promise<void> {
   const admin = new Client({ connectionString: options.adminUrl });
   await admin.connect();
   try {
-    await provisionRoles(admin, options.ownerPassword, options.appPassword);
+    await provisionRoles(
+      admin,
+      options.ownerPassword,
+      options.appPassword,
+      options.platformPassword,
+    );
     const created = await provisionDatabase(admin, options.database);
     if (!created) return;
   } finally {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { AppConfig, RuntimeConfig } from '../config/app-config';
 import { loadOrCreateDevSecrets } from '../config/dev-secrets';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { APP_ROLE, OWNER_ROLE, postgresUrl, provision } from './provision';
+import { APP_ROLE, OWNER_ROLE, PLATFORM_ROLE, postgresUrl, provision } from './provision';
 
 export const EMBEDDED_DATABASE = 'council';
 
@@ -26,7 +26,11 @@ export async function resolveRuntime(
       config: {
         ...config,
         embedded: false,
-        database: { ...config.database, url: config.database.url },
+        database: {
+          ...config.database,
+          url: config.database.url,
+          platformUrl: config.database.platformUrl as string, // required with DATABASE_URL
+        },
         auth: { ...config.auth, jwtSecret: config.auth.jwtSecret as string },
         audit: { ...config.audit, signingKey: config.audit.signingKey as string },
       },
@@ -51,6 +55,7 @@ export async function resolveRuntime(
     database: EMBEDDED_DATABASE,
     ownerPassword: secrets.ownerPassword,
     appPassword: secrets.appPassword,
+    platformPassword: secrets.platformPassword,
   });
   return {
     config: {
@@ -63,6 +68,12 @@ export async function resolveRuntime(
           ...at,
           user: APP_ROLE,
           password: secrets.appPassword,
+          database: EMBEDDED_DATABASE,
+        }),
+        platformUrl: postgresUrl({
+          ...at,
+          user: PLATFORM_ROLE,
+          password: secrets.platformPassword,
           database: EMBEDDED_DATABASE,
         }),
         migrationUrl: postgresUrl({

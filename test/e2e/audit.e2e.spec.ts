@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.scheduler';
 import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-reports.service';
+import { verifyChain } from '../../src/audit/audit-chain';
 import { auditVerify } from '../../src/cli/commands';
 import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
 import { createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
@@ -368,13 +369,42 @@ describe('audit for auditors (e2e)', () => {
       const events = lines.slice(1);
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
       expect(events.map((e) => e.action)).toContain('audit.export'); // recorded before the first byte
+      // The export alone is enough to re-verify the chain up to where it was taken.
+      const chained = events.map((e) => {
+        const x = e as unknown as Record<string, unknown>;
+        return {
+          councilId: w.c.councilId,
+          seq: String(x.seq),
+          at: x.atExact as string,
+          actorUserId: x.actorUserId as string | null,
+          actorRole: x.actorRole as string | null,
+          memberBodyId: x.memberBodyId as string | null,
+          action: x.action as string,
+          resourceType: x.resourceType as string | null,
+          resourceId: x.resourceId as string | null,
+          resourceIds: x.resourceIds as string[] | null,
+          caseId: x.caseId as string | null,
+          outcome: x.outcome as string,
+          reason: x.reason as string | null,
+          ruleId: x.ruleId as string | null,
+          basis: x.basis as string | null,
+          requestId: x.requestId as string | null,
+          prevHash: Buffer.from(x.prevHash as string, 'hex'),
+          hash: Buffer.from(x.hash as string, 'hex'),
+        };
+      });
+      const reverified = await verifyChain(
+        async (after) => chained.filter((e) => Number(e.seq) > Number(after)),
+        null,
+      );
+      expect(reverified).toMatchObject({ valid: true, checked: events.length });
       const csv = await as(
         w.auditor,
         'get',
         `/api/councils/${w.c.councilId}/audit/export?format=csv`,
       );
       expect(csv.text.split('\n')[0]).toBe(
-        'seq,at,actorUserId,actorRole,memberBodyId,action,resourceType,resourceId,resourceIds,caseId,outcome,reason,ruleId,basis,requestId,hash',
+        'seq,at,actorUserId,actorRole,memberBodyId,action,resourceType,resourceId,resourceIds,caseId,outcome,reason,ruleId,basis,requestId,atExact,prevHash,hash',
       );
       expect(csv.text).toContain('# checkpoint ');
     });
@@ -384,6 +414,7 @@ describe('audit for auditors (e2e)', () => {
       const saved = { ...process.env };
       Object.assign(process.env, {
         DATABASE_URL: t.config.database.url,
+        PLATFORM_DATABASE_URL: t.config.database.platformUrl,
         JWT_SECRET: TEST_JWT_SECRET,
         AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
       });

@@ -11,6 +11,7 @@ describe('CLI create-admin (DATABASE_URL mode)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     process.env.DATABASE_URL = t.config.database.url;
+    process.env.PLATFORM_DATABASE_URL = t.config.database.platformUrl;
     process.env.JWT_SECRET = TEST_JWT_SECRET;
     process.env.AUDIT_SIGNING_KEY = TEST_SIGNING_KEY;
   });

@@ -190,6 +190,10 @@ describe('HTTP surface (e2e)', () => {
       const res = await request(t.server).get('/api/me').set('Authorization', `Bearer ${make()}`);
       expect(res.status).toBe(401);
       expectCleanError(res.body, 401, 'UNAUTHENTICATED');
+      const { rows } = await t.db.superuser.query(
+        `SELECT count(*)::int AS n FROM security_events WHERE action = 'auth.token_rejected'`,
+      );
+      expect(rows[0].n).toBeGreaterThanOrEqual(1); // recorded (once per source and window)
     });
   });
 });

@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
 import { IS_PUBLIC } from '../../src/auth/public.decorator';
+import { PLATFORM_AUTHORIZE } from '../../src/platform-clients/platform-token.guard';
 import { createTestApp, TestApp } from '../support/app';
 
 /** Every route either is @Public, or needs a token; every council route declares a policy. */
@@ -49,11 +50,13 @@ describe('route policies', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('marks public only the health check, login, refresh and the public notice', () => {
+  it('marks public only the health check, login, refresh, the client token and the public notice', () => {
     const open = routes()
       .filter(
         (r) =>
-          Reflect.getMetadata(IS_PUBLIC, r.handler) || Reflect.getMetadata(IS_PUBLIC, r.controller),
+          (Reflect.getMetadata(IS_PUBLIC, r.handler) ||
+            Reflect.getMetadata(IS_PUBLIC, r.controller)) &&
+          !Reflect.getMetadata(PLATFORM_AUTHORIZE, r.handler),
       )
       .map((r) => `${r.method} ${r.path}`)
       .sort();
@@ -62,11 +65,23 @@ describe('route policies', () => {
       'GET /public/councils',
       'POST /auth/login',
       'POST /auth/refresh',
+      'POST /auth/token',
     ]);
   });
 
+  it('guards the platform statistics with the platform token guard instead of the user token guard', () => {
+    const platform = routes()
+      .filter((r) => Reflect.getMetadata(PLATFORM_AUTHORIZE, r.handler))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(platform).toEqual(['GET /platform/statistics']);
+  });
+
   it('answers 401 on every other route without a token', async () => {
-    for (const r of routes().filter((x) => !Reflect.getMetadata(IS_PUBLIC, x.handler))) {
+    for (const r of routes().filter(
+      (x) =>
+        !Reflect.getMetadata(IS_PUBLIC, x.handler) ||
+        Reflect.getMetadata(PLATFORM_AUTHORIZE, x.handler),
+    )) {
       const path = `/api${r.path}`.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
       const res = await request(t.server)[r.method.toLowerCase() as 'get'](path).send({});
       expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({

@@ -24,6 +24,20 @@ describe('login throttling (e2e)', () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 
+  it('throttles platform client token requests the same way', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await request(t.server)
+        .post('/api/auth/token')
+        .send({
+          clientId: '00000000-0000-4000-8000-000000000000',
+          clientSecret: `guess-${i}`,
+        });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
   it('does not throttle health checks', async () => {
     for (let i = 0; i < 5; i++) await request(t.server).get('/api/health').expect(200);
   });

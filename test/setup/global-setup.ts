@@ -22,7 +22,7 @@ declare global {
 
 /**
  * Once per `npm test`: a PostgreSQL server (TEST_DATABASE_URL, or an embedded throwaway one),
- * the two roles, and a template database migrated once. Each test file then clones the
+ * the roles, and a template database migrated once. Each test file then clones the
  * template (CONVENTIONS.md example 6), so files never share state and never re-migrate.
  */
 export default async function globalSetup(): Promise<void> {
@@ -54,12 +54,13 @@ export default async function globalSetup(): Promise<void> {
   }
   const ownerPassword = randomBytes(16).toString('hex');
   const appPassword = randomBytes(16).toString('hex');
+  const platformPassword = randomBytes(16).toString('hex');
   const templateDatabase = `${runPrefix}_template`;
 
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await provisionRoles(admin, ownerPassword, appPassword);
+    await provisionRoles(admin, ownerPassword, appPassword, platformPassword);
     await provisionDatabase(admin, templateDatabase);
   } finally {
     await admin.end();
@@ -80,6 +81,7 @@ export default async function globalSetup(): Promise<void> {
     templateDatabase,
     ownerPassword,
     appPassword,
+    platformPassword,
     runPrefix,
     embeddedDir,
   };

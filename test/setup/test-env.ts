@@ -8,6 +8,7 @@ export interface TestServerInfo {
   templateDatabase: string;
   ownerPassword: string;
   appPassword: string;
+  platformPassword: string;
   /** Prefix of every database this run creates, so teardown can drop exactly those. */
   runPrefix: string;
   embeddedDir: string | null;

@@ -35,6 +35,7 @@ export async function createTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: url,
+    PLATFORM_DATABASE_URL: db.platformUrl,
     JWT_SECRET: TEST_JWT_SECRET,
     AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
@@ -45,7 +46,7 @@ export async function createTestApp(
   const config: RuntimeConfig = {
     ...base,
     embedded: false,
-    database: { ...base.database, url, migrationUrl: db.ownerUrl },
+    database: { ...base.database, url, platformUrl: db.platformUrl, migrationUrl: db.ownerUrl },
     auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
   };

@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Pool } from 'pg';
-import { APP_ROLE, OWNER_ROLE, withCredentials, withDatabase } from '../../src/database/provision';
+import {
+  APP_ROLE,
+  OWNER_ROLE,
+  PLATFORM_ROLE,
+  withCredentials,
+  withDatabase,
+} from '../../src/database/provision';
 import { testInfoFile, TestServerInfo } from '../setup/test-env';
 
 export interface TestDatabase {
   name: string;
   /** As the application role: what the API uses. */
   appUrl: string;
+  /** As the platform role: may only run the aggregate functions of schema `platform`. */
+  platformUrl: string;
   /** As the owner role: for assertions and for simulating a database administrator. */
   ownerUrl: string;
   adminUrl: string;
@@ -49,6 +57,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.query(
       `GRANT CONNECT, TEMPORARY ON DATABASE "${name}" TO ${OWNER_ROLE}, ${APP_ROLE}`,
     );
+    await admin.query(`GRANT CONNECT ON DATABASE "${name}" TO ${PLATFORM_ROLE}`);
   } finally {
     await admin.end();
   }
@@ -59,6 +68,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     appUrl: withCredentials(base, APP_ROLE, info.appPassword),
+    platformUrl: withCredentials(base, PLATFORM_ROLE, info.platformPassword),
     ownerUrl,
     adminUrl: base,
     owner,

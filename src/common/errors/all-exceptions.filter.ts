@@ -174,13 +174,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof QueryFailedError) {
       // A constraint the input should have been validated against: still the client's input.
       const code = (exception.driverError as { code?: string } | undefined)?.code;
-      if (
-        code === '22P02' ||
-        code === '22007' ||
-        code === '22008' ||
-        code === '22003' ||
-        code === '22001'
-      ) {
+      // Data exceptions (class 22) and integrity violations (class 23) that a service did not
+      // turn into a domain error are still caused by the input: a 4xx, never a 500 (§3.8).
+      if (code === '23505') {
+        return {
+          body: {
+            statusCode: 409,
+            code: ErrorCode.Conflict,
+            message: 'This conflicts with an existing record',
+            requestId,
+          },
+          headers: {},
+        };
+      }
+      if (code === '23503') {
+        return {
+          body: {
+            statusCode: 404,
+            code: ErrorCode.NotFound,
+            message: 'A referenced record was not found',
+            requestId,
+          },
+          headers: {},
+        };
+      }
+      if (code?.startsWith('22') || code === '23514' || code === '23502') {
         return {
           body: {
             statusCode: 400,

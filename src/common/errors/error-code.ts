@@ -1,6 +1,8 @@
 /** Stable error codes clients may rely on (API.md "Conventions"). Add; never rename. */
 export enum ErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
+  /** Platform statistics: a period shorter than a calendar month (DESIGN.md §3.6). */
+  PeriodTooShort = 'PERIOD_TOO_SHORT',
   MalformedJson = 'MALFORMED_JSON',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',

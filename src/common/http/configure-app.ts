@@ -36,6 +36,8 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
       )
       .setVersion('1')
       .addBearerAuth()
+      // Platform client tokens (POST /api/auth/token): accepted by the platform statistics only.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'platform')
       .build(),
   );
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {

@@ -15,6 +15,40 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   });
 }
 
+const MAX_DEPTH = 16;
+
+/**
+ * Things no field of ours accepts, refused before anything else looks at the input: NUL
+ * characters (PostgreSQL cannot store them in text: that would be a 500), and nesting deeper
+ * than any of our payloads (a cheap way to make validators recurse).
+ */
+function findUnacceptable(
+  value: unknown,
+  depth: number,
+  path = '',
+): { path: string; problem: string } | null {
+  if (depth > MAX_DEPTH)
+    return { path, problem: `must not be nested deeper than ${MAX_DEPTH} levels` };
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? { path, problem: 'must not contain NUL characters' } : null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const bad = findUnacceptable(v, depth + 1, `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000'))
+        return { path, problem: 'field names must not contain NUL characters' };
+      const bad = findUnacceptable(v, depth + 1, path ? `${path}.${k}` : k);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}
+
 /**
  * Whitelist, reject unknown fields, transform. A body DTO must arrive as a JSON object: an
  * array or a bare value is refused here rather than half-validated.
@@ -37,6 +71,17 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const bad = findUnacceptable(value, 0);
+    if (bad) {
+      throw new DomainError(
+        400,
+        ErrorCode.ValidationFailed,
+        `The request ${metadata.type} is not acceptable`,
+        {
+          details: [{ field: bad.path || `(${metadata.type})`, messages: [bad.problem] }],
+        },
+      );
+    }
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new DomainError(

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../access/authorize';
+import { AuthUser, RequestOrigin } from '../auth/auth.types';
+import { CurrentUser, Origin } from '../auth/current-user.decorator';
+import { IdParam } from '../common/http/id-param';
+import { Page, PageQueryDto } from '../common/http/pagination';
+import {
+  CreatePlatformClientDto,
+  PlatformClientDto,
+  PlatformClientSecretDto,
+} from './dto/platform-clients.dto';
+import { PlatformClientsService } from './platform-clients.service';
+
+/** The operator's side: registering and revoking platform clients (system_admin policy). */
+@ApiTags('platform')
+@Controller('platform/clients')
+export class PlatformClientsController {
+  constructor(private readonly clients: PlatformClientsService) {}
+
+  @Post()
+  @Authorize('create', 'PlatformClient')
+  @ApiCreatedResponse({ type: PlatformClientSecretDto })
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreatePlatformClientDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<PlatformClientSecretDto> {
+    return this.clients.create(user, dto.name, origin);
+  }
+
+  @Get()
+  @Authorize('read', 'PlatformClient')
+  list(@Query() q: PageQueryDto): Promise<Page<PlatformClientDto>> {
+    return this.clients.list(q);
+  }
+
+  @Post(':clientId/revoke')
+  @HttpCode(200)
+  @Authorize('end', 'PlatformClient')
+  @ApiOkResponse({ type: PlatformClientDto })
+  revoke(
+    @CurrentUser() user: AuthUser,
+    @IdParam('clientId') clientId: string,
+    @Origin() origin: RequestOrigin,
+  ): Promise<PlatformClientDto> {
+    return this.clients.revoke(user, clientId.toLowerCase(), origin);
+  }
+}
