@@ -174,16 +174,6 @@ export const RULE_FIELDS: Partial<Record<SubjectType, readonly string[]>> = {
   ],
 };
 
-/** Fields of a case that only coordinators and bodies with a full-scope assignment may see. */
-export const RESTRICTED_CASE_FIELDS = ['address', 'phone', 'sensitive'] as const;
-
-export const PLACEHOLDERS = [
-  '${council.id}',
-  '${staff.id}',
-  '${staff.memberBodyId}',
-  '${user.id}',
-] as const;
-
 export interface RawPolicyRule {
   id: string;
   action: Action | Action[];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { CouncilTransactions } from '../database/council-transactions';
 import { StaffRole } from '../councils/council.entity';
 
 export interface ActiveStaffRow {
@@ -16,14 +16,13 @@ export interface ActiveStaffRow {
  */
 @Injectable()
 export class PrincipalRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tx: CouncilTransactions) {}
 
   async lookup(
     councilId: string,
     userId: string,
   ): Promise<{ councilExists: boolean; staff: ActiveStaffRow | null }> {
-    return this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
+    return this.tx.run(councilId, async (em) => {
       const council = (await em.query(`SELECT 1 FROM councils WHERE id = $1`, [
         councilId,
       ])) as unknown[];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { CouncilTransactions } from '../database/council-transactions';
 
 export interface AuditActor {
   userId: string | null;
@@ -32,7 +33,7 @@ export interface AuditInput {
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tx: CouncilTransactions) {}
 
   async record(em: EntityManager, event: AuditInput): Promise<void> {
     await em.query(
@@ -59,9 +60,6 @@ export class AuditService {
   }
 
   async recordDenial(event: Omit<AuditInput, 'outcome'>): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT set_config('app.council_id', $1, true)`, [event.councilId]);
-      await this.record(em, { ...event, outcome: 'denied' });
-    });
+    await this.tx.run(event.councilId, (em) => this.record(em, { ...event, outcome: 'denied' }));
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
+import { CouncilTransactions } from '../database/council-transactions';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { DomainError, unauthenticated } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
+    private readonly tx: CouncilTransactions,
   ) {}
 
   async login(emailInput: string, password: string, origin: RequestOrigin): Promise<TokenPair> {
@@ -281,7 +283,7 @@ export class AuthService {
     origin: RequestOrigin,
   ): Promise<void> {
     for (const councilId of await this.repo.councilsOfUser(userId, em)) {
-      await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
+      await this.tx.scope(em, councilId);
       await this.audit.record(em, {
         councilId,
         actor: { userId, role: null, memberBodyId: null },

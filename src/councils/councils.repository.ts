@@ -279,24 +279,6 @@ export class CouncilsRepository {
     );
   }
 
-  async designationHistory(
-    em: EntityManager,
-    councilId: string,
-  ): Promise<
-    { memberBodyId: string; designatedAt: Date; endedAt: Date | null; endReason: string | null }[]
-  > {
-    return (await em.query(
-      `SELECT member_body_id AS "memberBodyId", designated_at AS "designatedAt", ended_at AS "endedAt", end_reason AS "endReason"
-         FROM coordinating_body_designations WHERE council_id = $1 ORDER BY designated_at, id`,
-      [councilId],
-    )) as {
-      memberBodyId: string;
-      designatedAt: Date;
-      endedAt: Date | null;
-      endReason: string | null;
-    }[];
-  }
-
   // ---- staff ---------------------------------------------------------------------------
 
   async countActiveCoordinators(em: EntityManager, councilId: string): Promise<number> {
@@ -330,18 +312,6 @@ export class CouncilsRepository {
     const rows = (await em.query(
       `${STAFF_SELECT} WHERE st.council_id = $1 AND st.id = $2${lock ? ' FOR UPDATE OF st' : ''}`,
       [councilId, id],
-    )) as StaffRow[];
-    return rows[0] ?? null;
-  }
-
-  async findCurrentStaffOfUser(
-    em: EntityManager,
-    councilId: string,
-    userId: string,
-  ): Promise<StaffRow | null> {
-    const rows = (await em.query(
-      `${STAFF_SELECT} WHERE st.council_id = $1 AND st.user_id = $2 AND st.ended_on IS NULL`,
-      [councilId, userId],
     )) as StaffRow[];
     return rows[0] ?? null;
   }

@@ -52,6 +52,8 @@ const MAY_CHANGE = new Set([
 ]);
 
 describe('hostile input (every operation in the OpenAPI document)', () => {
+  // Thousands of requests: about 15 s on two idle cores; bounded well under the minutes.
+  jest.setTimeout(180_000);
   let t: TestApp;
   let c: TestCouncil;
   let token: string;
