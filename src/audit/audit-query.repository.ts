@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CHAINED_EVENT_COLUMNS, ChainedEvent } from './audit-chain';
+import { ChainRow, ENCODED_EVENT_SQL } from './audit-chain';
 
 export interface EventFilter {
   caseId?: string;
@@ -86,11 +86,12 @@ export class AuditQueryRepository {
     councilId: string,
     afterSeq: string,
     limit: number,
-  ): Promise<ChainedEvent[]> {
+  ): Promise<ChainRow[]> {
     return (await em.query(
-      `SELECT ${CHAINED_EVENT_COLUMNS} FROM audit_events WHERE council_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
+      `SELECT seq::text AS seq, ${ENCODED_EVENT_SQL} AS encoded, prev_hash AS "prevHash", hash
+         FROM audit_events WHERE council_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
       [councilId, afterSeq, limit],
-    )) as ChainedEvent[];
+    )) as ChainRow[];
   }
 
   async head(em: EntityManager, councilId: string): Promise<{ seq: string; hash: Buffer } | null> {

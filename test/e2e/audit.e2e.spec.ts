@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.scheduler';
 import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-reports.service';
-import { verifyChain } from '../../src/audit/audit-chain';
+import { toChainRow, verifyChain } from '../../src/audit/audit-chain';
 import { auditVerify } from '../../src/cli/commands';
 import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
 import { createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
@@ -394,7 +394,7 @@ describe('audit for auditors (e2e)', () => {
         };
       });
       const reverified = await verifyChain(
-        async (after) => chained.filter((e) => Number(e.seq) > Number(after)),
+        async (after) => chained.filter((e) => Number(e.seq) > Number(after)).map(toChainRow),
         null,
       );
       expect(reverified).toMatchObject({ valid: true, checked: events.length });

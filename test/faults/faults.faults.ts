@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { verifyChain, ChainedEvent, CHAINED_EVENT_COLUMNS } from '../../src/audit/audit-chain';
+import {
+  verifyChain,
+  ChainedEvent,
+  CHAINED_EVENT_COLUMNS,
+  toChainRow,
+} from '../../src/audit/audit-chain';
 import { AuditReportsService } from '../../src/audit/audit-reports.service';
 import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
 import { testServerInfo } from '../support/database';
@@ -277,11 +282,13 @@ describe('faults', () => {
         const result = await verifyChain(
           async (after, limit) =>
             (
-              await restored.query(
-                `SELECT ${CHAINED_EVENT_COLUMNS} FROM audit_events WHERE council_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
-                [c.councilId, after, limit],
-              )
-            ).rows as ChainedEvent[],
+              (
+                await restored.query(
+                  `SELECT ${CHAINED_EVENT_COLUMNS} FROM audit_events WHERE council_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
+                  [c.councilId, after, limit],
+                )
+              ).rows as ChainedEvent[]
+            ).map(toChainRow),
           head,
         );
         expect(result).toMatchObject({ valid: true });
