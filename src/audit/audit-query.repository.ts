@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ChainRow, ENCODED_EVENT_SQL } from './audit-chain';
+import { CHAIN_HEAD_SQL, CHECKPOINTS_SQL, CheckpointRow } from './verify-council';
+
+export type { CheckpointRow };
 
 export interface EventFilter {
   caseId?: string;
@@ -31,14 +33,6 @@ export interface EventRow {
   atExact: string;
   prevHash: Buffer;
   hash: Buffer;
-}
-
-export interface CheckpointRow {
-  seq: string;
-  hash: Buffer;
-  at: Date;
-  signature: Buffer;
-  publicKey: string;
 }
 
 const EVENT_COLUMNS = `seq::text AS seq, at, actor_user_id AS "actorUserId", actor_role AS "actorRole", member_body_id AS "memberBodyId",
@@ -81,24 +75,8 @@ export class AuditQueryRepository {
     )) as EventRow[];
   }
 
-  async chainBatch(
-    em: EntityManager,
-    councilId: string,
-    afterSeq: string,
-    limit: number,
-  ): Promise<ChainRow[]> {
-    return (await em.query(
-      `SELECT seq::text AS seq, ${ENCODED_EVENT_SQL} AS encoded, prev_hash AS "prevHash", hash
-         FROM audit_events WHERE council_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
-      [councilId, afterSeq, limit],
-    )) as ChainRow[];
-  }
-
   async head(em: EntityManager, councilId: string): Promise<{ seq: string; hash: Buffer } | null> {
-    const rows = (await em.query(
-      `SELECT seq::text AS seq, hash FROM audit_chain_heads WHERE council_id = $1`,
-      [councilId],
-    )) as {
+    const rows = (await em.query(CHAIN_HEAD_SQL, [councilId])) as {
       seq: string;
       hash: Buffer;
     }[];
@@ -120,10 +98,7 @@ export class AuditQueryRepository {
   }
 
   async checkpoints(em: EntityManager, councilId: string): Promise<CheckpointRow[]> {
-    return (await em.query(
-      `SELECT seq::text AS seq, hash, at, signature, public_key AS "publicKey" FROM audit_checkpoints WHERE council_id = $1 ORDER BY audit_checkpoints.seq`,
-      [councilId],
-    )) as CheckpointRow[];
+    return (await em.query(CHECKPOINTS_SQL, [councilId])) as CheckpointRow[];
   }
 
   // ---- anomalies -----------------------------------------------------------------------

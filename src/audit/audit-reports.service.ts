@@ -1,12 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createPublicKey, sign, verify as verifySignature, KeyObject } from 'node:crypto';
+import { createPublicKey, sign, KeyObject } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { actorOf, CouncilPrincipal } from '../access/council-principal';
 import { DomainError } from '../common/errors/domain-error';
 import { encodeCursor } from '../common/http/pagination';
 import { APP_CONFIG, RuntimeConfig, signingKeyFrom } from '../config/app-config';
 import { CouncilTransactions } from '../database/council-transactions';
-import { verifyChain, VerifyResult } from './audit-chain';
+import {
+  checkpointPayload,
+  CheckpointView,
+  checkpointView,
+  verifyCouncil,
+  VerificationReport,
+} from './verify-council';
+
+export { checkpointSignatureValid, type CheckpointView } from './verify-council';
 import {
   AuditQueryRepository,
   CheckpointRow,
@@ -36,42 +44,6 @@ export const eventView = (e: EventRow) => ({
   hash: e.hash.toString('hex'),
 });
 export type EventView = ReturnType<typeof eventView>;
-
-/** The signed statement of a checkpoint: this exact JSON text, keys in this order. */
-export const checkpointPayload = (c: {
-  councilId: string;
-  seq: number;
-  hash: string;
-  at: string;
-}): string => JSON.stringify({ councilId: c.councilId, seq: c.seq, hash: c.hash, at: c.at });
-
-export interface CheckpointView {
-  councilId: string;
-  seq: number;
-  hash: string;
-  at: string;
-  signature: string;
-  publicKey: string;
-}
-
-const checkpointView = (councilId: string, c: CheckpointRow): CheckpointView => ({
-  councilId,
-  seq: Number(c.seq),
-  hash: c.hash.toString('hex'),
-  at: c.at.toISOString(),
-  signature: c.signature.toString('base64'),
-  publicKey: c.publicKey,
-});
-
-/** Checks a checkpoint with nothing but its own fields and the published key. */
-export function checkpointSignatureValid(c: CheckpointView, publicKeyPem = c.publicKey): boolean {
-  return verifySignature(
-    null,
-    Buffer.from(checkpointPayload(c)),
-    createPublicKey(publicKeyPem),
-    Buffer.from(c.signature, 'base64'),
-  );
-}
 
 /**
  * What auditors work with: event search, chain verification, signed checkpoints, access reports,
@@ -120,50 +92,15 @@ export class AuditReportsService {
   }
 
   /** Recomputes the chain (streaming) and checks every stored checkpoint against it. */
-  async verify(
-    p: CouncilPrincipal | null,
-    councilId: string,
-  ): Promise<
-    VerifyResult & {
-      checkpoints: { checked: number; valid: boolean; firstInvalidSeq: number | null };
-    }
-  > {
+  async verify(p: CouncilPrincipal | null, councilId: string): Promise<VerificationReport> {
     return this.tx.snapshot(councilId, async (em) => {
-      const checkpoints = await this.repo.checkpoints(em, councilId);
-      const bySeq = new Map(checkpoints.map((c) => [c.seq, c]));
-      let firstInvalidSeq: number | null = null;
-      const result = await verifyChain(
-        async (after, limit) => {
-          const rows = await this.repo.chainBatch(em, councilId, after, limit);
-          for (const row of rows) {
-            const cp = bySeq.get(row.seq);
-            if (
-              cp &&
-              firstInvalidSeq === null &&
-              (!cp.hash.equals(row.hash) || !this.trusted(checkpointView(councilId, cp)))
-            ) {
-              firstInvalidSeq = Number(row.seq);
-            }
-          }
-          return rows;
-        },
-        await this.repo.head(em, councilId),
+      const report = await verifyCouncil(
+        (sql, params) => em.query(sql, params),
+        councilId,
+        this.trustedKeys(),
       );
-      // A checkpoint beyond the end of an otherwise intact chain: rows after it were removed.
-      if (result.valid) {
-        for (const cp of checkpoints)
-          if (firstInvalidSeq === null && Number(cp.seq) > result.lastSeq)
-            firstInvalidSeq = Number(cp.seq);
-      }
-      if (p) await this.readAudited(em, p, 'audit.verify', null, null, `valid=${result.valid}`);
-      return {
-        ...result,
-        checkpoints: {
-          checked: checkpoints.length,
-          valid: firstInvalidSeq === null,
-          firstInvalidSeq,
-        },
-      };
+      if (p) await this.readAudited(em, p, 'audit.verify', null, null, `valid=${report.valid}`);
+      return report;
     });
   }
 
@@ -390,15 +327,8 @@ export class AuditReportsService {
    * key or one listed in AUDIT_PREVIOUS_PUBLIC_KEYS (after a rotation) — not merely by the key
    * the checkpoint row itself names, which a database administrator could replace.
    */
-  private trusted(c: CheckpointView): boolean {
-    const keys = [this.publicKeyPem, ...this.config.audit.previousPublicKeys];
-    return keys.some((key) => {
-      try {
-        return checkpointSignatureValid(c, key);
-      } catch {
-        return false;
-      }
-    });
+  private trustedKeys(): string[] {
+    return [this.publicKeyPem, ...this.config.audit.previousPublicKeys];
   }
 
   private decodeSeqCursor(cursor: string): string {

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../config/app-config';
+import { ConfigError } from '../config/app-config';
 import { runMigrations } from '../database/migrate';
 import {
   APP_ROLE,
@@ -10,24 +10,13 @@ import {
   withCredentials,
   withDatabase,
 } from '../database/provision';
-import { resolveRuntime, Runtime } from '../database/runtime';
 import { UsersService } from '../users/users.service';
-import { AuditReportsService } from '../audit/audit-reports.service';
 import { CliModule } from './cli.module';
 
-export type Print = (line: string) => void;
+import { Print, withRuntime } from './with-runtime';
 
-export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await resolveRuntime(loadConfig(), () => undefined);
-  try {
-    if (runtime.config.embedded && runtime.config.database.migrationUrl) {
-      await runMigrations(runtime.config.database.migrationUrl);
-    }
-    return await work(runtime);
-  } finally {
-    await runtime.stopDatabase();
-  }
-}
+export type { Print };
+export { withRuntime };
 
 export async function createAdmin(
   email: string | undefined,
@@ -84,23 +73,4 @@ export async function dbProvision(
   out(`PLATFORM_DATABASE_URL=${withCredentials(base, PLATFORM_ROLE, platformPassword)}`);
 }
 
-/**
- * Recomputes a council's audit chain from the database and checks its signed checkpoints:
- * the same verification as GET …/audit/verify, for operators and auditors at the console.
- */
-export async function auditVerify(councilId: string | undefined, out: Print): Promise<boolean> {
-  if (!councilId || !/^[0-9a-f-]{36}$/i.test(councilId))
-    throw new Error('audit:verify needs --council <uuid>');
-  return withRuntime(async (runtime) => {
-    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
-      logger: false,
-    });
-    try {
-      const result = await ctx.get(AuditReportsService).verify(null, councilId.toLowerCase());
-      out(JSON.stringify(result));
-      return result.valid && result.checkpoints.valid;
-    } finally {
-      await ctx.close();
-    }
-  });
-}
+export { auditVerify } from './audit-verify';
