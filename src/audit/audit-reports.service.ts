@@ -15,12 +15,7 @@ import {
 } from './verify-council';
 
 export { checkpointSignatureValid, type CheckpointView } from './verify-council';
-import {
-  AuditQueryRepository,
-  CheckpointRow,
-  EventFilter,
-  EventRow,
-} from './audit-query.repository';
+import { AuditQueryRepository, EventFilter, EventRow } from './audit-query.repository';
 import { AuditService } from './audit.service';
 
 export const eventView = (e: EventRow) => ({
