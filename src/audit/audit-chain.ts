@@ -139,7 +139,7 @@ export interface VerifyResult {
 export async function verifyChain(
   next: (afterSeq: string, limit: number) => Promise<ChainRow[]>,
   head: { seq: string; hash: Buffer } | null,
-  batchSize = 10_000,
+  batchSize = 4_000,
 ): Promise<VerifyResult> {
   let expected = 1n;
   let prev: Buffer = GENESIS_HASH;
