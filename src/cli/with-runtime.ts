@@ -10,9 +10,10 @@ export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Pr
     if (runtime.config.embedded && runtime.config.database.migrationUrl) {
       // Loaded only here: the migration runner brings TypeORM, which a DATABASE_URL verification
       // (audit:verify) has no use for.
+      type Migrate = typeof import('../database/migrate');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runMigrations } =
-        require('../database/migrate') as typeof import('../database/migrate');
+      const migrate = require('../database/migrate') as Migrate;
+      const { runMigrations } = migrate;
       await runMigrations(runtime.config.database.migrationUrl);
     }
     return await work(runtime);
