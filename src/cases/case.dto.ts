@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -131,54 +131,8 @@ export class CreateCaseDto {
   reviewDueOn?: string;
 }
 
-export class UpdateCaseSubjectDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  @Matches(PLAIN_TEXT, TEXT)
-  familyName?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  @Matches(PLAIN_TEXT, TEXT)
-  givenName?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  @Matches(KANA, { message: 'must be written in kana' })
-  familyNameKana?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  @Matches(KANA, { message: 'must be written in kana' })
-  givenNameKana?: string;
-  @ApiPropertyOptional({ format: 'date' })
-  @IsOptional()
-  @IsCalendarDate()
-  birthDate?: string;
-  @ApiPropertyOptional({ enum: GENDERS })
-  @IsOptional()
-  @IsIn(GENDERS)
-  gender?: (typeof GENDERS)[number];
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  @Matches(PLAIN_TEXT, TEXT)
-  address?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(50)
-  @Matches(/^[0-9+\-() ]*$/, { message: 'phone may contain digits, spaces, +, -, ( and ) only' })
-  phone?: string;
-}
+/** Any subject field may change; the same rules apply to each one given. */
+export class UpdateCaseSubjectDto extends PartialType(CaseSubjectDto) {}
 
 export class UpdateCaseDto {
   @ApiPropertyOptional({ type: UpdateCaseSubjectDto })

@@ -73,6 +73,21 @@ const STAFF_SELECT = `
     JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id`;
 
 /**
+ * Which of `ids` are member bodies of the council, and whether each is a current member today.
+ * Shared by every module that lets a record name a body (consent, assignments, plans, minutes).
+ */
+export async function memberBodyCurrency(
+  em: EntityManager,
+  councilId: string,
+  ids: string[],
+): Promise<{ id: string; current: boolean }[]> {
+  return (await em.query(
+    `SELECT mb.id, ${MEMBER_BODY_CURRENT} AS current FROM member_bodies mb WHERE mb.council_id = $1 AND mb.id = ANY($2::uuid[])`,
+    [councilId, ids],
+  )) as { id: string; current: boolean }[];
+}
+
+/**
  * The only file that queries the council structure tables. Every method takes the caller's
  * transaction manager (scoped to the council) and filters by council_id itself as well.
  */

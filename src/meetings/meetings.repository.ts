@@ -1,3 +1,4 @@
+import { memberBodyCurrency } from '../councils/councils.repository';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppAbility } from '../access/ability.factory';
@@ -667,16 +668,12 @@ export class MeetingsRepository {
   }
 
   /** Member bodies of the council among `ids`, with whether each is a current member. */
-  async memberBodies(
+  memberBodies(
     em: EntityManager,
     councilId: string,
     ids: string[],
   ): Promise<{ id: string; current: boolean }[]> {
-    return (await em.query(
-      `SELECT id, (joined_on <= current_date AND (left_on IS NULL OR left_on > current_date)) AS current
-         FROM member_bodies WHERE council_id = $1 AND id = ANY($2::uuid[])`,
-      [councilId, ids],
-    )) as { id: string; current: boolean }[];
+    return memberBodyCurrency(em, councilId, ids);
   }
 
   /**

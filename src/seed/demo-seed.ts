@@ -78,14 +78,12 @@ export class DemoSeeder {
     return true;
   }
 
-  /** A few fictional cases in different states of sharing, so the demo shows need-to-know. */
-  private async seedCases(
+  /** The seed acts as the demo coordinator, through the same principal a request would carry. */
+  private coordinatorPrincipal(
     councilId: string,
     coordinator: { id: string; userId: string; memberBodyId: string },
-    shakyoId: string,
-    npoId: string,
-  ): Promise<void> {
-    const p: CouncilPrincipal = {
+  ): CouncilPrincipal {
+    return {
       councilId,
       userId: coordinator.userId,
       actingAs: 'coordinator',
@@ -104,6 +102,16 @@ export class DemoSeeder {
         memberBodyId: coordinator.memberBodyId,
       }),
     };
+  }
+
+  /** A few fictional cases in different states of sharing, so the demo shows need-to-know. */
+  private async seedCases(
+    councilId: string,
+    coordinator: { id: string; userId: string; memberBodyId: string },
+    shakyoId: string,
+    npoId: string,
+  ): Promise<void> {
+    const p = this.coordinatorPrincipal(councilId, coordinator);
     const a = await this.cases.create(p, {
       subject: {
         familyName: '桜井',
@@ -259,25 +267,7 @@ export class DemoSeeder {
     shakyoStaffId: string,
     shakyoId: string,
   ): Promise<void> {
-    const p: CouncilPrincipal = {
-      councilId,
-      userId: coordinator.userId,
-      actingAs: 'coordinator',
-      requestId: 'demo-seed',
-      staff: {
-        id: coordinator.id,
-        memberBodyId: coordinator.memberBodyId,
-        role: 'coordinator',
-        pledged: true,
-      },
-      ability: this.abilities.build({
-        role: 'coordinator',
-        userId: coordinator.userId,
-        councilId,
-        staffId: coordinator.id,
-        memberBodyId: coordinator.memberBodyId,
-      }),
-    };
+    const p = this.coordinatorPrincipal(councilId, coordinator);
     const attendeeStaffIds = [coordinator.id, shakyoStaffId];
     const at = (daysBefore: number, time: string) => `${daysAgo(daysBefore)}T${time}:00+09:00`;
     const { items: cases } = await this.cases.list(p, { status: 'open' });

@@ -4,30 +4,16 @@ import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-
 import { toChainRow, verifyChain } from '../../src/audit/audit-chain';
 import { auditVerify } from '../../src/cli/commands';
 import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
-import { createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
-
-type Method = 'get' | 'post';
+import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
 
 /** The audit log an auditor can trust and use (issue 7; DESIGN.md §3.4–3.5). */
 describe('audit for auditors (e2e)', () => {
   let t: TestApp;
-  const tokens = new Map<string, string>();
   const jstHour = new Date(Date.now() + 9 * 3600_000).getUTCHours();
   // Office hours that exclude the present hour, so every access in this file is "outside".
   const officeHours = `${String((jstHour + 2) % 24).padStart(2, '0')}:00-${String((jstHour + 3) % 24).padStart(2, '0')}:00`;
 
-  async function as(
-    user: { email: string; password: string },
-    method: Method,
-    path: string,
-    body?: object,
-  ) {
-    if (!tokens.has(user.email)) tokens.set(user.email, (await login(t, user)).accessToken);
-    const req = request(t.server)
-      [method](path)
-      .set('Authorization', `Bearer ${tokens.get(user.email)}`);
-    return body ? req.send(body) : req;
-  }
+  const as = actingAs(() => t);
 
   interface World {
     c: TestCouncil;

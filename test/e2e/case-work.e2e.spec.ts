@@ -1,8 +1,5 @@
-import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
-
-type Method = 'get' | 'post' | 'patch';
+import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
 
 /** Notes, support plans, information requests, review and closure (issue 5), as each role. */
 describe('work on a case (e2e)', () => {
@@ -13,20 +10,8 @@ describe('work on a case (e2e)', () => {
   let auditor: TestStaff;
   let other: TestStaff;
   let otherBodyId: string;
-  const tokens = new Map<string, string>();
 
-  async function as(
-    user: { email: string; password: string },
-    method: Method,
-    path: string,
-    body?: object,
-  ) {
-    if (!tokens.has(user.email)) tokens.set(user.email, (await login(t, user)).accessToken);
-    const req = request(t.server)
-      [method](path)
-      .set('Authorization', `Bearer ${tokens.get(user.email)}`);
-    return body ? req.send(body) : req;
-  }
+  const as = actingAs(() => t);
   const base = () => `/api/councils/${c.councilId}`;
   const inDays = (n: number) =>
     new Date(Date.now() + 9 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);

@@ -1,8 +1,6 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
-
-type Method = 'get' | 'post' | 'patch';
+import { createCouncil, login, TestCouncil, TestStaff, actingAs } from '../support/factories';
 
 /** Need to know, no existence leaks, field projection, audit on every access (DESIGN.md §3.1–3.5). */
 describe('cases through the access layer (e2e)', () => {
@@ -14,20 +12,8 @@ describe('cases through the access layer (e2e)', () => {
   let auditor: TestStaff;
   let otherAgency: TestStaff;
   let otherBodyId: string;
-  const tokens = new Map<string, string>();
 
-  async function as(
-    user: { email: string; password: string },
-    method: Method,
-    path: string,
-    body?: object,
-  ) {
-    if (!tokens.has(user.email)) tokens.set(user.email, (await login(t, user)).accessToken);
-    const req = request(t.server)
-      [method](path)
-      .set('Authorization', `Bearer ${tokens.get(user.email)}`);
-    return body ? req.send(body) : req;
-  }
+  const as = actingAs(() => t);
   const casesPath = () => `/api/councils/${a.councilId}/cases`;
   const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 

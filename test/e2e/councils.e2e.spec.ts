@@ -1,12 +1,16 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { createCouncil, createUser, login, PASSWORD, TestCouncil } from '../support/factories';
-
-type Method = 'get' | 'post' | 'put' | 'patch';
+import {
+  createCouncil,
+  createUser,
+  login,
+  PASSWORD,
+  TestCouncil,
+  actingAs,
+} from '../support/factories';
 
 describe('councils, member bodies, staff and the pledge (e2e)', () => {
   let t: TestApp;
-  const bearer = new Map<string, string>();
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -15,21 +19,7 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
     await t.close();
   });
 
-  /** A request as a user (logged in once per user and remembered). */
-  async function as(
-    user: { email: string; password: string },
-    method: Method,
-    path: string,
-    body?: object,
-  ) {
-    let token = bearer.get(user.email);
-    if (!token) {
-      token = (await login(t, user)).accessToken;
-      bearer.set(user.email, token);
-    }
-    const req = request(t.server)[method](path).set('Authorization', `Bearer ${token}`);
-    return body ? req.send(body) : req;
-  }
+  const as = actingAs(() => t);
 
   const today = (): string => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10); // Asia/Tokyo
 

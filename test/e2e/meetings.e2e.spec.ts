@@ -1,9 +1,7 @@
 import request from 'supertest';
 import { DEMO_PASSWORD, DemoSeeder } from '../../src/seed/demo-seed';
 import { createTestApp, TestApp } from '../support/app';
-import { createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
-
-type Method = 'get' | 'post' | 'put' | 'patch';
+import { createCouncil, login, TestCouncil, TestStaff, actingAs } from '../support/factories';
 
 /** Meetings of three tiers, attendance, minutes that cannot be rewritten (issue 6), per role. */
 describe('meetings and minutes (e2e)', () => {
@@ -17,20 +15,8 @@ describe('meetings and minutes (e2e)', () => {
   let agencyC: TestStaff;
   let caseA: string;
   let caseB: string;
-  const tokens = new Map<string, string>();
 
-  async function as(
-    user: { email: string; password: string },
-    method: Method,
-    path: string,
-    body?: object,
-  ) {
-    if (!tokens.has(user.email)) tokens.set(user.email, (await login(t, user)).accessToken);
-    const req = request(t.server)
-      [method](path)
-      .set('Authorization', `Bearer ${tokens.get(user.email)}`);
-    return body ? req.send(body) : req;
-  }
+  const as = actingAs(() => t);
   const base = () => `/api/councils/${c.councilId}`;
   const inDays = (n: number) =>
     new Date(Date.now() + 9 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);

@@ -9,10 +9,15 @@ import {
 } from '../../src/platform-clients/platform-token';
 import { ADDITIVE_GROUPS } from '../../src/platform/statistics-vocabulary';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from '../support/app';
-import { createCouncil, login, TestCouncil, TestStaff, TestUser } from '../support/factories';
+import {
+  actingAs,
+  createCouncil,
+  Method,
+  TestCouncil,
+  TestStaff,
+  TestUser,
+} from '../support/factories';
 import { listRoutes } from '../support/routes';
-
-type Method = 'get' | 'post' | 'put' | 'patch';
 
 interface Cell {
   dimension: string;
@@ -35,23 +40,11 @@ describe('the platform boundary (e2e)', () => {
   let admin: TestUser;
   let client: { clientId: string; clientSecret: string };
   let platformToken: string;
-  const tokens = new Map<string, string>();
   /** Every personal or case-identifying value the seed wrote: none may reach the platform. */
   const secrets: string[] = [];
   const period = { from: tokyoDay(-60), to: tokyoDay(1) };
 
-  async function as(
-    user: { email: string; password: string },
-    method: Method,
-    path: string,
-    body?: object,
-  ) {
-    if (!tokens.has(user.email)) tokens.set(user.email, (await login(t, user)).accessToken);
-    const req = request(t.server)
-      [method](path)
-      .set('Authorization', `Bearer ${tokens.get(user.email)}`);
-    return body ? req.send(body) : req;
-  }
+  const as = actingAs(() => t);
 
   const statistics = (councilId: string, p = period, token = platformToken) =>
     request(t.server)

@@ -127,3 +127,26 @@ export async function login(
     throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Tokens;
 }
+
+export type Method = 'get' | 'post' | 'put' | 'patch';
+
+/**
+ * `as(user, method, path, body?)`: a request as that user, logged in once and remembered. Takes
+ * a getter because test files create their app in `beforeAll`.
+ */
+export function actingAs(app: () => TestApp) {
+  const tokens = new Map<string, string>();
+  return async (
+    user: { email: string; password: string },
+    method: Method,
+    path: string,
+    body?: object,
+  ) => {
+    const t = app();
+    if (!tokens.has(user.email)) tokens.set(user.email, (await login(t, user)).accessToken);
+    const req = request(t.server)
+      [method](path)
+      .set('Authorization', `Bearer ${tokens.get(user.email)}`);
+    return body ? req.send(body) : req;
+  };
+}
