@@ -155,11 +155,12 @@ async function main(): Promise<void> {
             params,
           );
           // The repository's own statements for assignments and consents, through a bare pg client.
-          const em = {
-            query: (q: string, v: unknown[]) => client.query(q, v).then((r) => r.rows),
+          const scope = {
+            em: { query: (q: string, v: unknown[]) => client.query(q, v).then((r) => r.rows) },
+            councilId: council.id,
           } as never;
-          await repo.assignments(em, council.id, caseId);
-          await repo.consents(em, council.id, caseId, true);
+          await repo.assignments(scope, caseId);
+          await repo.consents(scope, caseId, true);
           await client.query(
             `INSERT INTO audit_events (council_id, actor_user_id, actor_role, member_body_id, action, resource_type, resource_id, case_id, outcome, rule_id, basis)
            VALUES ($1, $2, 'agency_staff', $3, 'case.read', 'case', $4, $4, 'allowed', 'agency.case.read-assigned', 'statutory')`,

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CouncilTransactions } from '../database/council-transactions';
 import { AbilityFactory, POLICY_SET } from './ability.factory';
+import { AccessService } from './access.service';
 import { AuthorizeGuard } from './authorize';
 import { loadPolicies } from './policy-loader';
 import { PrincipalRepository } from './principal.repository';
@@ -17,7 +18,15 @@ import { PrincipalRepository } from './principal.repository';
     PrincipalRepository,
     AuthorizeGuard,
     CouncilTransactions,
+    AccessService,
   ],
-  exports: [POLICY_SET, AbilityFactory, PrincipalRepository, AuthorizeGuard, CouncilTransactions],
+  exports: [
+    POLICY_SET,
+    AbilityFactory,
+    PrincipalRepository,
+    AuthorizeGuard,
+    CouncilTransactions,
+    AccessService,
+  ],
 })
 export class AccessModule {}

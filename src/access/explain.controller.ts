@@ -3,14 +3,12 @@ import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { subject as asSubject } from '@casl/ability';
 import { AuditService } from '../audit/audit.service';
-import { caseSubject } from '../cases/case-projection';
-import { CasesModule } from '../cases/cases.module';
-import { CasesRepository } from '../cases/cases.repository';
 import { CouncilTransactions } from '../database/council-transactions';
 import { AbilityFactory, decidingRuleId } from './ability.factory';
 import { auditSubject, Authorize, Principal } from './authorize';
 import { actorOf, CouncilPrincipal } from './council-principal';
 import { Action, ACTIONS, PLEDGE_SUBJECTS, SubjectType, SUBJECTS } from './policy-catalog';
+import { loadFacts, SUBJECT_TABLES } from './subject-registry';
 
 class ExplainQueryDto {
   @ApiProperty({ enum: ACTIONS })
@@ -60,7 +58,6 @@ export class ExplainService {
   constructor(
     private readonly tx: CouncilTransactions,
     private readonly abilities: AbilityFactory,
-    private readonly cases: CasesRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -102,10 +99,10 @@ export class ExplainService {
         memberBodyId: target.memberBodyId,
       });
       let subject: Parameters<typeof ability.can>[1] = q.subject;
-      if (q.id && q.subject === 'Case') {
-        const facts = await this.cases.facts(em, p.councilId, q.id);
+      if (q.id && SUBJECT_TABLES[q.subject]) {
+        const facts = await loadFacts(em, q.subject, p.councilId, q.id);
         if (!facts) return this.answer(p, em, q, target, false, null, 'not_found');
-        subject = caseSubject(facts);
+        subject = asSubject(q.subject, facts) as never;
       } else if (q.id) {
         subject = asSubject(q.subject, { councilId: p.councilId, id: q.id } as Record<
           string,
@@ -182,5 +179,5 @@ export class ExplainController {
   }
 }
 
-@Module({ imports: [CasesModule], controllers: [ExplainController], providers: [ExplainService] })
+@Module({ controllers: [ExplainController], providers: [ExplainService] })
 export class ExplainModule {}

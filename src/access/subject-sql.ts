@@ -1,3 +1,4 @@
+import { memberBodyInForce } from './in-force';
 import { SubjectType } from './policy-catalog';
 
 /**
@@ -19,7 +20,7 @@ const col = (name: string): FieldSql => ({ kind: 'column', column: (a) => `${a}.
  * Withdrawal or expiry therefore ends access on the very next query: nothing is cached.
  */
 export const ASSIGNMENT_COVERED = `a.ended_at IS NULL
-       AND (amb.left_on IS NULL OR amb.left_on > current_date)
+       AND ${memberBodyInForce('amb')}
        AND (a.basis = 'statutory' OR EXISTS (
              SELECT 1 FROM consents cs
                JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id

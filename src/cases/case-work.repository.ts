@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { AppAbility } from '../access/ability.factory';
+import { CouncilScope } from '../access/council-scope';
 import { policySql } from '../access/sql-filter';
 
 export interface NoteRow {
@@ -50,35 +49,38 @@ export interface InfoRequestRow {
   overdue: boolean;
 }
 
+const NOTE_COLUMNS = `id, case_id AS "caseId", body, corrects_note_id AS "correctsNoteId", author_user_id AS "authorUserId",
+  author_role AS "authorRole", member_body_id AS "memberBodyId", created_at AS "createdAt"`;
+
+const PLAN_COLUMNS = `id, case_id AS "caseId", version, goals, created_at AS "createdAt", created_by AS "createdBy"`;
+
 /** Queries for the work on a case: status history, notes, plans, actions, information requests. */
 @Injectable()
 export class CaseWorkRepository {
   // ---- status --------------------------------------------------------------------------
 
   async setStatus(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
     status: 'open' | 'closed',
     reason: string,
     meetingId: string | null,
     by: string,
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `UPDATE cases SET status = $3, closed_at = CASE WHEN $3 = 'closed' THEN now() END,
               closed_meeting_id = CASE WHEN $3 = 'closed' THEN $4::uuid END, updated_at = now()
         WHERE council_id = $1 AND id = $2`,
-      [councilId, caseId, status, meetingId],
+      [s.councilId, caseId, status, meetingId],
     );
-    await em.query(
+    await s.em.query(
       `INSERT INTO case_status_history (council_id, case_id, status, reason, meeting_id, changed_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [councilId, caseId, status, reason, meetingId, by],
+      [s.councilId, caseId, status, reason, meetingId, by],
     );
   }
 
   async statusHistory(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
   ): Promise<
     {
@@ -89,10 +91,10 @@ export class CaseWorkRepository {
       changedBy: string;
     }[]
   > {
-    return (await em.query(
+    return (await s.em.query(
       `SELECT status, reason, meeting_id AS "meetingId", changed_at AS "changedAt", changed_by AS "changedBy"
          FROM case_status_history WHERE council_id = $1 AND case_id = $2 ORDER BY changed_at, id`,
-      [councilId, caseId],
+      [s.councilId, caseId],
     )) as {
       status: string;
       reason: string;
@@ -102,11 +104,19 @@ export class CaseWorkRepository {
     }[];
   }
 
+  /** Whether the meeting is one of this council's that discussed the case (closing at a meeting). */
+  async meetingDiscussed(s: CouncilScope, meetingId: string, caseId: string): Promise<boolean> {
+    const rows = (await s.em.query(
+      `SELECT 1 FROM meeting_cases WHERE council_id = $1 AND meeting_id = $2 AND case_id = $3`,
+      [s.councilId, meetingId, caseId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   // ---- notes ---------------------------------------------------------------------------
 
   async insertNote(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     n: {
       caseId: string;
       body: string;
@@ -115,45 +125,50 @@ export class CaseWorkRepository {
       authorRole: string;
       memberBodyId: string;
     },
-  ): Promise<string> {
-    const rows = (await em.query(
+  ): Promise<NoteRow> {
+    const rows = (await s.em.query(
       `INSERT INTO case_notes (council_id, case_id, body, corrects_note_id, author_user_id, author_role, member_body_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [councilId, n.caseId, n.body, n.correctsNoteId, n.authorUserId, n.authorRole, n.memberBodyId],
-    )) as { id: string }[];
-    return rows[0].id;
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${NOTE_COLUMNS}`,
+      [
+        s.councilId,
+        n.caseId,
+        n.body,
+        n.correctsNoteId,
+        n.authorUserId,
+        n.authorRole,
+        n.memberBodyId,
+      ],
+    )) as NoteRow[];
+    return rows[0];
   }
 
-  async notes(em: EntityManager, councilId: string, caseId: string): Promise<NoteRow[]> {
-    return (await em.query(
-      `SELECT id, case_id AS "caseId", body, corrects_note_id AS "correctsNoteId", author_user_id AS "authorUserId",
-              author_role AS "authorRole", member_body_id AS "memberBodyId", created_at AS "createdAt"
+  async notes(s: CouncilScope, caseId: string): Promise<NoteRow[]> {
+    return (await s.em.query(
+      `SELECT ${NOTE_COLUMNS}
          FROM case_notes WHERE council_id = $1 AND case_id = $2 ORDER BY created_at, id`,
-      [councilId, caseId],
+      [s.councilId, caseId],
     )) as NoteRow[];
   }
 
   // ---- plans ---------------------------------------------------------------------------
 
   async insertPlan(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
     goals: { text: string }[],
     by: string,
-  ): Promise<{ id: string; version: number }> {
-    const rows = (await em.query(
+  ): Promise<PlanRow> {
+    const rows = (await s.em.query(
       `INSERT INTO support_plans (council_id, case_id, version, goals, created_by)
        VALUES ($1, $2, COALESCE((SELECT max(version) FROM support_plans WHERE council_id = $1 AND case_id = $2), 0) + 1, $3, $4)
-       RETURNING id, version`,
-      [councilId, caseId, JSON.stringify(goals), by],
-    )) as { id: string; version: number }[];
+       RETURNING ${PLAN_COLUMNS}`,
+      [s.councilId, caseId, JSON.stringify(goals), by],
+    )) as PlanRow[];
     return rows[0];
   }
 
   async insertAction(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     a: {
       planId: string;
       caseId: string;
@@ -163,100 +178,72 @@ export class CaseWorkRepository {
       dueOn: string;
     },
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `INSERT INTO plan_actions (council_id, plan_id, case_id, position, text, member_body_id, due_on) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [councilId, a.planId, a.caseId, a.position, a.text, a.memberBodyId, a.dueOn],
+      [s.councilId, a.planId, a.caseId, a.position, a.text, a.memberBodyId, a.dueOn],
     );
   }
 
-  async plans(em: EntityManager, councilId: string, caseId: string): Promise<PlanRow[]> {
-    return (await em.query(
-      `SELECT id, case_id AS "caseId", version, goals, created_at AS "createdAt", created_by AS "createdBy"
+  async plans(s: CouncilScope, caseId: string): Promise<PlanRow[]> {
+    return (await s.em.query(
+      `SELECT ${PLAN_COLUMNS}
          FROM support_plans WHERE council_id = $1 AND case_id = $2 ORDER BY version DESC`,
-      [councilId, caseId],
+      [s.councilId, caseId],
     )) as PlanRow[];
   }
 
-  async actions(em: EntityManager, councilId: string, planIds: string[]): Promise<ActionRow[]> {
-    return (await em.query(
+  async actions(s: CouncilScope, planIds: string[]): Promise<ActionRow[]> {
+    return (await s.em.query(
       `SELECT id, plan_id AS "planId", case_id AS "caseId", position, text, member_body_id AS "memberBodyId", due_on AS "dueOn",
               status, updated_at AS "updatedAt"
          FROM plan_actions WHERE council_id = $1 AND plan_id = ANY($2::uuid[]) ORDER BY position`,
-      [councilId, planIds],
+      [s.councilId, planIds],
     )) as ActionRow[];
   }
 
-  /** An action of the case's current plan the caller may update (policy as SQL), locked. */
-  async findUpdatableAction(
-    em: EntityManager,
-    ability: AppAbility,
-    councilId: string,
-    caseId: string,
-    actionId: string,
-  ): Promise<ActionRow | 'not_updatable' | null> {
-    const params: unknown[] = [councilId, caseId, actionId];
-    const allowed = policySql(ability, 'update', 'PlanAction', 'pa', params);
-    const rows = (await em.query(
-      `SELECT pa.id, pa.plan_id AS "planId", pa.case_id AS "caseId", pa.position, pa.text, pa.member_body_id AS "memberBodyId",
-              pa.due_on AS "dueOn", pa.status, pa.updated_at AS "updatedAt", (${allowed}) AS updatable
-         FROM plan_actions pa
-         JOIN support_plans sp ON sp.council_id = pa.council_id AND sp.id = pa.plan_id
-        WHERE pa.council_id = $1 AND pa.case_id = $2 AND pa.id = $3
-          AND sp.version = (SELECT max(version) FROM support_plans WHERE council_id = $1 AND case_id = $2)
-          FOR UPDATE OF pa`,
-      params,
-    )) as (ActionRow & { updatable: boolean })[];
-    if (!rows[0]) return null;
-    return rows[0].updatable ? rows[0] : 'not_updatable';
-  }
-
   async setActionStatus(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     action: ActionRow,
     status: string,
     by: string,
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `UPDATE plan_actions SET status = $3, updated_at = now(), updated_by = $4 WHERE council_id = $1 AND id = $2`,
-      [councilId, action.id, status, by],
+      [s.councilId, action.id, status, by],
     );
-    await em.query(
+    await s.em.query(
       `INSERT INTO plan_action_history (council_id, action_id, from_status, to_status, changed_by) VALUES ($1, $2, $3, $4, $5)`,
-      [councilId, action.id, action.status, status, by],
+      [s.councilId, action.id, action.status, status, by],
     );
   }
 
   // ---- information requests ------------------------------------------------------------
 
   async insertInfoRequest(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     r: { caseId: string; memberBodyId: string; question: string; dueOn: string },
     by: string,
   ): Promise<string> {
-    const rows = (await em.query(
+    const rows = (await s.em.query(
       `INSERT INTO info_requests (council_id, case_id, member_body_id, question, due_on, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [councilId, r.caseId, r.memberBodyId, r.question, r.dueOn, by],
+      [s.councilId, r.caseId, r.memberBodyId, r.question, r.dueOn, by],
     )) as { id: string }[];
     return rows[0].id;
   }
 
   /** Requests the caller may read (policy as SQL), with only the case's name and number. */
   async infoRequests(
-    em: EntityManager,
-    ability: AppAbility,
-    councilId: string,
+    s: CouncilScope,
     filter: { caseId?: string; requestId?: string; overdue?: boolean },
   ): Promise<InfoRequestRow[]> {
     const params: unknown[] = [
-      councilId,
+      s.councilId,
       filter.caseId ?? null,
       filter.requestId ?? null,
       filter.overdue ?? false,
     ];
-    const allowed = policySql(ability, 'read', 'InfoRequest', 'r', params);
-    return (await em.query(
+    const allowed = policySql(s.principal.ability, 'read', 'InfoRequest', 'r', params);
+    return (await s.em.query(
       `SELECT r.id, r.case_id AS "caseId", c.case_number AS "caseNumber", c.family_name AS "familyName", c.given_name AS "givenName",
               r.member_body_id AS "memberBodyId", r.question, r.due_on AS "dueOn", r.created_at AS "createdAt",
               r.answer, r.answered_at AS "answeredAt", (r.answered_at IS NULL AND r.due_on < current_date) AS overdue
@@ -271,16 +258,15 @@ export class CaseWorkRepository {
 
   /** Answers once: the row is updated only while unanswered. Returns false if already answered. */
   async answerInfoRequest(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     id: string,
     answer: string,
     by: string,
   ): Promise<boolean> {
-    const result = (await em.query(
+    const result = (await s.em.query(
       `UPDATE info_requests SET answer = $3, answered_at = now(), answered_by = $4
         WHERE council_id = $1 AND id = $2 AND answered_at IS NULL RETURNING id`,
-      [councilId, id, answer, by],
+      [s.councilId, id, answer, by],
     )) as [unknown[], number];
     return result[1] > 0;
   }

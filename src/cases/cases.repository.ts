@@ -1,36 +1,13 @@
-import { memberBodyCurrency } from '../councils/councils.repository';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { AppAbility } from '../access/ability.factory';
-import { Action } from '../access/policy-catalog';
+import { CouncilScope } from '../access/council-scope';
+import { memberBodyInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
-import { ASSIGNMENT_COVERED, coveredAssignmentSql } from '../access/subject-sql';
+import { CASE_COLUMNS, CaseRow } from '../access/subject-registry';
+import { ASSIGNMENT_COVERED } from '../access/subject-sql';
 import { Position } from '../common/http/pagination';
+import { memberBodyCurrency } from '../councils/councils.repository';
 
-/** A case row with the facts policies decide on (visibleToBodyIds, fullScopeBodyIds). */
-export interface CaseRow {
-  councilId: string;
-  id: string;
-  caseNumber: string;
-  status: 'open' | 'closed';
-  familyName: string;
-  givenName: string;
-  familyNameKana: string | null;
-  givenNameKana: string | null;
-  birthDate: string | null;
-  gender: string | null;
-  address: string | null;
-  phone: string | null;
-  sensitive: Record<string, unknown> | null;
-  summary: string;
-  concerns: string[];
-  reviewDueOn: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  sortKey: string;
-  visibleToBodyIds: string[];
-  fullScopeBodyIds: string[];
-}
+export { CASE_COLUMNS, CaseRow };
 
 export interface AssignmentRow {
   id: string;
@@ -64,16 +41,6 @@ export interface ConsentRow {
   active: boolean;
 }
 
-/** The case columns plus the facts policies decide on (exported for the benchmark's direct path). */
-export const CASE_COLUMNS = `
-  c.council_id AS "councilId", c.id, c.case_number AS "caseNumber", c.status,
-  c.family_name AS "familyName", c.given_name AS "givenName", c.family_name_kana AS "familyNameKana",
-  c.given_name_kana AS "givenNameKana", c.birth_date AS "birthDate", c.gender, c.address, c.phone, c.sensitive,
-  c.summary, c.concerns, c.review_due_on AS "reviewDueOn", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
-  to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
-  ARRAY(${coveredAssignmentSql('c', 'TRUE', '', 'DISTINCT a.member_body_id')}) AS "visibleToBodyIds",
-  ARRAY(${coveredAssignmentSql('c', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id')}) AS "fullScopeBodyIds"`;
-
 const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_date AND (cs.expires_on IS NULL OR cs.expires_on >= current_date))`;
 
 /**
@@ -82,19 +49,18 @@ const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_d
  */
 @Injectable()
 export class CasesRepository {
-  async nextCaseNumber(em: EntityManager, councilId: string): Promise<string> {
-    const rows = (await em.query(
+  async nextCaseNumber(s: CouncilScope): Promise<string> {
+    const rows = (await s.em.query(
       `INSERT INTO case_number_counters (council_id, year, last) VALUES ($1, extract(year FROM current_date)::int, 1)
        ON CONFLICT (council_id, year) DO UPDATE SET last = case_number_counters.last + 1
        RETURNING year, last`,
-      [councilId],
+      [s.councilId],
     )) as { year: number; last: number }[];
     return `${rows[0].year}-${String(rows[0].last).padStart(4, '0')}`;
   }
 
   async insertCase(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     c: {
       caseNumber: string;
       familyName: string;
@@ -111,13 +77,13 @@ export class CasesRepository {
       reviewDueOn?: string;
     },
     createdBy: string,
-  ): Promise<string> {
-    const rows = (await em.query(
-      `INSERT INTO cases (council_id, case_number, family_name, given_name, family_name_kana, given_name_kana, birth_date,
+  ): Promise<CaseRow> {
+    const rows = (await s.em.query(
+      `INSERT INTO cases AS c (council_id, case_number, family_name, given_name, family_name_kana, given_name_kana, birth_date,
                           gender, address, phone, sensitive, summary, concerns, review_due_on, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING ${CASE_COLUMNS}`,
       [
-        councilId,
+        s.councilId,
         c.caseNumber,
         c.familyName,
         c.givenName,
@@ -133,60 +99,28 @@ export class CasesRepository {
         c.reviewDueOn ?? null,
         createdBy,
       ],
-    )) as { id: string }[];
-    return rows[0].id;
-  }
-
-  /**
-   * A case and its policy facts regardless of policy: for deciding about it (explain, policy
-   * tests), never for returning it.
-   */
-  async facts(em: EntityManager, councilId: string, caseId: string): Promise<CaseRow | null> {
-    const rows = (await em.query(
-      `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.council_id = $1 AND c.id = $2`,
-      [councilId, caseId],
     )) as CaseRow[];
-    return rows[0] ?? null;
-  }
-
-  /** One case, if the caller's policy lets them `action` it; otherwise null (→ 404). */
-  async findPermitted(
-    em: EntityManager,
-    ability: AppAbility,
-    action: Action,
-    councilId: string,
-    caseId: string,
-    lock = false,
-  ): Promise<CaseRow | null> {
-    const params: unknown[] = [councilId, caseId];
-    const allowed = policySql(ability, action, 'Case', 'c', params);
-    const rows = (await em.query(
-      `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.council_id = $1 AND c.id = $2 AND ${allowed}${lock ? ' FOR UPDATE OF c' : ''}`,
-      params,
-    )) as CaseRow[];
-    return rows[0] ?? null;
+    return rows[0];
   }
 
   /** A page of the cases the caller may read, newest last, by keyset. */
   async listPermitted(
-    em: EntityManager,
-    ability: AppAbility,
-    councilId: string,
+    s: CouncilScope,
     status: 'open' | 'closed' | null,
     after: Position | null,
     limit: number,
     reviewDueBefore: string | null = null,
   ): Promise<CaseRow[]> {
     const params: unknown[] = [
-      councilId,
+      s.councilId,
       status,
       after?.key ?? null,
       after?.id ?? null,
       limit + 1,
       reviewDueBefore,
     ];
-    const allowed = policySql(ability, 'read', 'Case', 'c', params);
-    return (await em.query(
+    const allowed = policySql(s.principal.ability, 'read', 'Case', 'c', params);
+    return (await s.em.query(
       `SELECT ${CASE_COLUMNS} FROM cases c
         WHERE c.council_id = $1 AND ($2::text IS NULL OR c.status = $2)
           AND ($6::date IS NULL OR c.review_due_on < $6::date)
@@ -198,11 +132,10 @@ export class CasesRepository {
   }
 
   async updateCase(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
     set: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<CaseRow | null> {
     const columns: Record<string, string> = {
       familyName: 'family_name',
       givenName: 'given_name',
@@ -217,33 +150,31 @@ export class CasesRepository {
       concerns: 'concerns',
       reviewDueOn: 'review_due_on',
     };
-    const params: unknown[] = [councilId, caseId];
+    const params: unknown[] = [s.councilId, caseId];
     const sets = Object.entries(set)
       .filter(([k, v]) => columns[k] && v !== undefined)
       .map(([k, v]) => {
         params.push(k === 'sensitive' ? JSON.stringify(v) : v);
         return `${columns[k]} = $${params.length}`;
       });
-    if (sets.length === 0) return;
-    await em.query(
-      `UPDATE cases SET ${sets.join(', ')}, updated_at = now() WHERE council_id = $1 AND id = $2`,
+    if (sets.length === 0) return null;
+    const rows = (await s.em.query(
+      `UPDATE cases AS c SET ${sets.join(', ')}, updated_at = now() WHERE c.council_id = $1 AND c.id = $2
+       RETURNING ${CASE_COLUMNS}`,
       params,
-    );
+    )) as [CaseRow[], number];
+    return rows[0][0] ?? null;
   }
 
   // ---- assignments ---------------------------------------------------------------------
 
-  async assignments(
-    em: EntityManager,
-    councilId: string,
-    caseId: string,
-  ): Promise<AssignmentRow[]> {
-    return (await em.query(
+  async assignments(s: CouncilScope, caseId: string): Promise<AssignmentRow[]> {
+    return (await s.em.query(
       `SELECT a.id, a.case_id AS "caseId", a.member_body_id AS "memberBodyId", a.role, a.scope, a.basis,
               a.basis_note AS "basisNote", a.started_at AS "startedAt", a.ended_at AS "endedAt", a.end_reason AS "endReason",
               (${ASSIGNMENT_COVERED}) AS covered,
               CASE WHEN a.ended_at IS NOT NULL THEN 'assignment_ended'
-                   WHEN amb.left_on IS NOT NULL AND amb.left_on <= current_date THEN 'member_body_left'
+                   WHEN NOT ${memberBodyInForce('amb')} THEN 'member_body_left'
                    WHEN a.basis = 'statutory' THEN NULL
                    WHEN NOT (${ASSIGNMENT_COVERED}) AND EXISTS (
                      SELECT 1 FROM consents cs JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id
@@ -255,50 +186,69 @@ export class CasesRepository {
          JOIN member_bodies amb ON amb.council_id = a.council_id AND amb.id = a.member_body_id
         WHERE a.council_id = $1 AND a.case_id = $2
         ORDER BY a.started_at, a.id`,
-      [councilId, caseId],
+      [s.councilId, caseId],
     )) as AssignmentRow[];
   }
 
-  async findAssignment(
-    em: EntityManager,
-    councilId: string,
-    caseId: string,
-    id: string,
-  ): Promise<AssignmentRow | null> {
-    return (await this.assignments(em, councilId, caseId)).find((a) => a.id === id) ?? null;
+  async findAssignment(s: CouncilScope, caseId: string, id: string): Promise<AssignmentRow | null> {
+    return (await this.assignments(s, caseId)).find((a) => a.id === id) ?? null;
   }
 
   async insertAssignment(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
     a: { memberBodyId: string; role: string; scope: string; basis: string; basisNote?: string },
     by: string,
   ): Promise<string> {
-    const rows = (await em.query(
+    const rows = (await s.em.query(
       `INSERT INTO case_assignments (council_id, case_id, member_body_id, role, scope, basis, basis_note, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [councilId, caseId, a.memberBodyId, a.role, a.scope, a.basis, a.basisNote ?? null, by],
+      [s.councilId, caseId, a.memberBodyId, a.role, a.scope, a.basis, a.basisNote ?? null, by],
     )) as { id: string }[];
     return rows[0].id;
   }
 
-  async endAssignment(em: EntityManager, councilId: string, id: string, by: string): Promise<void> {
-    await em.query(
+  async endAssignment(s: CouncilScope, id: string, by: string): Promise<void> {
+    await s.em.query(
       `UPDATE case_assignments SET ended_at = now(), ended_by = $3, end_reason = 'ended' WHERE council_id = $1 AND id = $2`,
-      [councilId, id, by],
+      [s.councilId, id, by],
     );
+  }
+
+  /** Ends every open assignment of a case (closing it): returns the ids and bodies ended. */
+  async endAllAssignments(
+    s: CouncilScope,
+    caseId: string,
+    reason: 'case_closed',
+    by: string,
+  ): Promise<{ id: string; memberBodyId: string }[]> {
+    const [rows] = (await s.em.query(
+      `UPDATE case_assignments SET ended_at = now(), ended_by = $3, end_reason = $4
+        WHERE council_id = $1 AND case_id = $2 AND ended_at IS NULL
+        RETURNING id, member_body_id AS "memberBodyId"`,
+      [s.councilId, caseId, by, reason],
+    )) as [{ id: string; memberBodyId: string }[], number];
+    return rows;
+  }
+
+  /** Registered cases with the same kana and birth date: the intake's duplicate check. */
+  async possibleDuplicates(
+    s: CouncilScope,
+    row: CaseRow,
+  ): Promise<{ id: string; caseNumber: string }[]> {
+    if (!row.familyNameKana || !row.givenNameKana || !row.birthDate) return [];
+    return (await s.em.query(
+      `SELECT id, case_number AS "caseNumber" FROM cases
+        WHERE council_id = $1 AND id <> $2 AND family_name_kana = $3 AND given_name_kana = $4 AND birth_date = $5
+        ORDER BY created_at, id`,
+      [s.councilId, row.id, row.familyNameKana, row.givenNameKana, row.birthDate],
+    )) as { id: string; caseNumber: string }[];
   }
 
   // ---- consents ------------------------------------------------------------------------
 
-  async consents(
-    em: EntityManager,
-    councilId: string,
-    caseId: string,
-    onlyActive: boolean,
-  ): Promise<ConsentRow[]> {
-    return (await em.query(
+  async consents(s: CouncilScope, caseId: string, onlyActive: boolean): Promise<ConsentRow[]> {
+    return (await s.em.query(
       `SELECT cs.id, cs.case_id AS "caseId",
               ARRAY(SELECT cb.member_body_id FROM consent_bodies cb WHERE cb.council_id = cs.council_id AND cb.consent_id = cs.id ORDER BY 1) AS "memberBodyIds",
               cs.method, cs.obtained_on AS "obtainedOn", cs.expires_on AS "expiresOn", cs.note,
@@ -307,13 +257,12 @@ export class CasesRepository {
          FROM consents cs
         WHERE cs.council_id = $1 AND cs.case_id = $2 AND (NOT $3 OR ${CONSENT_ACTIVE})
         ORDER BY cs.created_at, cs.id`,
-      [councilId, caseId, onlyActive],
+      [s.councilId, caseId, onlyActive],
     )) as ConsentRow[];
   }
 
   async insertConsent(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
     c: {
       memberBodyIds: string[];
@@ -324,52 +273,54 @@ export class CasesRepository {
     },
     by: string,
   ): Promise<string> {
-    const rows = (await em.query(
+    const rows = (await s.em.query(
       `INSERT INTO consents (council_id, case_id, method, obtained_on, expires_on, note, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [councilId, caseId, c.method, c.obtainedOn, c.expiresOn ?? null, c.note ?? null, by],
+      [s.councilId, caseId, c.method, c.obtainedOn, c.expiresOn ?? null, c.note ?? null, by],
     )) as { id: string }[];
-    await em.query(
+    await s.em.query(
       `INSERT INTO consent_bodies (council_id, consent_id, member_body_id) SELECT $1, $2, unnest($3::uuid[])`,
-      [councilId, rows[0].id, c.memberBodyIds],
+      [s.councilId, rows[0].id, c.memberBodyIds],
     );
     return rows[0].id;
   }
 
   async withdrawConsent(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     id: string,
     withdrawnOn: string,
     reason: string | null,
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `UPDATE consents SET withdrawn_on = $3, withdrawn_reason = $4 WHERE council_id = $1 AND id = $2`,
-      [councilId, id, withdrawnOn, reason],
+      [s.councilId, id, withdrawnOn, reason],
     );
   }
 
   /** Whether an active consent for the case names the body (the CONSENT_REQUIRED rule). */
   async hasActiveConsentFor(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
     memberBodyId: string,
   ): Promise<boolean> {
-    const rows = (await em.query(
+    const rows = (await s.em.query(
       `SELECT 1 FROM consents cs JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id
         WHERE cs.council_id = $1 AND cs.case_id = $2 AND cb.member_body_id = $3 AND ${CONSENT_ACTIVE}`,
-      [councilId, caseId, memberBodyId],
+      [s.councilId, caseId, memberBodyId],
     )) as unknown[];
     return rows.length > 0;
   }
 
+  /** Whether a date lies after today in the database's calendar (TIME_ZONE). */
+  async isFuture(s: CouncilScope, date: string): Promise<boolean> {
+    const [{ future }] = (await s.em.query(`SELECT $1::date > current_date AS future`, [date])) as {
+      future: boolean;
+    }[];
+    return future;
+  }
+
   /** Member bodies of the council among `ids`, with whether each is a current member. */
-  memberBodies(
-    em: EntityManager,
-    councilId: string,
-    ids: string[],
-  ): Promise<{ id: string; current: boolean }[]> {
-    return memberBodyCurrency(em, councilId, ids);
+  memberBodies(s: CouncilScope, ids: string[]): Promise<{ id: string; current: boolean }[]> {
+    return memberBodyCurrency(s.em, s.councilId, ids);
   }
 }

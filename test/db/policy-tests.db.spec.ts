@@ -7,7 +7,7 @@ import { AbilityFactory, AppAbility } from '../../src/access/ability.factory';
 import { Action, PolicyRole } from '../../src/access/policy-catalog';
 import { policySql } from '../../src/access/sql-filter';
 import { caseSubject } from '../../src/cases/case-projection';
-import { CasesRepository } from '../../src/cases/cases.repository';
+import { CaseRow, loadFacts } from '../../src/access/subject-registry';
 import { MeetingsRepository } from '../../src/meetings/meetings.repository';
 import { createTestApp, TestApp } from '../support/app';
 import { createCouncil, TestCouncil } from '../support/factories';
@@ -389,13 +389,12 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     const { councilId, id } = caseIds.get(resource)!;
     const client = await t.db.superuser.connect();
     try {
-      const facts = await t.app
-        .get(CasesRepository)
-        .facts(
-          { query: (q: string, p: unknown[]) => client.query(q, p).then((r) => r.rows) } as never,
-          councilId,
-          id,
-        );
+      const facts = await loadFacts<CaseRow>(
+        { query: (q: string, p: unknown[]) => client.query(q, p).then((r) => r.rows) },
+        'Case',
+        councilId,
+        id,
+      );
       return ability.can(action, caseSubject(facts!), field ?? 'id');
     } finally {
       client.release();

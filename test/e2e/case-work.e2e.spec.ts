@@ -300,15 +300,22 @@ describe('work on a case (e2e)', () => {
 
     it('closes with a reason, then refuses changes (409) until reopened with a reason; history is kept', async () => {
       const id = await newCase({}, agency.memberBodyId);
+      const request = await as(coordinator, 'post', `${base()}/cases/${id}/info-requests`, {
+        memberBodyId: agency.memberBodyId,
+        question: '状況を教えてください',
+        dueOn: '2030-01-01',
+      });
+      expect(request.status).toBe(201);
       expect((await as(coordinator, 'post', `${base()}/cases/${id}/close`, {})).status).toBe(400);
       const closed = await as(coordinator, 'post', `${base()}/cases/${id}/close`, {
         reason: '支援終結',
-        meetingId: '00000000-0000-4000-8000-00000000abcd',
       });
       expect(closed.status).toBe(200);
       expect(closed.body.status).toBe('closed');
 
-      const note = await as(agency, 'post', `${base()}/cases/${id}/notes`, { body: 'late note' });
+      const note = await as(coordinator, 'post', `${base()}/cases/${id}/notes`, {
+        body: 'late note',
+      });
       expect(note.status).toBe(409);
       expect(note.body.code).toBe('CASE_CLOSED');
       expect(
@@ -325,6 +332,15 @@ describe('work on a case (e2e)', () => {
       expect(
         (await as(coordinator, 'post', `${base()}/cases/${id}/close`, { reason: 'again' })).status,
       ).toBe(409);
+      // The addressed body still sees its request, but a closed case takes no answer either.
+      const answer = await as(
+        agency,
+        'post',
+        `${base()}/info-requests/${request.body.id}/respond`,
+        { answer: 'late' },
+      );
+      expect(answer.status).toBe(409);
+      expect(answer.body.code).toBe('CASE_CLOSED');
       expect(
         (await as(agency, 'post', `${base()}/cases/${id}/reopen`, { reason: 'x' })).status,
       ).toBe(403);
@@ -340,9 +356,61 @@ describe('work on a case (e2e)', () => {
         ['open', '再相談'],
       ]);
       expect(
-        (await as(agency, 'post', `${base()}/cases/${id}/notes`, { body: 'after reopening' }))
+        (await as(coordinator, 'post', `${base()}/cases/${id}/notes`, { body: 'after reopening' }))
           .status,
       ).toBe(201);
+    });
+
+    it('ends every body’s assignment when a case closes, one event each; reopening restores none', async () => {
+      const id = await newCase({}, agency.memberBodyId);
+      expect((await as(agency, 'get', `${base()}/cases/${id}`)).status).toBe(200);
+      expect(
+        (await as(coordinator, 'post', `${base()}/cases/${id}/close`, { reason: '終結' })).status,
+      ).toBe(200);
+      expect((await as(agency, 'get', `${base()}/cases/${id}`)).status).toBe(404);
+      const view = await as(coordinator, 'get', `${base()}/cases/${id}`);
+      expect(
+        view.body.assignments.map((a: { endReason: string; active: boolean }) => [
+          a.endReason,
+          a.active,
+        ]),
+      ).toEqual([['case_closed', false]]);
+      const events = await t.db.superuser.query(
+        `SELECT resource_ids FROM audit_events WHERE council_id = $1 AND case_id = $2 AND action = 'assignment.end' AND reason = 'case_closed'`,
+        [c.councilId, id],
+      );
+      expect(events.rows.map((r) => r.resource_ids)).toEqual([[agency.memberBodyId]]);
+
+      expect(
+        (await as(coordinator, 'post', `${base()}/cases/${id}/reopen`, { reason: '再開' })).status,
+      ).toBe(200);
+      expect((await as(agency, 'get', `${base()}/cases/${id}`)).status).toBe(404);
+    });
+
+    it('closes at a meeting only when that meeting of this council discussed the case (422 otherwise)', async () => {
+      const id = await newCase({}, agency.memberBodyId);
+      const other = await newCase({}, agency.memberBodyId);
+      const meeting = await as(coordinator, 'post', `${base()}/meetings`, {
+        tier: 'case_conference',
+        title: '検討会議',
+        heldAt: '2026-01-10T10:00:00Z',
+        caseIds: [other],
+      });
+      expect(meeting.status).toBe(201);
+      for (const meetingId of ['00000000-0000-4000-8000-00000000abcd', meeting.body.id]) {
+        const res = await as(coordinator, 'post', `${base()}/cases/${id}/close`, {
+          reason: '終結',
+          meetingId,
+        });
+        expect(res.status).toBe(422);
+        expect(res.body.code).toBe('MEETING_NOT_ABOUT_CASE');
+      }
+      expect((await as(coordinator, 'get', `${base()}/cases/${id}`)).body.status).toBe('open');
+      const atMeeting = await as(coordinator, 'post', `${base()}/cases/${other}/close`, {
+        reason: '終結',
+        meetingId: meeting.body.id,
+      });
+      expect(atMeeting.status).toBe(200);
     });
   });
 

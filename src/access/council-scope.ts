@@ -1,0 +1,31 @@
+import { EntityManager } from 'typeorm';
+import type { CouncilPrincipal } from './council-principal';
+
+/**
+ * The brand that only the access layer can put on a scope. Not exported: outside this file a
+ * `CouncilScope` cannot be written as a literal, so a repository method that takes one can only
+ * be reached through `AccessService.use` (CONVENTIONS.md example 4, Novu's enforce type).
+ */
+declare const scopeBrand: unique symbol;
+
+/**
+ * One council transaction as the access layer opened it: `app.council_id` is set (RLS, DESIGN.md
+ * §3.3), the row the use case declared has passed the policy for its action, and the audit event
+ * will be written last in this same transaction (§3.4). Repositories take this and nothing else.
+ */
+export interface CouncilScope {
+  readonly [scopeBrand]: true;
+  /** The transaction's manager: the only way a repository reaches tenant tables. */
+  readonly em: EntityManager;
+  readonly councilId: string;
+  readonly principal: CouncilPrincipal;
+}
+
+/** For the access layer only (src/access): ESLint refuses this import anywhere else. */
+export function sealScope(
+  em: EntityManager,
+  councilId: string,
+  principal: CouncilPrincipal,
+): CouncilScope {
+  return { em, councilId, principal } as unknown as CouncilScope;
+}

@@ -1,0 +1,116 @@
+import { SubjectType } from './policy-catalog';
+import { coveredAssignmentSql } from './subject-sql';
+
+/**
+ * Per subject: where its rows live and the columns (facts included) a policy decides on. The
+ * access primitive loads a declared row through this, explain reads the same facts, so the
+ * decision the API enforces and the one explain reports come from one source (issue 12 item 4).
+ */
+export interface SubjectTable {
+  /** `table alias` */
+  from: string;
+  alias: string;
+  /** The columns selected for the row, its policy facts included. */
+  columns: string;
+  /** The row's id column (e.g. `id`, or `meeting_id` for minutes, keyed by their meeting). */
+  idColumn: string;
+  /** The column naming the case the row belongs to, when it belongs to one. */
+  caseIdColumn: string | null;
+  /** What a 404 calls it. */
+  label: string;
+  /** `resource_type` of its audit events. */
+  resourceType: string;
+}
+
+/** A case row with the facts policies decide on (visibleToBodyIds, fullScopeBodyIds). */
+export interface CaseRow {
+  councilId: string;
+  id: string;
+  caseNumber: string;
+  status: 'open' | 'closed';
+  familyName: string;
+  givenName: string;
+  familyNameKana: string | null;
+  givenNameKana: string | null;
+  birthDate: string | null;
+  gender: string | null;
+  address: string | null;
+  phone: string | null;
+  sensitive: Record<string, unknown> | null;
+  summary: string;
+  concerns: string[];
+  reviewDueOn: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  sortKey: string;
+  visibleToBodyIds: string[];
+  fullScopeBodyIds: string[];
+}
+
+/** The case columns plus the facts policies decide on (also the benchmark's direct path). */
+export const CASE_COLUMNS = `
+  c.council_id AS "councilId", c.id, c.case_number AS "caseNumber", c.status,
+  c.family_name AS "familyName", c.given_name AS "givenName", c.family_name_kana AS "familyNameKana",
+  c.given_name_kana AS "givenNameKana", c.birth_date AS "birthDate", c.gender, c.address, c.phone, c.sensitive,
+  c.summary, c.concerns, c.review_due_on AS "reviewDueOn", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+  to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
+  ARRAY(${coveredAssignmentSql('c', 'TRUE', '', 'DISTINCT a.member_body_id')}) AS "visibleToBodyIds",
+  ARRAY(${coveredAssignmentSql('c', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id')}) AS "fullScopeBodyIds"`;
+
+export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
+  Case: {
+    from: 'cases c',
+    alias: 'c',
+    columns: CASE_COLUMNS,
+    idColumn: 'id',
+    caseIdColumn: 'id',
+    label: 'Case',
+    resourceType: 'case',
+  },
+  PlanAction: {
+    from: 'plan_actions pa',
+    alias: 'pa',
+    columns: `pa.council_id AS "councilId", pa.id, pa.plan_id AS "planId", pa.case_id AS "caseId", pa.position, pa.text,
+              pa.member_body_id AS "memberBodyId", pa.due_on AS "dueOn", pa.status, pa.updated_at AS "updatedAt",
+              pa.plan_id = (SELECT sp.id FROM support_plans sp WHERE sp.council_id = pa.council_id AND sp.case_id = pa.case_id
+                             ORDER BY sp.version DESC LIMIT 1) AS current`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Action',
+    resourceType: 'plan_action',
+  },
+  InfoRequest: {
+    from: 'info_requests r',
+    alias: 'r',
+    columns: `r.council_id AS "councilId", r.id, r.case_id AS "caseId", r.member_body_id AS "memberBodyId"`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Information request',
+    resourceType: 'info_request',
+  },
+};
+
+/** Anything that runs a query: a transaction's manager, or a test's pg client adapter. */
+export interface Queryable {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/**
+ * A record's policy facts regardless of the caller's policy: for deciding about it (explain,
+ * policy tests), never for returning it.
+ */
+export async function loadFacts<R = Record<string, unknown>>(
+  q: Queryable,
+  subject: SubjectType,
+  councilId: string,
+  id: string,
+): Promise<R | null> {
+  const table = SUBJECT_TABLES[subject];
+  if (!table) return null;
+  const a = table.alias;
+  const rows = (await q.query(
+    `SELECT ${table.columns} FROM ${table.from} WHERE ${a}.council_id = $1 AND ${a}.${table.idColumn} = $2`,
+    [councilId, id],
+  )) as R[];
+  return rows[0] ?? null;
+}
