@@ -211,6 +211,14 @@ describe('row-level security', () => {
     );
     await call(coordinator, 'post', `${cases}/close`, { reason: 'done' }, 200);
     await call(coordinator, 'post', `${cases}/reopen`, { reason: 'again' }, 200);
+    // Closing ended the assignment; reopening restores none, so the body is assigned again.
+    await call(
+      coordinator,
+      'post',
+      `${cases}/assignments`,
+      { memberBodyId: bodyId, role: 'lead', scope: 'full', basis: 'consent' },
+      201,
+    );
 
     // Meetings of each tier: attendees, an external attendee, minutes with decisions, action
     // items and review outcomes, finalised; an action item moved; an addendum.
