@@ -28,6 +28,11 @@ export interface AccessRequest {
   lock?: boolean;
   /** The audit event's action; `<subject>.<action>` unless the use case names it. */
   event?: string;
+  /**
+   * The id the request names when the work loads the record itself (e.g. minutes by their
+   * meeting): it goes into the audit event and into a denial's `resource_id`.
+   */
+  resourceId?: string;
 }
 
 /** What the access layer loaded for the use case. */
@@ -108,7 +113,9 @@ export class AccessService {
           outcome: 'allowed',
           resourceType: done.resourceType ?? table?.resourceType ?? auditSubject(req.subject),
           resourceId:
-            done.resourceId !== undefined ? done.resourceId : (req.id ?? req.caseId ?? null),
+            done.resourceId !== undefined
+              ? done.resourceId
+              : (req.id ?? req.resourceId ?? req.caseId ?? null),
           resourceIds: done.resourceIds ?? null,
           caseId:
             done.caseId !== undefined
@@ -256,7 +263,7 @@ export class AccessService {
         action: event,
         outcome: 'denied',
         resourceType: table?.resourceType ?? auditSubject(req.subject),
-        resourceId: req.id ?? req.caseId ?? null,
+        resourceId: req.id ?? req.resourceId ?? req.caseId ?? null,
         caseId,
         reason:
           error.status === 404
