@@ -5,6 +5,7 @@ import { CaseWork1763780300000 } from './1763780300000-case-work';
 import { AuditCheckpoints1763780400000 } from './1763780400000-audit-checkpoints';
 import { Meetings1763780500000 } from './1763780500000-meetings';
 import { Platform1763780600000 } from './1763780600000-platform';
+import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
@@ -17,4 +18,5 @@ export const migrations = [
   Meetings1763780500000,
   Platform1763780600000,
   MinutesNoTruncate1763780705000,
+  CaseNeedToKnow1763780730000,
 ];

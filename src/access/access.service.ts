@@ -190,9 +190,13 @@ export class AccessService {
       caseStatus = caseStatus ?? __caseStatus ?? null;
       row = rest as R;
     } else if (req.subject !== 'Case') {
-      const on = caseRow
-        ? asSubject(req.subject, { councilId: p.councilId, caseId: caseRow.id })
-        : req.subject;
+      // No row yet (a create) or many (a read of a list, filtered per row in SQL by the
+      // repository): a create is decided on what the new record will be tied to, a list on
+      // whether any rule lets the caller read that kind of record at all.
+      const on =
+        caseRow && req.action !== 'read'
+          ? asSubject(req.subject, { councilId: p.councilId, caseId: caseRow.id })
+          : req.subject;
       if (!p.ability.can(req.action, on as Parameters<AppAbility['can']>[1])) throw forbidden();
     }
     if (caseStatus === 'closed' && !ON_CLOSED_CASE.has(req.action))

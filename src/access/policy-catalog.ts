@@ -67,7 +67,8 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   Case: ['councilId', 'id', 'status', 'visibleToBodyIds', 'fullScopeBodyIds'],
   Consent: ['councilId', 'caseId'],
   Assignment: ['councilId', 'caseId', 'memberBodyId'],
-  Note: ['councilId', 'caseId'],
+  // sensitive: the note's 要配慮 flag; caseFullScopeBodyIds: bodies covered with scope full on its case.
+  Note: ['councilId', 'caseId', 'sensitive', 'caseFullScopeBodyIds'],
   Plan: ['councilId', 'caseId'],
   PlanAction: ['councilId', 'caseId', 'memberBodyId'],
   InfoRequest: ['councilId', 'caseId', 'memberBodyId'],

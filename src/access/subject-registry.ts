@@ -67,6 +67,16 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
     label: 'Case',
     resourceType: 'case',
   },
+  Note: {
+    from: 'case_notes n',
+    alias: 'n',
+    columns: `n.council_id AS "councilId", n.id, n.case_id AS "caseId", n.sensitive,
+              ARRAY(${coveredAssignmentSql('n', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id', 'case_id')}) AS "caseFullScopeBodyIds"`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Note',
+    resourceType: 'note',
+  },
   PlanAction: {
     from: 'plan_actions pa',
     alias: 'pa',

@@ -103,7 +103,15 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
     caseId: col('case_id'),
     memberBodyId: col('member_body_id'),
   },
-  Note: { councilId: col('council_id'), caseId: col('case_id') },
+  Note: {
+    councilId: col('council_id'),
+    caseId: col('case_id'),
+    sensitive: col('sensitive'),
+    caseFullScopeBodyIds: {
+      kind: 'bodySet',
+      exists: (a, p) => coveredAssignmentSql(a, p, ` AND a.scope = 'full'`, '1', 'case_id'),
+    },
+  },
   Plan: { councilId: col('council_id'), caseId: col('case_id') },
   PlanAction: {
     councilId: col('council_id'),

@@ -2,6 +2,7 @@ import { subject } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import { AppAbility } from '../access/ability.factory';
 import { RULE_FIELDS } from '../access/policy-catalog';
+import { Concern, SENSITIVE_CONCERNS } from './case.dto';
 import { AssignmentRow, CaseRow, ConsentRow } from './cases.repository';
 
 /** Every readable field of a case, as policies name them (policies/agency_staff.yaml). */
@@ -80,7 +81,10 @@ export function projectCase(
     phone: row.phone,
     sensitive: row.sensitive,
     summary: row.summary,
-    concerns: row.concerns,
+    // Limited scope: the sensitive concern codes go with the sensitive object (§3.9).
+    concerns: allowed.has('sensitive')
+      ? row.concerns
+      : row.concerns.filter((c) => !SENSITIVE_CONCERNS.has(c as Concern)),
     reviewDueOn: row.reviewDueOn,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -58,6 +58,17 @@ export class CaseWorkController {
     return this.work.addNote(p, caseId, dto);
   }
 
+  @Post('notes/:noteId/sensitive')
+  @HttpCode(200)
+  @Authorize('update', 'Note')
+  markNoteSensitive(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+    @IdParam('noteId') noteId: string,
+  ) {
+    return this.work.markNoteSensitive(p, caseId, noteId);
+  }
+
   @Get('notes')
   @Authorize('read', 'Note')
   notes(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {

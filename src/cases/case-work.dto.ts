@@ -29,6 +29,15 @@ export class CreateNoteDto {
   @IsOptional()
   @IsUUID()
   correctsNoteId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The note holds 要配慮個人情報 (health, disability, abuse, criminal record…): only bodies with full scope read it. A coordinator can raise it later, never lower it.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  sensitive?: boolean;
 }
 
 export class PlanGoalDto {

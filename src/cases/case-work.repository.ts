@@ -10,6 +10,7 @@ export interface NoteRow {
   authorUserId: string;
   authorRole: string;
   memberBodyId: string;
+  sensitive: boolean;
   createdAt: Date;
 }
 
@@ -50,7 +51,7 @@ export interface InfoRequestRow {
 }
 
 const NOTE_COLUMNS = `id, case_id AS "caseId", body, corrects_note_id AS "correctsNoteId", author_user_id AS "authorUserId",
-  author_role AS "authorRole", member_body_id AS "memberBodyId", created_at AS "createdAt"`;
+  author_role AS "authorRole", member_body_id AS "memberBodyId", sensitive, created_at AS "createdAt"`;
 
 const PLAN_COLUMNS = `id, case_id AS "caseId", version, goals, created_at AS "createdAt", created_by AS "createdBy"`;
 
@@ -124,11 +125,12 @@ export class CaseWorkRepository {
       authorUserId: string;
       authorRole: string;
       memberBodyId: string;
+      sensitive: boolean;
     },
   ): Promise<NoteRow> {
     const rows = (await s.em.query(
-      `INSERT INTO case_notes (council_id, case_id, body, corrects_note_id, author_user_id, author_role, member_body_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${NOTE_COLUMNS}`,
+      `INSERT INTO case_notes (council_id, case_id, body, corrects_note_id, author_user_id, author_role, member_body_id, sensitive)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${NOTE_COLUMNS}`,
       [
         s.councilId,
         n.caseId,
@@ -137,17 +139,31 @@ export class CaseWorkRepository {
         n.authorUserId,
         n.authorRole,
         n.memberBodyId,
+        n.sensitive,
       ],
     )) as NoteRow[];
     return rows[0];
   }
 
+  /** The case's notes the caller may read (policy as SQL: limited scope never gets sensitive ones). */
   async notes(s: CouncilScope, caseId: string): Promise<NoteRow[]> {
+    const params: unknown[] = [s.councilId, caseId];
+    const allowed = policySql(s.principal.ability, 'read', 'Note', 'n', params);
     return (await s.em.query(
-      `SELECT ${NOTE_COLUMNS}
-         FROM case_notes WHERE council_id = $1 AND case_id = $2 ORDER BY created_at, id`,
-      [s.councilId, caseId],
+      `SELECT ${NOTE_COLUMNS} FROM case_notes n
+        WHERE n.council_id = $1 AND n.case_id = $2 AND ${allowed} ORDER BY n.created_at, n.id`,
+      params,
     )) as NoteRow[];
+  }
+
+  /** Raises a note's sensitivity (the only change a note accepts; the trigger enforces it). */
+  async markSensitive(s: CouncilScope, noteId: string, by: string): Promise<NoteRow> {
+    const [rows] = (await s.em.query(
+      `UPDATE case_notes SET sensitive = true, sensitive_raised_at = now(), sensitive_raised_by = $3
+        WHERE council_id = $1 AND id = $2 RETURNING ${NOTE_COLUMNS}`,
+      [s.councilId, noteId, by],
+    )) as [NoteRow[], number];
+    return rows[0];
   }
 
   // ---- plans ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ const noteView = (n: NoteRow) => ({
   authorUserId: n.authorUserId,
   authorRole: n.authorRole,
   memberBodyId: n.memberBodyId,
+  sensitive: n.sensitive,
   createdAt: n.createdAt.toISOString(),
 });
 
@@ -158,8 +159,25 @@ export class CaseWorkService {
           authorUserId: p.userId,
           authorRole: p.actingAs,
           memberBodyId,
+          sensitive: dto.sensitive ?? false,
         });
-        return { result: noteView(note), resourceId: note.id };
+        return {
+          result: noteView(note),
+          resourceId: note.id,
+          reason: note.sensitive ? 'sensitive=true' : null,
+        };
+      },
+    );
+  }
+
+  /** A coordinator marks a note as 要配慮: from then on only full-scope bodies read it. */
+  markNoteSensitive(p: CouncilPrincipal, caseId: string, noteId: string) {
+    return this.access.use<ReturnType<typeof noteView>, NoteRow>(
+      p,
+      { action: 'update', subject: 'Note', caseId, id: noteId, lock: true, event: 'note.update' },
+      async (s, l) => {
+        const note = l.row!.sensitive ? l.row! : await this.repo.markSensitive(s, noteId, p.userId);
+        return { result: noteView(note), reason: 'sensitive=true' };
       },
     );
   }

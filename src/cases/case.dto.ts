@@ -36,6 +36,19 @@ export const CONCERNS = [
   'other',
 ] as const;
 export type Concern = (typeof CONCERNS)[number];
+
+/**
+ * Concern codes that are 要配慮個人情報 (APPI Art. 2(3): medical history, mental and physical
+ * disability, abuse and violence as victimisation). They leave the server only with the
+ * `sensitive` object, i.e. to coordinators and full-scope bodies (DESIGN.md §3.9). The rest
+ * (isolation, poverty, housing…) and the summary stay visible to limited scope.
+ */
+export const SENSITIVE_CONCERNS: ReadonlySet<Concern> = new Set<Concern>([
+  'health',
+  'mental_health',
+  'disability',
+  'abuse_violence',
+]);
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 const KANA = /^[\u3040-\u30ff\u3000\s・ー]*$/;
 const TEXT = { message: 'must not contain control characters' };

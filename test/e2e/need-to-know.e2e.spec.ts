@@ -1,6 +1,12 @@
 import type { Response } from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
+import {
+  actingAs,
+  createCouncil,
+  memberBodyWithStaff,
+  TestCouncil,
+  TestStaff,
+} from '../support/factories';
 
 interface AssignmentView {
   id: string;
@@ -44,33 +50,8 @@ describe('need to know inside and around a case (e2e)', () => {
   }
 
   /** A new member body of the council with one pledged agency staff member. */
-  async function bodyWithStaff(name: string): Promise<TestStaff> {
-    const body = await as(coordinator, 'post', `${base()}/member-bodies`, {
-      name: `${name} ${Math.random().toString(36).slice(2, 8)}`,
-      kind: 'npo',
-      joinedOn: '2024-04-01',
-    });
-    expect(body.status).toBe(201);
-    const staff = await as(coordinator, 'post', `${base()}/staff`, {
-      email: `ntk-${Math.random().toString(36).slice(2, 10)}@test.example`,
-      displayName: name,
-      memberBodyId: body.body.id,
-      role: 'agency_staff',
-      initialPassword: coordinator.password,
-    });
-    expect(staff.status).toBe(201);
-    const member: TestStaff = {
-      id: staff.body.userId,
-      email: staff.body.email,
-      password: coordinator.password,
-      staffId: staff.body.id,
-      role: 'agency_staff',
-      memberBodyId: body.body.id,
-    };
-    const pledge = await as(member, 'post', `${base()}/pledge`, { version: 1, accepted: true });
-    expect(pledge.status).toBe(201);
-    return member;
-  }
+  const bodyWithStaff = (name: string): Promise<TestStaff> =>
+    memberBodyWithStaff(t, c.councilId, coordinator, name);
 
   const ADDRESS = '桜ヶ丘1-2-3';
   const PHONE = '090-1111-2222';

@@ -150,3 +150,43 @@ export function actingAs(app: () => TestApp) {
     return body ? req.send(body) : req;
   };
 }
+
+/**
+ * A new member body of the council (added by its coordinator over HTTP) with one pledged
+ * agency staff member, returned as that staff member.
+ */
+export async function memberBodyWithStaff(
+  t: TestApp,
+  councilId: string,
+  coordinator: { email: string; password: string },
+  name = 'Body',
+): Promise<TestStaff> {
+  const as = actingAs(() => t);
+  const base = `/api/councils/${councilId}`;
+  const body = await as(coordinator, 'post', `${base}/member-bodies`, {
+    name: `${name} ${unique()}`,
+    kind: 'npo',
+    joinedOn: '2024-04-01',
+  });
+  if (body.status !== 201) throw new Error(`member body: ${body.status}`);
+  const email = `staff-${unique()}@test.example`;
+  const staff = await as(coordinator, 'post', `${base}/staff`, {
+    email,
+    displayName: name,
+    memberBodyId: body.body.id,
+    role: 'agency_staff',
+    initialPassword: PASSWORD,
+  });
+  if (staff.status !== 201) throw new Error(`staff: ${staff.status}`);
+  const member: TestStaff = {
+    id: staff.body.userId,
+    email,
+    password: PASSWORD,
+    staffId: staff.body.id,
+    role: 'agency_staff',
+    memberBodyId: body.body.id,
+  };
+  const pledge = await as(member, 'post', `${base}/pledge`, { version: 1, accepted: true });
+  if (pledge.status !== 201) throw new Error(`pledge: ${pledge.status}`);
+  return member;
+}
