@@ -6,6 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { AuditReportsService } from './audit-reports.service';
 
@@ -39,17 +40,34 @@ export class AuditCheckpointScheduler implements OnApplicationBootstrap, OnAppli
 
   async runOnce(): Promise<number> {
     let made = 0;
+    let councils: { id: string }[];
     try {
-      const councils = (await this.dataSource.query(`SELECT id FROM councils ORDER BY id`)) as {
+      councils = (await this.dataSource.query(`SELECT id FROM councils ORDER BY id`)) as {
         id: string;
       }[];
-      for (const { id } of councils) if (await this.reports.checkpoint(null, id)) made++;
     } catch (error) {
-      this.logger.warn(
-        { error: error instanceof Error ? error.name : 'unknown' },
-        'scheduled checkpoint failed',
-      );
+      this.warn(error, null);
+      return made;
+    }
+    // One council whose chain does not verify (never signed) must not stop the others.
+    for (const { id } of councils) {
+      try {
+        if (await this.reports.checkpoint(null, id)) made++;
+      } catch (error) {
+        this.warn(error, id);
+      }
     }
     return made;
+  }
+
+  private warn(error: unknown, councilId: string | null): void {
+    this.logger.warn(
+      {
+        councilId,
+        error: error instanceof Error ? error.name : 'unknown',
+        code: error instanceof DomainError ? error.code : undefined,
+      },
+      'scheduled checkpoint failed',
+    );
   }
 }

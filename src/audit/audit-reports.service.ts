@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createPublicKey, sign, KeyObject } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { actorOf, CouncilPrincipal } from '../access/council-principal';
-import { DomainError } from '../common/errors/domain-error';
+import { conflict, DomainError } from '../common/errors/domain-error';
 import { encodeCursor } from '../common/http/pagination';
 import { APP_CONFIG, RuntimeConfig, signingKeyFrom } from '../config/app-config';
 import { CouncilTransactions } from '../database/council-transactions';
@@ -99,11 +99,26 @@ export class AuditReportsService {
     });
   }
 
-  /** Signs {councilId, seq, hash, at} of the chain head. Idempotent per seq. */
+  /**
+   * Signs {councilId, seq, hash, at} of a chain head the server has just verified (DESIGN.md
+   * §3.13): the chain and every stored checkpoint are checked in one snapshot, and that
+   * snapshot's head is what is signed. A broken chain, or one a trusted checkpoint contradicts,
+   * is refused with 409 CHAIN_BROKEN (API.md "Verify"). Idempotent per seq.
+   */
   async checkpoint(p: CouncilPrincipal | null, councilId: string): Promise<CheckpointView | null> {
+    const verified = await this.tx.snapshot(councilId, async (em) => ({
+      report: await verifyCouncil(
+        (sql, params) => em.query(sql, params),
+        councilId,
+        this.trustedKeys(),
+      ),
+      head: await this.repo.head(em, councilId),
+    }));
+    if (!verified.report.valid || !verified.report.checkpoints.valid)
+      throw conflict('CHAIN_BROKEN', 'The audit chain does not verify; no checkpoint was signed');
+    const head = verified.head;
+    if (!head || head.seq === '0') return null;
     return this.tx.run(councilId, async (em) => {
-      const head = await this.repo.head(em, councilId);
-      if (!head || head.seq === '0') return null;
       const at = new Date();
       const view = {
         councilId,
