@@ -149,6 +149,17 @@ export class EnvironmentVariables {
   TRUST_PROXY = false;
 
   /**
+   * How long an idle keep-alive connection stays open. Longer than common load balancers' idle
+   * timeout (60 s), so a proxy never reuses a socket the server has just closed (the classic
+   * intermittent 502); Node's default is 5 s.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  /**
    * Ed25519 private key (PKCS#8 PEM, or its base64) that signs audit checkpoints. Required with
    * DATABASE_URL; generated under DATA_DIR otherwise. Publish the public key to auditors.
    */
@@ -221,7 +232,13 @@ export class EnvironmentVariables {
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { host: string; port: number; bodyLimit: string; trustProxy: boolean };
+  http: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    trustProxy: boolean;
+    keepAliveTimeoutMs: number;
+  };
   database: {
     /** Null means: start the embedded PostgreSQL under `dataDir`. */
     url: string | null;
@@ -325,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       port: vars.PORT,
       bodyLimit: vars.BODY_LIMIT,
       trustProxy: vars.TRUST_PROXY,
+      keepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     database: {
       url: vars.DATABASE_URL ?? null,

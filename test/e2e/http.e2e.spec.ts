@@ -34,6 +34,12 @@ describe('HTTP surface (e2e)', () => {
     expect(res.body).toEqual({ status: 'ok', db: 'up' });
   });
 
+  it('keeps idle keep-alive connections open longer than a load balancer’s 60 s idle timeout', () => {
+    const server = t.app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+    expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+  });
+
   it('answers an unknown route with 404 and a code', async () => {
     const res = await request(t.server).get('/api/no-such-thing');
     expect(res.status).toBe(404);

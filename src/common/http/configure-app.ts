@@ -22,6 +22,10 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
   app.use(helmet());
   if (config.http.trustProxy) app.set('trust proxy', 1);
   app.disable('x-powered-by');
+  // Idle keep-alive sockets outlive a load balancer's idle timeout; headersTimeout must exceed it.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  server.headersTimeout = config.http.keepAliveTimeoutMs + 1000;
   app.useBodyParser('json', { limit: config.http.bodyLimit, strict: true });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(new StrictValidationPipe());
