@@ -1,0 +1,368 @@
+-- Generated from policies/coordinator.yaml by `npm run policies:sql`; do not edit.
+-- The row filter of every (subject, action) the coordinator policy grants. A test fails when
+-- this file and the policies disagree: regenerate and review the SQL diff.
+
+-- Council · read — rules: coordinator.council.read
+SELECT
+  c.*
+FROM
+  councils c
+WHERE
+  (c.id = :council_id);
+
+-- Council · update — rules: coordinator.council.read
+SELECT
+  c.*
+FROM
+  councils c
+WHERE
+  (c.id = :council_id);
+
+-- Council · designate — rules: coordinator.council.read
+SELECT
+  c.*
+FROM
+  councils c
+WHERE
+  (c.id = :council_id);
+
+-- MemberBody · read — rules: coordinator.member-body.manage
+SELECT
+  mb.*
+FROM
+  member_bodies mb
+WHERE
+  (mb.council_id = :council_id);
+
+-- MemberBody · create — rules: coordinator.member-body.manage
+SELECT
+  mb.*
+FROM
+  member_bodies mb
+WHERE
+  (mb.council_id = :council_id);
+
+-- MemberBody · update — rules: coordinator.member-body.manage
+SELECT
+  mb.*
+FROM
+  member_bodies mb
+WHERE
+  (mb.council_id = :council_id);
+
+-- MemberBody · leave — rules: coordinator.member-body.manage
+SELECT
+  mb.*
+FROM
+  member_bodies mb
+WHERE
+  (mb.council_id = :council_id);
+
+-- Staff · read — rules: coordinator.staff.manage
+SELECT
+  st.*
+FROM
+  staff st
+WHERE
+  (st.council_id = :council_id);
+
+-- Staff · create — rules: coordinator.staff.manage
+SELECT
+  st.*
+FROM
+  staff st
+WHERE
+  (st.council_id = :council_id);
+
+-- Staff · update — rules: coordinator.staff.not-self, coordinator.staff.manage
+SELECT
+  st.*
+FROM
+  staff st
+WHERE
+  (
+    (
+      st.council_id = :council_id
+      AND NOT (
+        (
+          st.council_id = :council_id
+          AND st.user_id = :user_id
+        )
+      )
+    )
+  );
+
+-- Staff · end — rules: coordinator.staff.manage
+SELECT
+  st.*
+FROM
+  staff st
+WHERE
+  (st.council_id = :council_id);
+
+-- Pledge · read — rules: coordinator.pledge
+SELECT
+  p.*
+FROM
+  pledges p
+WHERE
+  (p.council_id = :council_id);
+
+-- Pledge · accept — rules: coordinator.pledge
+SELECT
+  p.*
+FROM
+  pledges p
+WHERE
+  (p.council_id = :council_id);
+
+-- Pledge · publish — rules: coordinator.pledge
+SELECT
+  p.*
+FROM
+  pledges p
+WHERE
+  (p.council_id = :council_id);
+
+-- Case · read — rules: coordinator.case.manage
+SELECT
+  c.*
+FROM
+  cases c
+WHERE
+  (c.council_id = :council_id);
+
+-- Case · create — rules: coordinator.case.manage
+SELECT
+  c.*
+FROM
+  cases c
+WHERE
+  (c.council_id = :council_id);
+
+-- Case · update — rules: coordinator.case.manage
+SELECT
+  c.*
+FROM
+  cases c
+WHERE
+  (c.council_id = :council_id);
+
+-- Case · close — rules: coordinator.case.manage
+SELECT
+  c.*
+FROM
+  cases c
+WHERE
+  (c.council_id = :council_id);
+
+-- Case · reopen — rules: coordinator.case.manage
+SELECT
+  c.*
+FROM
+  cases c
+WHERE
+  (c.council_id = :council_id);
+
+-- Consent · read — rules: coordinator.consent.manage
+SELECT
+  cs.*
+FROM
+  consents cs
+WHERE
+  (cs.council_id = :council_id);
+
+-- Consent · create — rules: coordinator.consent.manage
+SELECT
+  cs.*
+FROM
+  consents cs
+WHERE
+  (cs.council_id = :council_id);
+
+-- Consent · withdraw — rules: coordinator.consent.manage
+SELECT
+  cs.*
+FROM
+  consents cs
+WHERE
+  (cs.council_id = :council_id);
+
+-- Assignment · read — rules: coordinator.assignment.manage
+SELECT
+  a.*
+FROM
+  case_assignments a
+WHERE
+  (a.council_id = :council_id);
+
+-- Assignment · create — rules: coordinator.assignment.manage
+SELECT
+  a.*
+FROM
+  case_assignments a
+WHERE
+  (a.council_id = :council_id);
+
+-- Assignment · end — rules: coordinator.assignment.manage
+SELECT
+  a.*
+FROM
+  case_assignments a
+WHERE
+  (a.council_id = :council_id);
+
+-- Note · read — rules: coordinator.note
+SELECT
+  n.*
+FROM
+  case_notes n
+WHERE
+  (n.council_id = :council_id);
+
+-- Note · create — rules: coordinator.note
+SELECT
+  n.*
+FROM
+  case_notes n
+WHERE
+  (n.council_id = :council_id);
+
+-- Note · update — rules: coordinator.note
+SELECT
+  n.*
+FROM
+  case_notes n
+WHERE
+  (n.council_id = :council_id);
+
+-- Plan · read — rules: coordinator.plan
+SELECT
+  sp.*
+FROM
+  support_plans sp
+WHERE
+  (sp.council_id = :council_id);
+
+-- Plan · create — rules: coordinator.plan
+SELECT
+  sp.*
+FROM
+  support_plans sp
+WHERE
+  (sp.council_id = :council_id);
+
+-- PlanAction · read — rules: coordinator.plan-action
+SELECT
+  pa.*
+FROM
+  plan_actions pa
+WHERE
+  (pa.council_id = :council_id);
+
+-- PlanAction · update — rules: coordinator.plan-action
+SELECT
+  pa.*
+FROM
+  plan_actions pa
+WHERE
+  (pa.council_id = :council_id);
+
+-- InfoRequest · read — rules: coordinator.info-request
+SELECT
+  r.*
+FROM
+  info_requests r
+WHERE
+  (r.council_id = :council_id);
+
+-- InfoRequest · create — rules: coordinator.info-request
+SELECT
+  r.*
+FROM
+  info_requests r
+WHERE
+  (r.council_id = :council_id);
+
+-- AuditEvent · read — rules: coordinator.audit.read
+SELECT
+  e.*
+FROM
+  audit_events e
+WHERE
+  (e.council_id = :council_id);
+
+-- AccessDecision · read — rules: coordinator.access.explain
+-- not council data: decided by the role alone, no row filter
+
+-- Meeting · read — rules: coordinator.meeting.manage
+SELECT
+  m.*
+FROM
+  meetings m
+WHERE
+  (m.council_id = :council_id);
+
+-- Meeting · create — rules: coordinator.meeting.manage
+SELECT
+  m.*
+FROM
+  meetings m
+WHERE
+  (m.council_id = :council_id);
+
+-- Minutes · read — rules: coordinator.minutes.manage
+SELECT
+  mi.*
+FROM
+  minutes mi
+WHERE
+  (mi.council_id = :council_id);
+
+-- Minutes · update — rules: coordinator.minutes.manage
+SELECT
+  mi.*
+FROM
+  minutes mi
+WHERE
+  (mi.council_id = :council_id);
+
+-- Minutes · finalize — rules: coordinator.minutes.manage
+SELECT
+  mi.*
+FROM
+  minutes mi
+WHERE
+  (mi.council_id = :council_id);
+
+-- Minutes · amend — rules: coordinator.minutes.manage
+SELECT
+  mi.*
+FROM
+  minutes mi
+WHERE
+  (mi.council_id = :council_id);
+
+-- Decision · read — rules: coordinator.decision.read
+SELECT
+  d.*
+FROM
+  minutes_decisions d
+WHERE
+  (d.council_id = :council_id);
+
+-- ActionItem · read — rules: coordinator.action-item.manage
+SELECT
+  ai.*
+FROM
+  minutes_action_items ai
+WHERE
+  (ai.council_id = :council_id);
+
+-- ActionItem · update — rules: coordinator.action-item.manage
+SELECT
+  ai.*
+FROM
+  minutes_action_items ai
+WHERE
+  (ai.council_id = :council_id);
