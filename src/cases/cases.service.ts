@@ -231,6 +231,9 @@ export class CasesService {
             'No active consent names this member body; record consent or a statutory basis',
           );
         }
+        // A body whose leaving date has passed still holds its (powerless) assignment: end it
+        // now, with its own event, so it does not keep the lead place from the new body.
+        const lapsed = await this.repo.endAssignmentsOfBodiesLeft(s, caseId, p.userId);
         let id: string;
         try {
           id = await this.repo.insertAssignment(s, caseId, dto, p.userId);
@@ -252,6 +255,14 @@ export class CasesService {
           basis: dto.basis,
           // Sharing without consent is a disclosure under a statute (APPI 法令に基づく場合): flag it.
           reason: dto.basis === 'statutory' ? 'statutory_disclosure' : null,
+          also: lapsed.map((a) => ({
+            action: 'assignment.end',
+            resourceType: 'assignment',
+            resourceId: a.id,
+            resourceIds: [a.memberBodyId],
+            caseId,
+            reason: 'member_body_left',
+          })),
         };
       },
     );
