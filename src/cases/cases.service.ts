@@ -5,6 +5,7 @@ import { CouncilScope } from '../access/council-scope';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import {
+  assignmentEnded,
   assignmentView,
   caseSubject,
   CaseView,
@@ -255,14 +256,7 @@ export class CasesService {
           basis: dto.basis,
           // Sharing without consent is a disclosure under a statute (APPI 法令に基づく場合): flag it.
           reason: dto.basis === 'statutory' ? 'statutory_disclosure' : null,
-          also: lapsed.map((a) => ({
-            action: 'assignment.end',
-            resourceType: 'assignment',
-            resourceId: a.id,
-            resourceIds: [a.memberBodyId],
-            caseId,
-            reason: 'member_body_left',
-          })),
+          also: lapsed.map((a) => assignmentEnded({ ...a, caseId }, 'member_body_left')),
         };
       },
     );

@@ -4,6 +4,7 @@ import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
 import { MemberBodyFacts } from '../access/subject-registry';
 import { AuthService } from '../auth/auth.service';
+import { assignmentEnded } from '../cases/case-projection';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
 import { CouncilErrors, isCheckViolation, isUniqueViolation } from './council-errors';
 import { CouncilsRepository, MemberBodyRow } from './councils.repository';
@@ -133,14 +134,7 @@ export class MemberBodiesService {
         return {
           result: toMemberBodyDto((await this.repo.findMemberBody(s, id))!),
           reason: `staff_ended=${userIds.length}`,
-          also: ended.map((a) => ({
-            action: 'assignment.end',
-            resourceType: 'assignment',
-            resourceId: a.id,
-            resourceIds: [id],
-            caseId: a.caseId,
-            reason: 'member_body_left',
-          })),
+          also: ended.map((a) => assignmentEnded({ ...a, memberBodyId: id }, 'member_body_left')),
         };
       },
     );
