@@ -4,13 +4,10 @@
  * the same SQL statements issued directly with `pg`, at the same concurrency. Reports the ratio.
  */
 import { Pool } from 'pg';
-import { AbilityFactory } from '../src/access/ability.factory';
-import { CouncilPrincipal } from '../src/access/council-principal';
-import { PrincipalRepository } from '../src/access/principal.repository';
+import { PrincipalResolver } from '../src/access/principal-resolver';
 import { policySql } from '../src/access/sql-filter';
 import { CASE_COLUMNS, CasesRepository } from '../src/cases/cases.repository';
 import { CasesService } from '../src/cases/cases.service';
-import { Actor } from '../src/councils/actor';
 import { CouncilsService } from '../src/councils/councils.service';
 import { MemberBodiesService } from '../src/councils/member-bodies.service';
 import { PledgeService } from '../src/councils/pledge.service';
@@ -33,29 +30,27 @@ async function main(): Promise<void> {
       password: 'bench-password-1',
       isSystemAdmin: true,
     });
+    const principals = app.get(PrincipalResolver);
     const council = await app
       .get(CouncilsService)
-      .create(
-        { userId: admin.id, isSystemAdmin: true },
-        { name: 'Bench', municipalities: ['b'], establishedOn: '2024-04-01' },
-      );
-    const operator: Actor = { userId: admin.id, actingAs: 'system_admin' };
+      .create((await principals.outsideCouncils(admin.id, null))!, {
+        name: 'Bench',
+        municipalities: ['b'],
+        establishedOn: '2024-04-01',
+      });
+    const operator = await principals.forCouncil(admin.id, council.id, { asSystemAdmin: true });
     const body = await app
       .get(MemberBodiesService)
-      .create(operator, council.id, { name: 'Agency', kind: 'npo', joinedOn: '2024-04-01' });
-    const coordRecord = await app.get(StaffService).create(operator, council.id, {
+      .create(operator, { name: 'Agency', kind: 'npo', joinedOn: '2024-04-01' });
+    const coordRecord = await app.get(StaffService).create(operator, {
       email: 'c@bench.example',
       displayName: 'c',
       memberBodyId: body.id,
       role: 'coordinator',
       initialPassword: 'bench-password-1',
     });
-    const coordActor: Actor = {
-      userId: coordRecord.userId,
-      actingAs: 'coordinator',
-      staff: coordRecord,
-    };
-    const agencyRecord = await app.get(StaffService).create(coordActor, council.id, {
+    const coord = await principals.forCouncil(coordRecord.userId, council.id);
+    const agencyRecord = await app.get(StaffService).create(coord, {
       email: 'g@bench.example',
       displayName: 'g',
       memberBodyId: body.id,
@@ -63,30 +58,9 @@ async function main(): Promise<void> {
       initialPassword: 'bench-password-1',
     });
     for (const r of [coordRecord, agencyRecord])
-      await app
-        .get(PledgeService)
-        .accept({ userId: r.userId, actingAs: r.role, staff: r }, council.id, r.id, 1);
+      await app.get(PledgeService).accept(await principals.forCouncil(r.userId, council.id), 1);
 
-    const factory = app.get(AbilityFactory);
-    const principalOf = (
-      userId: string,
-      role: 'coordinator' | 'agency_staff',
-      staffId: string,
-    ): CouncilPrincipal => ({
-      councilId: council.id,
-      userId,
-      actingAs: role,
-      requestId: null,
-      staff: { id: staffId, memberBodyId: body.id, role, pledged: true },
-      ability: factory.build({
-        role,
-        userId,
-        councilId: council.id,
-        staffId,
-        memberBodyId: body.id,
-      }),
-    });
-    const coordinator = principalOf(coordRecord.userId, 'coordinator', coordRecord.id);
+    const coordinator = await principals.forCouncil(coordRecord.userId, council.id);
     const cases = app.get(CasesService);
     const ids: string[] = [];
     for (let i = 0; i < CASES; i++) {
@@ -105,7 +79,6 @@ async function main(): Promise<void> {
       ids.push(c.id as string);
     }
 
-    const principals = app.get(PrincipalRepository);
     const agencyUserId = agencyRecord.userId;
     process.stdout.write(
       `\naccess-layer benchmark: case lookup by agency staff, ${CONCURRENCY} concurrent, ${SECONDS} s each\n`,
@@ -117,14 +90,13 @@ async function main(): Promise<void> {
       CONCURRENCY,
       SECONDS,
       async (w, i) => {
-        const { staff } = await principals.lookup(council.id, agencyUserId);
-        const p = principalOf(agencyUserId, 'agency_staff', staff!.id);
+        const p = await principals.forCouncil(agencyUserId, council.id);
         await cases.get(p, ids[(w * 7919 + i) % ids.length]);
       },
     );
 
     // 2. The same statements, issued directly with pg.
-    const agencyAbility = principalOf(agencyUserId, 'agency_staff', agencyRecord.id).ability;
+    const agencyAbility = (await principals.forCouncil(agencyUserId, council.id)).ability;
     const policyParams: unknown[] = [council.id, 'CASE'];
     const where = policySql(agencyAbility, 'read', 'Case', 'c', policyParams);
     const pool = new Pool({ connectionString: env.appUrl, max: CONCURRENCY });

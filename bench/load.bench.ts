@@ -7,10 +7,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AbilityFactory } from '../src/access/ability.factory';
-import { CouncilPrincipal } from '../src/access/council-principal';
+import { PrincipalResolver } from '../src/access/principal-resolver';
 import { CasesService } from '../src/cases/cases.service';
-import { Actor } from '../src/councils/actor';
 import { CouncilsService } from '../src/councils/councils.service';
 import { MemberBodiesService } from '../src/councils/member-bodies.service';
 import { PledgeService } from '../src/councils/pledge.service';
@@ -72,22 +70,23 @@ async function main(): Promise<void> {
       password: PASSWORD,
       isSystemAdmin: true,
     });
-    const factory = app.get(AbilityFactory);
+    const principals = app.get(PrincipalResolver);
     const vus: Vu[] = [];
     const perCouncil = Math.ceil(USERS / COUNCILS);
     for (let n = 0; n < COUNCILS; n++) {
       const council = await app
         .get(CouncilsService)
-        .create(
-          { userId: admin.id, isSystemAdmin: true },
-          { name: `Load ${n}`, municipalities: ['m'], establishedOn: '2024-04-01' },
-        );
-      const operator: Actor = { userId: admin.id, actingAs: 'system_admin' };
+        .create((await principals.outsideCouncils(admin.id, null))!, {
+          name: `Load ${n}`,
+          municipalities: ['m'],
+          establishedOn: '2024-04-01',
+        });
+      const operator = await principals.forCouncil(admin.id, council.id, { asSystemAdmin: true });
       const body = await app
         .get(MemberBodiesService)
-        .create(operator, council.id, { name: 'Body', kind: 'npo', joinedOn: '2024-04-01' });
+        .create(operator, { name: 'Body', kind: 'npo', joinedOn: '2024-04-01' });
       const people = [];
-      const coordinator = await app.get(StaffService).create(operator, council.id, {
+      const coordinator = await app.get(StaffService).create(operator, {
         email: `c${n}@load.example`,
         displayName: 'c',
         memberBodyId: body.id,
@@ -95,14 +94,10 @@ async function main(): Promise<void> {
         initialPassword: PASSWORD,
       });
       people.push(coordinator);
-      const coordActor: Actor = {
-        userId: coordinator.userId,
-        actingAs: 'coordinator',
-        staff: coordinator,
-      };
+      const coord = await principals.forCouncil(coordinator.userId, council.id);
       for (let i = 1; i < perCouncil; i++) {
         people.push(
-          await app.get(StaffService).create(coordActor, council.id, {
+          await app.get(StaffService).create(coord, {
             email: `g${n}-${i}@load.example`,
             displayName: 'g',
             memberBodyId: body.id,
@@ -112,23 +107,8 @@ async function main(): Promise<void> {
         );
       }
       for (const s of people)
-        await app
-          .get(PledgeService)
-          .accept({ userId: s.userId, actingAs: s.role, staff: s }, council.id, s.id, 1);
-      const p: CouncilPrincipal = {
-        councilId: council.id,
-        userId: coordinator.userId,
-        actingAs: 'coordinator',
-        requestId: null,
-        staff: { id: coordinator.id, memberBodyId: body.id, role: 'coordinator', pledged: true },
-        ability: factory.build({
-          role: 'coordinator',
-          userId: coordinator.userId,
-          councilId: council.id,
-          staffId: coordinator.id,
-          memberBodyId: body.id,
-        }),
-      };
+        await app.get(PledgeService).accept(await principals.forCouncil(s.userId, council.id), 1);
+      const p = await principals.forCouncil(coordinator.userId, council.id);
       const assigned: string[] = [];
       const all: string[] = [];
       for (let i = 0; i < 50; i++) {

@@ -4,6 +4,7 @@ import { AbilityFactory, POLICY_SET } from './ability.factory';
 import { AccessService } from './access.service';
 import { AuthorizeGuard } from './authorize';
 import { loadPolicies } from './policy-loader';
+import { PrincipalResolver } from './principal-resolver';
 import { PrincipalRepository } from './principal.repository';
 
 /**
@@ -16,6 +17,7 @@ import { PrincipalRepository } from './principal.repository';
     { provide: POLICY_SET, useFactory: () => loadPolicies() },
     AbilityFactory,
     PrincipalRepository,
+    PrincipalResolver,
     AuthorizeGuard,
     CouncilTransactions,
     AccessService,
@@ -24,6 +26,7 @@ import { PrincipalRepository } from './principal.repository';
     POLICY_SET,
     AbilityFactory,
     PrincipalRepository,
+    PrincipalResolver,
     AuthorizeGuard,
     CouncilTransactions,
     AccessService,

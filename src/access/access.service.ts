@@ -5,10 +5,11 @@ import { DomainError, forbidden } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { CouncilTransactions } from '../database/council-transactions';
 import { AppAbility, decidingRuleId } from './ability.factory';
-import { auditSubject } from './authorize';
+import { auditSubject, pledgeRequired } from './authorize';
 import { actorOf, CouncilPrincipal } from './council-principal';
-import { CouncilScope, sealScope } from './council-scope';
-import { Action, SubjectType } from './policy-catalog';
+import { CouncilScope, RegisterScope, sealPublic, sealRegister, sealScope } from './council-scope';
+import { Action, PLEDGE_SUBJECTS, SubjectType } from './policy-catalog';
+import { PolicyRefusal, refusal } from './refusal';
 import { policySql } from './sql-filter';
 import { CaseRow, SUBJECT_TABLES, SubjectTable } from './subject-registry';
 
@@ -33,6 +34,16 @@ export interface AccessRequest {
    * meeting): it goes into the audit event and into a denial's `resource_id`.
    */
   resourceId?: string;
+  /**
+   * Other records the work names (e.g. the member body a staff record is put in): each must be
+   * visible to the caller (its read policy), or the request answers an audited 404.
+   */
+  refs?: { subject: SubjectType; id: string }[];
+  /**
+   * `false` for reads of the council structure (council, member bodies, staff, pledge text):
+   * not case data (DESIGN.md §3.4), so no allowed event; denials are recorded all the same.
+   */
+  recordAllowed?: false;
 }
 
 /** What the access layer loaded for the use case. */
@@ -41,6 +52,8 @@ export interface Loaded<R> {
   case: CaseRow | null;
   /** The declared record, when `id` was given for a subject other than Case. */
   row: R | null;
+  /** The records named in `refs`, in the same order (with their subject table's columns). */
+  refs: Record<string, unknown>[];
 }
 
 /** What the use case disclosed or changed: the audit event is built from it. */
@@ -55,6 +68,11 @@ export interface Disclosure {
   ruleId?: string | null;
   /** Further events of the same transaction, e.g. one per case a change reached. */
   also?: Omit<AuditInput, 'councilId' | 'actor' | 'outcome' | 'requestId'>[];
+  /**
+   * The request changed and disclosed nothing — an idempotent repeat of council structure (the
+   * same designation again, a pledge already accepted): no allowed event. Never for case data.
+   */
+  noop?: true;
 }
 
 export type Done<T> = Disclosure & { result: T };
@@ -68,6 +86,9 @@ class NotVisible extends DomainError {
     super(404, ErrorCode.NotFound, `${what} not found`);
   }
 }
+
+/** A record as CASL decides on it (its subject type and facts). */
+type OnRecord = Parameters<AppAbility['can']>[1];
 
 const isDenial = (e: unknown): e is DomainError =>
   e instanceof DomainError && (e.status === 403 || e.status === 404);
@@ -99,6 +120,12 @@ export class AccessService {
         const scope = sealScope(em, p.councilId, p);
         const loaded = await this.load<R>(scope, req, table);
         const done = await work(scope, loaded);
+        if (req.recordAllowed === false || done.noop) {
+          // Only council structure may go unrecorded: case, meeting and audit content never (§3.4).
+          if (PLEDGE_SUBJECTS.has(req.subject))
+            throw new Error(`${event}: an access to ${req.subject} is always recorded`);
+          return done.result;
+        }
         const row = loaded.row as (Record<string, unknown> & { caseId?: string }) | null;
         const decidedOn =
           req.subject === 'Case' && loaded.case
@@ -145,9 +172,29 @@ export class AccessService {
         return done.result;
       });
     } catch (error) {
-      if (isDenial(error)) await this.recordDenial(p, event, req, table, error);
+      // Founding a council: there is no council log to record a denial in yet.
+      const founding = req.action === 'create' && req.subject === 'Council';
+      if (isDenial(error) && !founding) await this.recordDenial(p, event, req, table, error);
       throw error;
     }
+  }
+
+  /**
+   * Reads that belong to no one council and need no council principal: the public register
+   * (公示) and the councils a user has staff records in. With `userId`, the transaction carries
+   * `app.user_id`, so the own-records RLS policy shows that user's staff rows across councils;
+   * `council(id)` re-scopes the same transaction to one council (RLS) for its public entry.
+   */
+  register<T>(userId: string | null, work: (r: RegisterScope) => Promise<T>): Promise<T> {
+    return this.tx.runUnscoped(async (em) => {
+      if (userId) await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
+      return work(
+        sealRegister(em, userId, async (councilId) => {
+          await this.tx.scope(em, councilId);
+          return sealPublic(em, councilId);
+        }),
+      );
+    });
   }
 
   private async load<R>(
@@ -156,6 +203,8 @@ export class AccessService {
     table: SubjectTable | undefined,
   ): Promise<Loaded<R>> {
     const { principal: p } = scope;
+    // The guard checks this for HTTP requests; checked again here for callers without HTTP.
+    if (PLEDGE_SUBJECTS.has(req.subject) && !p.staff?.pledged) throw pledgeRequired();
     let caseRow: CaseRow | null = null;
     const caseId = req.subject === 'Case' ? (req.id ?? req.caseId) : req.caseId;
     if (caseId !== undefined) {
@@ -168,7 +217,12 @@ export class AccessService {
         req.lock ?? false,
       );
       if (!found) throw new NotVisible('Case');
-      if (!found.permitted) throw forbidden();
+      if (!found.permitted)
+        throw refusal(
+          p.ability,
+          req.action,
+          asSubject('Case', { ...found.row } as Record<string, unknown>) as OnRecord,
+        );
       caseRow = found.row;
     }
     let row: R | null = null;
@@ -185,8 +239,10 @@ export class AccessService {
       );
       if (!found || (caseRow && found.row.caseId !== undefined && found.row.caseId !== caseRow.id))
         throw new NotVisible(table.label);
-      if (!found.permitted) throw forbidden();
       const { __caseStatus, ...rest } = found.row;
+      // Visible, but the declared action's policy refuses this row (e.g. one's own staff record).
+      if (!found.permitted)
+        throw refusal(p.ability, req.action, asSubject(req.subject, { ...rest }) as OnRecord);
       caseStatus = caseStatus ?? __caseStatus ?? null;
       row = rest as R;
     } else if (req.subject !== 'Case') {
@@ -199,9 +255,24 @@ export class AccessService {
           : req.subject;
       if (!p.ability.can(req.action, on as Parameters<AppAbility['can']>[1])) throw forbidden();
     }
+    const refs: Record<string, unknown>[] = [];
+    for (const ref of req.refs ?? []) {
+      const refTable = SUBJECT_TABLES[ref.subject];
+      if (!refTable) throw new Error(`No table is registered for ${ref.subject}`);
+      const found = await this.fetch<Record<string, unknown>>(
+        scope,
+        refTable,
+        ref.subject,
+        'read',
+        ref.id,
+        false,
+      );
+      if (!found) throw new NotVisible(refTable.label);
+      refs.push(found.row);
+    }
     if (caseStatus === 'closed' && !ON_CLOSED_CASE.has(req.action))
       throw new DomainError(409, 'CASE_CLOSED', 'The case is closed: reopen it first');
-    return { case: caseRow, row };
+    return { case: caseRow, row, refs };
   }
 
   /** One row through the read policy, with whether the declared action is permitted on it. */
@@ -275,6 +346,7 @@ export class AccessService {
             : error.code === ErrorCode.Forbidden
               ? 'forbidden'
               : String(error.code).toLowerCase(),
+        ruleId: error instanceof PolicyRefusal ? error.ruleId : null,
         requestId: p.requestId,
       });
     });

@@ -14,10 +14,9 @@ import { AuthUser } from '../auth/auth.types';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
-import { AbilityFactory, AppAbility, PolicyPrincipal } from './ability.factory';
 import { CouncilPrincipal } from './council-principal';
 import { Action, PLEDGE_SUBJECTS, SubjectType } from './policy-catalog';
-import { PrincipalRepository } from './principal.repository';
+import { PrincipalResolver } from './principal-resolver';
 
 interface AuthorizeMeta {
   action: Action;
@@ -31,7 +30,6 @@ type AccessRequest = Request & {
   user: AuthUser;
   id?: string;
   access?: CouncilPrincipal;
-  globalAbility?: AppAbility;
 };
 
 /** `MemberBody` → `member_body`: the subject part of audit action names. */
@@ -39,19 +37,18 @@ export const auditSubject = (subject: SubjectType): string =>
   subject.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 /**
- * The access layer's entry (DESIGN.md §4): resolves the caller inside `:councilId` from the live
- * staff record, builds the CASL ability from policies/<role>.yaml, and checks the declared
- * (action, subject). Outside the caller's visibility → 404 (§3.2); visible but not permitted →
- * 403; case, meeting and audit subjects without the current pledge → 403 PLEDGE_REQUIRED. Every
- * denial is audited in its own transaction. Row-level conditions are applied later, as SQL, by
- * the repositories (policySql), and field projection by the services.
+ * The access layer's entry (DESIGN.md §4): resolves the caller inside `:councilId` through the
+ * PrincipalResolver (live staff record → CASL ability from policies/<role>.yaml, or the system
+ * admin's), and checks the declared (action, subject). Outside the caller's visibility → 404
+ * (§3.2); visible but not permitted → 403; case, meeting and audit subjects without the current
+ * pledge → 403 PLEDGE_REQUIRED. Every denial is audited in its own transaction. Row-level
+ * conditions are applied later by the access primitive (AccessService.use) and repositories.
  */
 @Injectable()
 export class AuthorizeGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly principals: PrincipalRepository,
-    private readonly abilities: AbilityFactory,
+    private readonly principals: PrincipalResolver,
     private readonly audit: AuditService,
   ) {}
 
@@ -64,24 +61,20 @@ export class AuthorizeGuard implements CanActivate {
 
     if (!('councilId' in req.params)) {
       // Routes before any council exists (creating one): only the system admin's policy applies.
-      const ability = user.isSystemAdmin
-        ? this.abilities.build({
-            role: 'system_admin',
-            userId: user.userId,
-            councilId: null,
-            staffId: null,
-            memberBodyId: null,
-          })
-        : null;
-      if (!ability?.can(meta.action, meta.subject)) throw forbidden();
-      req.globalAbility = ability;
+      const operator = await this.principals.outsideCouncils(user.userId, requestId);
+      if (!operator?.ability.can(meta.action, meta.subject)) throw forbidden();
+      req.access = operator;
       return true;
     }
 
     const raw = req.params.councilId;
     if (typeof raw !== 'string' || !UUID.test(raw)) throw notFound('Council');
     const councilId = raw.toLowerCase();
-    const { councilExists, staff } = await this.principals.lookup(councilId, user.userId);
+    const { councilExists, staff, candidates } = await this.principals.candidates(
+      user.userId,
+      councilId,
+      requestId,
+    );
     const action = `${auditSubject(meta.subject)}.${meta.action}`;
     const deny = async (reason: string, actingAs: string | null): Promise<void> => {
       if (!councilExists) return;
@@ -94,26 +87,6 @@ export class AuthorizeGuard implements CanActivate {
       });
     };
 
-    const candidates: CouncilPrincipal[] = [];
-    const principal = (actingAs: CouncilPrincipal['actingAs']): CouncilPrincipal => {
-      const p: PolicyPrincipal = {
-        role: actingAs,
-        userId: user.userId,
-        councilId,
-        staffId: actingAs === 'system_admin' ? null : (staff?.id ?? null),
-        memberBodyId: actingAs === 'system_admin' ? null : (staff?.memberBodyId ?? null),
-      };
-      return {
-        councilId,
-        userId: user.userId,
-        actingAs,
-        staff: actingAs === 'system_admin' ? null : staff,
-        ability: this.abilities.build(p),
-        requestId,
-      };
-    };
-    if (staff) candidates.push(principal(staff.role));
-    if (user.isSystemAdmin && councilExists) candidates.push(principal('system_admin'));
     if (candidates.length === 0) {
       await deny('not_visible', null);
       throw notFound('Council');
@@ -123,11 +96,7 @@ export class AuthorizeGuard implements CanActivate {
       if (!candidate.ability.can(meta.action, meta.subject)) continue;
       if (PLEDGE_SUBJECTS.has(meta.subject) && !candidate.staff?.pledged) {
         await deny('pledge_required', candidate.actingAs);
-        throw new DomainError(
-          403,
-          ErrorCode.PledgeRequired,
-          'Accept the council’s current confidentiality pledge first',
-        );
+        throw pledgeRequired();
       }
       req.access = candidate;
       return true;
@@ -136,6 +105,14 @@ export class AuthorizeGuard implements CanActivate {
     throw forbidden();
   }
 }
+
+/** 403 PLEDGE_REQUIRED: case, meeting and audit content only after the current pledge (Art. 18). */
+export const pledgeRequired = (): DomainError =>
+  new DomainError(
+    403,
+    ErrorCode.PledgeRequired,
+    'Accept the council’s current confidentiality pledge first',
+  );
 
 /**
  * Declares the (action, subject) a route performs; the guard refuses routes without it. Object

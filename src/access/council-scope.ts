@@ -29,3 +29,43 @@ export function sealScope(
 ): CouncilScope {
   return { em, councilId, principal } as unknown as CouncilScope;
 }
+
+declare const publicBrand: unique symbol;
+declare const registerBrand: unique symbol;
+
+/**
+ * One council's public register entry (公示, 施行規則 Art. 1) read without a principal:
+ * `app.council_id` is set, but only what the notice publishes may be read through it — the
+ * council's name, municipalities, coordinating body and current member bodies.
+ */
+export interface PublicScope {
+  readonly [publicBrand]: true;
+  readonly em: EntityManager;
+  readonly councilId: string;
+}
+
+/**
+ * A transaction that belongs to no one council (AccessService.register): the register of
+ * councils, and — when `userId` is set — that user's own staff records across councils (RLS
+ * `app.user_id`). `council(id)` re-scopes it to one council's public entry.
+ */
+export interface RegisterScope {
+  readonly [registerBrand]: true;
+  readonly em: EntityManager;
+  readonly userId: string | null;
+  council(councilId: string): Promise<PublicScope>;
+}
+
+/** For the access layer only (src/access). */
+export function sealPublic(em: EntityManager, councilId: string): PublicScope {
+  return { em, councilId } as unknown as PublicScope;
+}
+
+/** For the access layer only (src/access). */
+export function sealRegister(
+  em: EntityManager,
+  userId: string | null,
+  council: (councilId: string) => Promise<PublicScope>,
+): RegisterScope {
+  return { em, userId, council } as unknown as RegisterScope;
+}

@@ -7,6 +7,7 @@ import { CouncilTransactions } from '../database/council-transactions';
 import { AbilityFactory, decidingRuleId } from './ability.factory';
 import { auditSubject, Authorize, Principal } from './authorize';
 import { actorOf, CouncilPrincipal } from './council-principal';
+import { staffInForce } from './in-force';
 import { Action, ACTIONS, PLEDGE_SUBJECTS, SubjectType, SUBJECTS } from './policy-catalog';
 import { loadFacts, SUBJECT_TABLES } from './subject-registry';
 
@@ -74,7 +75,7 @@ export class ExplainService {
       if (q.staffId) {
         const rows = (await em.query(
           `SELECT st.id, st.user_id AS "userId", st.role, st.member_body_id AS "memberBodyId",
-                  ((st.ended_on IS NULL OR st.ended_on > current_date) AND (mb.left_on IS NULL OR mb.left_on > current_date)) AS active,
+                  ${staffInForce('st', 'mb')} AS active,
                   COALESCE(st.pledge_version = (SELECT max(version) FROM pledges WHERE council_id = st.council_id), false) AS pledged
              FROM staff st JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
             WHERE st.council_id = $1 AND st.id = $2`,

@@ -182,6 +182,10 @@ export interface RawPolicyRule {
   fields?: string[];
   conditions?: Record<string, unknown>;
   inverted?: boolean;
+  /**
+   * Inverted rules only: `CODE: message`, the stable error (403) a refusal by this rule answers
+   * with, e.g. `OWN_RECORD: No one can change their own staff record` (refusal.ts).
+   */
   reason?: string;
 }
 

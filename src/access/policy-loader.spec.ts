@@ -75,6 +75,16 @@ describe('loadPolicies', () => {
       /unknown condition field "name"/,
     ],
     [
+      'a reason on a rule that permits',
+      `  - { id: agency.x, action: read, subject: Case, reason: 'NOPE: no', conditions: { councilId: '\${council.id}' } }`,
+      /inverted/,
+    ],
+    [
+      'a reason that names no error code',
+      `  - { id: agency.x, action: read, subject: Case, inverted: true, reason: 'just no', conditions: { councilId: '\${council.id}' } }`,
+      /CODE: message/,
+    ],
+    [
       'a duplicate id',
       `  - { id: agency.x, action: read, subject: Council, conditions: { id: '\${council.id}' } }\n  - { id: agency.x, action: read, subject: Council, conditions: { id: '\${council.id}' } }`,
       /duplicate/,

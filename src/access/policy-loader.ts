@@ -12,6 +12,7 @@ import {
   RULE_FIELDS,
   UNSCOPED_RULES,
 } from './policy-catalog';
+import { REFUSAL_REASON } from './refusal';
 import { SUBJECT_SQL } from './subject-sql';
 
 export class PolicyError extends Error {
@@ -67,6 +68,17 @@ export function validatePolicyFile(file: string, content: unknown, schema: objec
     seen.add(rule.id);
     if (!(rule.subject in CONDITION_FIELDS))
       throw new PolicyError(file, rule.id, `unknown subject ${rule.subject}`);
+    if (rule.reason !== undefined) {
+      // A reason is the stable error a refusal by this rule answers with (refusal.ts).
+      if (!rule.inverted)
+        throw new PolicyError(file, rule.id, 'only an inverted rule gives a reason (a refusal)');
+      if (!REFUSAL_REASON.test(rule.reason))
+        throw new PolicyError(
+          file,
+          rule.id,
+          "reason must read 'CODE: message', e.g. 'OWN_RECORD: …'",
+        );
+    }
     const allowedFields = RULE_FIELDS[rule.subject] ?? [];
     for (const f of rule.fields ?? []) {
       if (!allowedFields.includes(f)) {

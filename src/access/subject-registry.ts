@@ -1,3 +1,4 @@
+import { memberBodyInForce, staffInForce } from './in-force';
 import { SubjectType } from './policy-catalog';
 import { coveredAssignmentSql } from './subject-sql';
 
@@ -57,7 +58,51 @@ export const CASE_COLUMNS = `
   ARRAY(${coveredAssignmentSql('c', 'TRUE', '', 'DISTINCT a.member_body_id')}) AS "visibleToBodyIds",
   ARRAY(${coveredAssignmentSql('c', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id')}) AS "fullScopeBodyIds"`;
 
+/** A member body as structure use cases load it (its policy facts: councilId, id). */
+export interface MemberBodyFacts {
+  councilId: string;
+  id: string;
+  name: string;
+  joinedOn: string;
+  leftOn: string | null;
+  /** In force today (in-force.ts). */
+  current: boolean;
+}
+
+/** A staff record as structure use cases load it (its policy facts: councilId, id, userId, memberBodyId). */
+export interface StaffFacts {
+  councilId: string;
+  id: string;
+  userId: string;
+  memberBodyId: string;
+  role: string;
+  startedOn: string;
+  endedOn: string | null;
+  /** In force today, its body included (in-force.ts). */
+  active: boolean;
+}
+
 export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
+  MemberBody: {
+    from: 'member_bodies mb',
+    alias: 'mb',
+    columns: `mb.council_id AS "councilId", mb.id, mb.name, mb.joined_on AS "joinedOn", mb.left_on AS "leftOn",
+              ${memberBodyInForce('mb')} AS current`,
+    idColumn: 'id',
+    caseIdColumn: null,
+    label: 'Member body',
+    resourceType: 'member_body',
+  },
+  Staff: {
+    from: 'staff st JOIN member_bodies smb ON smb.council_id = st.council_id AND smb.id = st.member_body_id',
+    alias: 'st',
+    columns: `st.council_id AS "councilId", st.id, st.user_id AS "userId", st.member_body_id AS "memberBodyId", st.role,
+              st.started_on AS "startedOn", st.ended_on AS "endedOn", ${staffInForce('st', 'smb')} AS active`,
+    idColumn: 'id',
+    caseIdColumn: null,
+    label: 'Staff',
+    resourceType: 'staff',
+  },
   Case: {
     from: 'cases c',
     alias: 'c',

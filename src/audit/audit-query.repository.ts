@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { staffInForce } from '../access/in-force';
 import { CHAIN_HEAD_SQL, CHECKPOINTS_SQL, CheckpointRow } from './verify-council';
 
 export type { CheckpointRow };
+
+/** The calendar day of audit event `e`, in the database's time zone. */
+const EVENT_DAY = `(e.at AT TIME ZONE current_setting('TimeZone'))::date`;
 
 export interface EventFilter {
   caseId?: string;
@@ -185,7 +189,10 @@ export class AuditQueryRepository {
     )) as { actorUserId: string; count: number; firstAt: Date; lastAt: Date; seqs: string[] }[];
   }
 
-  /** Allowed accesses by someone whose staff record or body had ended by then (should never happen). */
+  /**
+   * Allowed accesses by someone whose staff record or body was not in force that day (should
+   * never happen): in-force.ts's definition, asked for the day of each event.
+   */
   async afterMembershipEnded(em: EntityManager, councilId: string, from: string, to: string) {
     return (await em.query(
       `SELECT e.actor_user_id AS "actorUserId", count(*)::int AS count, min(e.at) AS "firstAt", max(e.at) AS "lastAt",
@@ -196,9 +203,7 @@ export class AuditQueryRepository {
           AND NOT EXISTS (
             SELECT 1 FROM staff st JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
              WHERE st.council_id = e.council_id AND st.user_id = e.actor_user_id
-               AND st.started_on <= (e.at AT TIME ZONE current_setting('TimeZone'))::date
-               AND (st.ended_on IS NULL OR st.ended_on > (e.at AT TIME ZONE current_setting('TimeZone'))::date)
-               AND (mb.left_on IS NULL OR mb.left_on > (e.at AT TIME ZONE current_setting('TimeZone'))::date))
+               AND st.started_on <= ${EVENT_DAY} AND ${staffInForce('st', 'mb', EVENT_DAY)})
         GROUP BY e.actor_user_id ORDER BY "firstAt"`,
       [councilId, from, to],
     )) as { actorUserId: string; count: number; firstAt: Date; lastAt: Date; seqs: string[] }[];

@@ -25,6 +25,23 @@ export type CaseView = Record<string, unknown>;
 export const caseSubject = (row: CaseRow) =>
   subject('Case', { ...row } as CaseRow & Record<string, unknown>);
 
+/**
+ * The event of an assignment ended by something else than its own end (the case closed, the
+ * body left): one per assignment, in the `also` of that use case, so each case's access report
+ * shows it (DESIGN.md §3.10).
+ */
+export const assignmentEnded = (
+  a: { id: string; caseId: string; memberBodyId: string },
+  reason: 'case_closed' | 'member_body_left',
+) => ({
+  action: 'assignment.end',
+  resourceType: 'assignment',
+  resourceId: a.id,
+  resourceIds: [a.memberBodyId],
+  caseId: a.caseId,
+  reason,
+});
+
 export const assignmentView = (a: AssignmentRow) => ({
   id: a.id,
   memberBodyId: a.memberBodyId,

@@ -18,6 +18,7 @@ import {
   NoteRow,
   PlanRow,
 } from './case-work.repository';
+import { assignmentEnded } from './case-projection';
 import { CasesRepository } from './cases.repository';
 
 const noteView = (n: NoteRow) => ({
@@ -103,14 +104,7 @@ export class CaseWorkService {
         const ended = await this.cases.endAllAssignments(s, caseId, 'case_closed', p.userId);
         return {
           ...(await this.statusResult(s, caseId, 'closed')),
-          also: ended.map((a) => ({
-            action: 'assignment.end',
-            resourceType: 'assignment',
-            resourceId: a.id,
-            resourceIds: [a.memberBodyId],
-            caseId,
-            reason: 'case_closed',
-          })),
+          also: ended.map((a) => assignmentEnded({ ...a, caseId }, 'case_closed')),
         };
       },
     );

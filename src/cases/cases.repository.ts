@@ -215,6 +215,28 @@ export class CasesRepository {
     );
   }
 
+  /**
+   * Ends the case's open assignments of bodies that have left the council (a leaving date set
+   * ahead, now passed): they give no access already (coverage asks whether the body is in
+   * force), and ending them frees the case's one lead place. Returns the ids and bodies ended.
+   */
+  async endAssignmentsOfBodiesLeft(
+    s: CouncilScope,
+    caseId: string,
+    by: string,
+  ): Promise<{ id: string; memberBodyId: string }[]> {
+    const [rows] = (await s.em.query(
+      `UPDATE case_assignments a SET ended_at = now(), ended_by = $3, end_reason = 'member_body_left'
+         FROM member_bodies amb
+        WHERE amb.council_id = a.council_id AND amb.id = a.member_body_id
+          AND a.council_id = $1 AND a.case_id = $2 AND a.ended_at IS NULL
+          AND amb.left_on IS NOT NULL AND NOT ${memberBodyInForce('amb')}
+        RETURNING a.id, a.member_body_id AS "memberBodyId"`,
+      [s.councilId, caseId, by],
+    )) as [{ id: string; memberBodyId: string }[], number];
+    return rows;
+  }
+
   /** Ends every open assignment of a case (closing it): returns the ids and bodies ended. */
   async endAllAssignments(
     s: CouncilScope,

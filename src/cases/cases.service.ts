@@ -5,6 +5,7 @@ import { CouncilScope } from '../access/council-scope';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import {
+  assignmentEnded,
   assignmentView,
   caseSubject,
   CaseView,
@@ -231,6 +232,9 @@ export class CasesService {
             'No active consent names this member body; record consent or a statutory basis',
           );
         }
+        // A body whose leaving date has passed still holds its (powerless) assignment: end it
+        // now, with its own event, so it does not keep the lead place from the new body.
+        const lapsed = await this.repo.endAssignmentsOfBodiesLeft(s, caseId, p.userId);
         let id: string;
         try {
           id = await this.repo.insertAssignment(s, caseId, dto, p.userId);
@@ -252,6 +256,7 @@ export class CasesService {
           basis: dto.basis,
           // Sharing without consent is a disclosure under a statute (APPI 法令に基づく場合): flag it.
           reason: dto.basis === 'statutory' ? 'statutory_disclosure' : null,
+          also: lapsed.map((a) => assignmentEnded({ ...a, caseId }, 'member_body_left')),
         };
       },
     );

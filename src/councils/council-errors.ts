@@ -28,8 +28,7 @@ export const CouncilErrors = {
     ),
   staffAlreadyEnded: () =>
     new DomainError(409, 'STAFF_ALREADY_ENDED', 'This staff record has already ended'),
-  ownRole: () =>
-    new DomainError(403, 'OWN_RECORD', 'No one can change their own role or member body'),
+  // OWN_RECORD (one's own staff record) is policy: coordinator.staff.not-self's `reason`.
   bootstrapOnly: () =>
     new DomainError(
       403,

@@ -21,8 +21,8 @@ export class CouncilsController {
   @Post()
   @Authorize('create', 'Council')
   @ApiCreatedResponse({ type: CouncilDto })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateCouncilDto): Promise<CouncilDto> {
-    return this.councils.create(user, dto);
+  create(@Principal() p: CouncilPrincipal, @Body() dto: CreateCouncilDto): Promise<CouncilDto> {
+    return this.councils.create(p, dto);
   }
 
   @Get()
@@ -35,14 +35,14 @@ export class CouncilsController {
   @Authorize('read', 'Council')
   @ApiOkResponse({ type: CouncilDto })
   get(@Principal() p: CouncilPrincipal): Promise<CouncilDto> {
-    return this.councils.get(p.councilId);
+    return this.councils.get(p);
   }
 
   @Patch(':councilId')
   @Authorize('update', 'Council')
   @ApiOkResponse({ type: CouncilDto })
   update(@Principal() p: CouncilPrincipal, @Body() dto: UpdateCouncilDto): Promise<CouncilDto> {
-    return this.councils.update(p, p.councilId, dto);
+    return this.councils.update(p, dto);
   }
 
   @Put(':councilId/coordinating-body')
@@ -53,6 +53,6 @@ export class CouncilsController {
     @Principal() p: CouncilPrincipal,
     @Body() dto: DesignateCoordinatingBodyDto,
   ): Promise<CouncilDto> {
-    return this.councils.designateCoordinatingBody(p, p.councilId, dto.memberBodyId);
+    return this.councils.designateCoordinatingBody(p, dto.memberBodyId);
   }
 }

@@ -1,10 +1,9 @@
-import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { forbidden, notFound } from '../common/errors/domain-error';
+import { AccessService } from '../access/access.service';
+import { CouncilPrincipal } from '../access/council-principal';
+import { CouncilScope, PublicScope } from '../access/council-scope';
+import { MemberBodyFacts } from '../access/subject-registry';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
-import { CouncilTransactions } from '../database/council-transactions';
-import { Actor, auditActor } from './actor';
 import { CouncilErrors } from './council-errors';
 import { CouncilRow, CouncilsRepository } from './councils.repository';
 import {
@@ -13,7 +12,7 @@ import {
   PublicCouncilDto,
   UpdateCouncilDto,
 } from './dto/council.dto';
-import { PledgeService } from './pledge.service';
+import { STANDARD_PLEDGE } from './pledge.service';
 
 export const toCouncilDto = (row: CouncilRow): CouncilDto => ({
   id: row.id,
@@ -25,57 +24,55 @@ export const toCouncilDto = (row: CouncilRow): CouncilDto => ({
     : null,
 });
 
+/**
+ * The council itself: founding it, editing it, designating its coordinating body, and the
+ * register (the caller's councils; the public notice). Every use case goes through the access
+ * primitive with its declared (action, subject); the rules are policies/*.yaml.
+ */
 @Injectable()
 export class CouncilsService {
   constructor(
-    private readonly tx: CouncilTransactions,
+    private readonly access: AccessService,
     private readonly repo: CouncilsRepository,
-    private readonly pledges: PledgeService,
-    private readonly audit: AuditService,
   ) {}
 
-  /** system_admin only (Art. 15: the municipality sets the council up; the operator records it). */
-  async create(
-    actor: { userId: string; isSystemAdmin: boolean },
-    dto: CreateCouncilDto,
-  ): Promise<CouncilDto> {
-    if (!actor.isSystemAdmin) throw forbidden('Only a system admin creates councils');
-    return this.tx.runUnscoped(async (em) => {
-      const id = await this.repo.insertCouncil(em, dto);
-      await this.tx.scope(em, id);
-      await this.pledges.publishInitial(em, id, actor.userId);
-      await this.audit.record(em, {
-        councilId: id,
-        actor: { userId: actor.userId, role: 'system_admin', memberBodyId: null },
-        action: 'council.create',
-        outcome: 'allowed',
-        resourceType: 'council',
-        resourceId: id,
-        reason: 'pledge_version=1',
-      });
-      return toCouncilDto((await this.repo.findCouncil(em, id)) as CouncilRow);
-    });
+  /**
+   * Art. 15: the municipality sets the council up; the operator records it. `p` is a system
+   * admin outside any council (PrincipalResolver.outsideCouncils): its policy must permit
+   * `create Council`, and its fresh council id becomes the new council's.
+   */
+  create(p: CouncilPrincipal, dto: CreateCouncilDto): Promise<CouncilDto> {
+    return this.access.use(
+      p,
+      { action: 'create', subject: 'Council', event: 'council.create' },
+      async (s) => {
+        await this.repo.insertCouncil(s, dto);
+        const pledge = await this.repo.insertPledge(s, STANDARD_PLEDGE, p.userId);
+        return {
+          result: toCouncilDto((await this.repo.findCouncil(s))!),
+          resourceId: s.councilId,
+          reason: `pledge_version=${pledge.version}`,
+        };
+      },
+    );
   }
 
-  get(councilId: string): Promise<CouncilDto> {
-    return this.tx.run(councilId, async (em) => toCouncilDto(await this.mustFind(em, councilId)));
+  get(p: CouncilPrincipal): Promise<CouncilDto> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Council', recordAllowed: false },
+      async (s) => ({ result: toCouncilDto((await this.repo.findCouncil(s))!) }),
+    );
   }
 
-  update(actor: Actor, councilId: string, dto: UpdateCouncilDto): Promise<CouncilDto> {
-    return this.tx.run(councilId, async (em) => {
-      await this.repo.lockCouncil(em, councilId);
-      await this.repo.updateCouncil(em, councilId, dto);
-      await this.audit.record(em, {
-        councilId,
-        actor: auditActor(actor),
-        action: 'council.update',
-        outcome: 'allowed',
-        resourceType: 'council',
-        resourceId: councilId,
-        requestId: actor.requestId ?? null,
-      });
-
-      return toCouncilDto(await this.mustFind(em, councilId));
+  update(p: CouncilPrincipal, dto: UpdateCouncilDto): Promise<CouncilDto> {
+    return this.access.use(p, { action: 'update', subject: 'Council' }, async (s) => {
+      await this.repo.lockCouncil(s);
+      await this.repo.updateCouncil(s, dto);
+      return {
+        result: toCouncilDto((await this.repo.findCouncil(s))!),
+        resourceId: s.councilId,
+      };
     });
   }
 
@@ -88,83 +85,79 @@ export class CouncilsService {
     q: PageQueryDto,
   ): Promise<Page<CouncilDto>> {
     const limit = pageLimit(q);
-    return this.tx.runUnscoped(async (em) => {
-      const ids = await this.repo.pageCouncilIds(
-        em,
-        user.isSystemAdmin ? 'all' : user.userId,
-        decodeCursor(q.cursor),
-        limit,
-      );
+    return this.access.register(user.isSystemAdmin ? null : user.userId, async (r) => {
+      const ids = await this.repo.pageCouncilIds(r, decodeCursor(q.cursor), limit);
       const rows: (CouncilRow & { createdAt: string })[] = [];
       for (const { id, createdAt } of ids) {
-        await this.tx.scope(em, id);
-        rows.push({ ...(await this.mustFind(em, id)), createdAt });
+        rows.push({ ...(await this.mustFind(await r.council(id))), createdAt });
       }
-      return toPage(rows, limit, (r) => ({ key: r.createdAt, id: r.id }), toCouncilDto);
+      return toPage(rows, limit, (x) => ({ key: x.createdAt, id: x.id }), toCouncilDto);
     });
   }
 
   /** Designates the one coordinating body (Art. 17(1)), replacing and keeping any earlier one. */
-  designateCoordinatingBody(
-    actor: Actor,
-    councilId: string,
-    memberBodyId: string,
-  ): Promise<CouncilDto> {
-    return this.tx.run(councilId, async (em) => {
-      await this.repo.lockCouncil(em, councilId);
-      const body = await this.repo.findMemberBody(em, councilId, memberBodyId);
-      if (!body) throw notFound('Member body');
-      if (!body.current) throw CouncilErrors.memberBodyNotCurrent();
-      const current = await this.repo.currentDesignation(em, councilId);
-      if (current?.memberBodyId !== memberBodyId) {
-        if (current)
-          await this.repo.endDesignation(em, councilId, current.id, actor.userId, 'replaced');
-        await this.repo.insertDesignation(em, councilId, memberBodyId, actor.userId);
-        await this.audit.record(em, {
-          councilId,
-          actor: auditActor(actor),
-          action: 'council.designate',
-          outcome: 'allowed',
+  designateCoordinatingBody(p: CouncilPrincipal, memberBodyId: string): Promise<CouncilDto> {
+    return this.access.use(
+      p,
+      {
+        action: 'designate',
+        subject: 'Council',
+        resourceId: memberBodyId,
+        refs: [{ subject: 'MemberBody', id: memberBodyId }],
+      },
+      async (s, l) => {
+        await this.repo.lockCouncil(s);
+        const body = l.refs[0] as unknown as MemberBodyFacts;
+        if (!body.current) throw CouncilErrors.memberBodyNotCurrent();
+        const current = await this.repo.currentDesignation(s);
+        const changed = current?.memberBodyId !== memberBodyId;
+        if (changed) {
+          if (current) await this.repo.endDesignation(s, current.id, p.userId, 'replaced');
+          await this.repo.insertDesignation(s, memberBodyId, p.userId);
+        }
+        return {
+          result: toCouncilDto((await this.repo.findCouncil(s))!),
           resourceType: 'member_body',
           resourceId: memberBodyId,
-          requestId: actor.requestId ?? null,
-        });
-      }
-      return toCouncilDto(await this.mustFind(em, councilId));
-    });
+          // Recorded only when the designation actually changes (docs/audit.md).
+          ...(changed ? {} : { noop: true as const }),
+        };
+      },
+    );
   }
 
   /** 公示 (施行規則 Art. 1): the only council data that is public. One RLS scope per council. */
   publicNotice(q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
     const limit = pageLimit(q);
-    return this.tx.runUnscoped(async (em) => {
-      const ids = await this.repo.pageCouncilIds(em, 'all', decodeCursor(q.cursor), limit);
+    return this.access.register(null, async (r) => {
+      const ids = await this.repo.pageCouncilIds(r, decodeCursor(q.cursor), limit);
       const entries: (PublicCouncilDto & { createdAt: string })[] = [];
       for (const { id, createdAt } of ids) {
-        await this.tx.scope(em, id);
-        const council = await this.mustFind(em, id);
+        const s = await r.council(id);
+        const council = await this.mustFind(s);
         entries.push({
           createdAt,
           id: council.id,
           name: council.name,
           municipalities: council.municipalities,
           establishedOn: council.establishedOn,
-          coordinatingBody: await this.repo.publicCoordinatingBody(em, id),
-          memberBodies: await this.repo.currentMemberBodyRefs(em, id),
+          coordinatingBody: await this.repo.publicCoordinatingBody(s),
+          memberBodies: await this.repo.currentMemberBodyRefs(s),
         });
       }
       return toPage(
         entries,
         limit,
-        (r) => ({ key: r.createdAt, id: r.id }),
+        (x) => ({ key: x.createdAt, id: x.id }),
         ({ createdAt: _, ...entry }) => entry,
       );
     });
   }
 
-  private async mustFind(em: EntityManager, councilId: string): Promise<CouncilRow> {
-    const row = await this.repo.findCouncil(em, councilId);
-    if (!row) throw notFound('Council');
+  /** A council the register just listed (it cannot vanish: councils are never deleted). */
+  private async mustFind(s: CouncilScope | PublicScope): Promise<CouncilRow> {
+    const row = await this.repo.findCouncil(s);
+    if (!row) throw new Error(`council ${s.councilId} listed but not found`);
     return row;
   }
 }

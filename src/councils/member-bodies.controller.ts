@@ -34,7 +34,7 @@ export class MemberBodiesController {
     @Principal() p: CouncilPrincipal,
     @Body() dto: CreateMemberBodyDto,
   ): Promise<MemberBodyDto> {
-    return this.bodies.create(p, p.councilId, dto);
+    return this.bodies.create(p, dto);
   }
 
   @Get()
@@ -43,7 +43,7 @@ export class MemberBodiesController {
     @Principal() p: CouncilPrincipal,
     @Query() q: MemberBodyQueryDto,
   ): Promise<Page<MemberBodyDto>> {
-    return this.bodies.list(p.councilId, q.includeLeft ?? false, q);
+    return this.bodies.list(p, q.includeLeft ?? false, q);
   }
 
   @Get(':memberBodyId')
@@ -53,7 +53,7 @@ export class MemberBodiesController {
     @Principal() p: CouncilPrincipal,
     @IdParam('memberBodyId') id: string,
   ): Promise<MemberBodyDto> {
-    return this.bodies.get(p.councilId, id);
+    return this.bodies.get(p, id);
   }
 
   @Patch(':memberBodyId')
@@ -64,7 +64,7 @@ export class MemberBodiesController {
     @IdParam('memberBodyId') id: string,
     @Body() dto: UpdateMemberBodyDto,
   ): Promise<MemberBodyDto> {
-    return this.bodies.update(p, p.councilId, id, dto);
+    return this.bodies.update(p, id, dto);
   }
 
   @Post(':memberBodyId/leave')
@@ -76,6 +76,6 @@ export class MemberBodiesController {
     @IdParam('memberBodyId') id: string,
     @Body() dto: LeaveDto,
   ): Promise<MemberBodyDto> {
-    return this.bodies.leave(p, p.councilId, id, dto.leftOn);
+    return this.bodies.leave(p, id, dto.leftOn);
   }
 }

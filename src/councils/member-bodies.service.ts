@@ -1,11 +1,11 @@
-import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { CouncilPrincipal } from '../access/council-principal';
+import { CouncilScope } from '../access/council-scope';
+import { MemberBodyFacts } from '../access/subject-registry';
 import { AuthService } from '../auth/auth.service';
-import { notFound } from '../common/errors/domain-error';
+import { assignmentEnded } from '../cases/case-projection';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
-import { CouncilTransactions } from '../database/council-transactions';
-import { Actor, auditActor } from './actor';
 import { CouncilErrors, isCheckViolation, isUniqueViolation } from './council-errors';
 import { CouncilsRepository, MemberBodyRow } from './councils.repository';
 import { CreateMemberBodyDto, MemberBodyDto, UpdateMemberBodyDto } from './dto/council.dto';
@@ -19,32 +19,29 @@ export const toMemberBodyDto = (row: MemberBodyRow): MemberBodyDto => ({
   isCoordinatingBody: row.isCoordinatingBody,
 });
 
-/** 関係機関等: join, edit, leave. Leaving is never deleting. */
+/**
+ * 関係機関等: join, edit, leave. Leaving is never deleting. Each use case goes through the access
+ * primitive: the body is loaded through the policy for the declared action (policies/*.yaml),
+ * refusals are recorded, and the structure event is written last in the same transaction.
+ */
 @Injectable()
 export class MemberBodiesService {
   constructor(
-    private readonly tx: CouncilTransactions,
+    private readonly access: AccessService,
     private readonly repo: CouncilsRepository,
     private readonly auth: AuthService,
-    private readonly audit: AuditService,
   ) {}
 
-  create(actor: Actor, councilId: string, dto: CreateMemberBodyDto): Promise<MemberBodyDto> {
-    return this.tx.run(councilId, async (em) => {
-      await this.repo.lockCouncil(em, councilId);
-      await this.assertMayManage(em, actor, councilId);
+  create(p: CouncilPrincipal, dto: CreateMemberBodyDto): Promise<MemberBodyDto> {
+    return this.access.use(p, { action: 'create', subject: 'MemberBody' }, async (s) => {
+      await this.repo.lockCouncil(s);
+      await assertBootstrap(this.repo, s, p);
       try {
-        const id = await this.repo.insertMemberBody(em, councilId, dto, actor.userId);
-        await this.audit.record(em, {
-          councilId,
-          actor: auditActor(actor),
-          action: 'member_body.create',
-          outcome: 'allowed',
-          resourceType: 'member_body',
+        const id = await this.repo.insertMemberBody(s, dto, p.userId);
+        return {
+          result: toMemberBodyDto((await this.repo.findMemberBody(s, id))!),
           resourceId: id,
-          requestId: actor.requestId ?? null,
-        });
-        return toMemberBodyDto((await this.repo.findMemberBody(em, councilId, id))!);
+        };
       } catch (error) {
         if (isUniqueViolation(error, 'member_bodies_name_key'))
           throw CouncilErrors.memberBodyNameTaken();
@@ -53,124 +50,110 @@ export class MemberBodiesService {
     });
   }
 
-  list(councilId: string, includeLeft: boolean, q: PageQueryDto): Promise<Page<MemberBodyDto>> {
+  list(p: CouncilPrincipal, includeLeft: boolean, q: PageQueryDto): Promise<Page<MemberBodyDto>> {
     const limit = pageLimit(q);
-    return this.tx.run(councilId, async (em) => {
-      const rows = await this.repo.listMemberBodies(
-        em,
-        councilId,
-        includeLeft,
-        decodeCursor(q.cursor),
-        limit,
-      );
-      return toPage(rows, limit, (r) => ({ key: r.createdAt, id: r.id }), toMemberBodyDto);
-    });
-  }
-
-  get(councilId: string, id: string): Promise<MemberBodyDto> {
-    return this.tx.run(councilId, async (em) =>
-      toMemberBodyDto(await this.mustFind(em, councilId, id)),
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'MemberBody', recordAllowed: false },
+      async (s) => {
+        const rows = await this.repo.listMemberBodies(
+          s,
+          includeLeft,
+          decodeCursor(q.cursor),
+          limit,
+        );
+        return {
+          result: toPage(rows, limit, (r) => ({ key: r.createdAt, id: r.id }), toMemberBodyDto),
+        };
+      },
     );
   }
 
-  update(
-    actor: Actor,
-    councilId: string,
-    id: string,
-    dto: UpdateMemberBodyDto,
-  ): Promise<MemberBodyDto> {
-    return this.tx.run(councilId, async (em) => {
-      const body = await this.mustFind(em, councilId, id, true);
-      if (dto.joinedOn && body.leftOn && dto.joinedOn > body.leftOn) {
-        throw CouncilErrors.datesOutOfOrder('joinedOn', 'joinedOn must not be after leftOn');
-      }
-      try {
-        await this.repo.updateMemberBody(em, councilId, id, dto);
-      } catch (error) {
-        if (isUniqueViolation(error, 'member_bodies_name_key'))
-          throw CouncilErrors.memberBodyNameTaken();
-        if (isCheckViolation(error))
-          throw CouncilErrors.datesOutOfOrder('joinedOn', 'dates are out of order');
-        throw error;
-      }
-      await this.audit.record(em, {
-        councilId,
-        actor: auditActor(actor),
-        action: 'member_body.update',
-        outcome: 'allowed',
-        resourceType: 'member_body',
-        resourceId: id,
-        requestId: actor.requestId ?? null,
-      });
-      return toMemberBodyDto((await this.repo.findMemberBody(em, councilId, id))!);
-    });
+  get(p: CouncilPrincipal, id: string): Promise<MemberBodyDto> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'MemberBody', id, recordAllowed: false },
+      async (s) => ({ result: toMemberBodyDto((await this.repo.findMemberBody(s, id))!) }),
+    );
+  }
+
+  update(p: CouncilPrincipal, id: string, dto: UpdateMemberBodyDto): Promise<MemberBodyDto> {
+    return this.access.use<MemberBodyDto, MemberBodyFacts>(
+      p,
+      { action: 'update', subject: 'MemberBody', id, lock: true },
+      async (s, l) => {
+        const body = l.row!;
+        if (dto.joinedOn && body.leftOn && dto.joinedOn > body.leftOn) {
+          throw CouncilErrors.datesOutOfOrder('joinedOn', 'joinedOn must not be after leftOn');
+        }
+        try {
+          await this.repo.updateMemberBody(s, id, dto);
+        } catch (error) {
+          if (isUniqueViolation(error, 'member_bodies_name_key'))
+            throw CouncilErrors.memberBodyNameTaken();
+          if (isCheckViolation(error))
+            throw CouncilErrors.datesOutOfOrder('joinedOn', 'dates are out of order');
+          throw error;
+        }
+        return { result: toMemberBodyDto((await this.repo.findMemberBody(s, id))!) };
+      },
+    );
   }
 
   /**
    * The body leaves on `leftOn`: it stays on record with everyone who acted for it, its staff
-   * records end on that date, it stops being the coordinating body, and — when the date has
-   * come — its people's sessions are revoked at once.
+   * records end on that date, and it stops being the coordinating body. When the date has
+   * come, its people's sessions are revoked and its case assignments end at once (one
+   * `assignment.end` per case, reason `member_body_left`, so each case's access report shows
+   * it). With a later date nothing else has to happen then: coverage, the principal lookup and
+   * meeting eligibility all ask whether the body is in force (in-force.ts), so its access ends
+   * on the day by itself.
    */
-  leave(actor: Actor, councilId: string, id: string, leftOn: string): Promise<MemberBodyDto> {
-    return this.tx.run(councilId, async (em) => {
-      await this.repo.lockCouncil(em, councilId);
-      const body = await this.mustFind(em, councilId, id, true);
-      if (body.leftOn) throw CouncilErrors.memberBodyAlreadyLeft();
-      if (leftOn < body.joinedOn)
-        throw CouncilErrors.datesOutOfOrder('leftOn', 'leftOn must not be before joinedOn');
-      await this.repo.setMemberBodyLeft(em, councilId, id, leftOn);
-      const userIds = await this.repo.endStaffOfBody(em, councilId, id, leftOn, actor.userId);
-      const designation = await this.repo.currentDesignation(em, councilId);
-      if (designation?.memberBodyId === id) {
-        await this.repo.endDesignation(
-          em,
-          councilId,
-          designation.id,
-          actor.userId,
-          'member_body_left',
-        );
-      }
-      const [{ effective }] = (await em.query(`SELECT $1::date <= current_date AS effective`, [
-        leftOn,
-      ])) as { effective: boolean }[];
-      if (effective) {
-        for (const userId of userIds) await this.auth.revokeAllSessions(userId, 'staff_ended', em);
-        // Its case assignments end with it (DESIGN.md §2), so a new lead can be named at once.
-        await this.repo.endAssignmentsOfBody(em, councilId, id, actor.userId);
-      }
-      await this.audit.record(em, {
-        councilId,
-        actor: auditActor(actor),
-        action: 'member_body.leave',
-        outcome: 'allowed',
-        resourceType: 'member_body',
-        resourceId: id,
-        requestId: actor.requestId ?? null,
-        reason: `staff_ended=${userIds.length}`,
-      });
-
-      return toMemberBodyDto((await this.repo.findMemberBody(em, councilId, id))!);
-    });
+  leave(p: CouncilPrincipal, id: string, leftOn: string): Promise<MemberBodyDto> {
+    return this.access.use<MemberBodyDto, MemberBodyFacts>(
+      p,
+      { action: 'leave', subject: 'MemberBody', id, lock: true },
+      async (s, l) => {
+        const body = l.row!;
+        if (body.leftOn) throw CouncilErrors.memberBodyAlreadyLeft();
+        if (leftOn < body.joinedOn)
+          throw CouncilErrors.datesOutOfOrder('leftOn', 'leftOn must not be before joinedOn');
+        await this.repo.lockCouncil(s);
+        await this.repo.setMemberBodyLeft(s, id, leftOn);
+        const userIds = await this.repo.endStaffOfBody(s, id, leftOn, p.userId);
+        const designation = await this.repo.currentDesignation(s);
+        if (designation?.memberBodyId === id)
+          await this.repo.endDesignation(s, designation.id, p.userId, 'member_body_left');
+        let ended: { id: string; caseId: string }[] = [];
+        if (await this.repo.hasCome(s, leftOn)) {
+          for (const userId of userIds)
+            await this.auth.revokeAllSessions(userId, 'staff_ended', s.em);
+          // A new lead can be named at once (one active lead per case).
+          ended = await this.repo.endAssignmentsOfBody(s, id, p.userId);
+        }
+        return {
+          result: toMemberBodyDto((await this.repo.findMemberBody(s, id))!),
+          reason: `staff_ended=${userIds.length}`,
+          also: ended.map((a) => assignmentEnded({ ...a, memberBodyId: id }, 'member_body_left')),
+        };
+      },
+    );
   }
+}
 
-  /** A system admin may add bodies only while setting the council up (no coordinator yet). */
-  private async assertMayManage(em: EntityManager, actor: Actor, councilId: string): Promise<void> {
-    if (
-      actor.actingAs === 'system_admin' &&
-      (await this.repo.countActiveCoordinators(em, councilId)) > 0
-    ) {
-      throw CouncilErrors.bootstrapOnly();
-    }
-  }
-
-  private async mustFind(
-    em: EntityManager,
-    councilId: string,
-    id: string,
-    lock = false,
-  ): Promise<MemberBodyRow> {
-    const row = await this.repo.findMemberBody(em, councilId, id, lock);
-    if (!row) throw notFound('Member body');
-    return row;
-  }
+/**
+ * A system admin sets a council up — its bodies and first coordinator — only while it has no
+ * coordinator in force; from then on coordinators manage it. Thrown inside the use case, so the
+ * access primitive records the refusal (DESIGN.md §3.10). Accounts are reworked later; until
+ * then this rule stays here, beside the policy (policies/system_admin.yaml) that admits the try.
+ */
+export async function assertBootstrap(
+  repo: CouncilsRepository,
+  s: CouncilScope,
+  p: CouncilPrincipal,
+  role?: string,
+): Promise<void> {
+  if (p.actingAs !== 'system_admin') return;
+  if ((role !== undefined && role !== 'coordinator') || (await repo.countActiveCoordinators(s)) > 0)
+    throw CouncilErrors.bootstrapOnly();
 }

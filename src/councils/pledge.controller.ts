@@ -20,7 +20,7 @@ export class PledgeController {
   @Authorize('read', 'Pledge')
   @ApiOkResponse({ type: PledgeDto })
   current(@Principal() p: CouncilPrincipal): Promise<PledgeDto> {
-    return this.pledges.current(p.councilId, p.staff?.id ?? null);
+    return this.pledges.current(p);
   }
 
   /** The caller's own acceptance; no one can accept for someone else. */
@@ -31,13 +31,13 @@ export class PledgeController {
     @Principal() p: CouncilPrincipal,
     @Body() dto: AcceptPledgeDto,
   ): Promise<PledgeAcceptanceDto> {
-    return this.pledges.accept(p, p.councilId, p.staff!.id, dto.version);
+    return this.pledges.accept(p, dto.version);
   }
 
   @Put()
   @Authorize('publish', 'Pledge')
   @ApiOkResponse({ type: PledgeDto, description: 'Publishes the text as the next version' })
   publish(@Principal() p: CouncilPrincipal, @Body() dto: PublishPledgeDto): Promise<PledgeDto> {
-    return this.pledges.publish(p, p.councilId, dto.text);
+    return this.pledges.publish(p, dto.text);
   }
 }

@@ -1,11 +1,8 @@
-import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { forbidden } from '../common/errors/domain-error';
-import { CouncilTransactions } from '../database/council-transactions';
-import { Actor, auditActor } from './actor';
+import { AccessService } from '../access/access.service';
+import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilErrors } from './council-errors';
-import { CouncilsRepository } from './councils.repository';
+import { CouncilsRepository, PledgeRow } from './councils.repository';
 import { PledgeAcceptanceDto, PledgeDto } from './dto/council.dto';
 
 /** The standard pledge every new council starts with (version 1); coordinators may publish others. */
@@ -18,85 +15,66 @@ export const STANDARD_PLEDGE = [
   'this duty continues after I no longer work on council business, and that breaching it is a crime.',
 ].join('\n');
 
+const toPledgeDto = (pledge: PledgeRow, acceptedAt: Date | null): PledgeDto => ({
+  version: pledge.version,
+  text: pledge.text,
+  publishedAt: pledge.publishedAt.toISOString(),
+  acceptedAt: acceptedAt?.toISOString() ?? null,
+});
+
+/** 誓約 (Art. 18), through the access primitive like every other use case. */
 @Injectable()
 export class PledgeService {
   constructor(
-    private readonly tx: CouncilTransactions,
+    private readonly access: AccessService,
     private readonly repo: CouncilsRepository,
-    private readonly audit: AuditService,
   ) {}
 
-  async publishInitial(em: EntityManager, councilId: string, by: string): Promise<void> {
-    await this.repo.insertPledge(em, councilId, STANDARD_PLEDGE, by);
+  /** The current pledge, and when the caller accepted it (a system admin has no staff record). */
+  current(p: CouncilPrincipal): Promise<PledgeDto> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Pledge', recordAllowed: false },
+      async (s) => {
+        // Every council is founded with version 1 (CouncilsService.create).
+        const pledge = (await this.repo.currentPledge(s))!;
+        const acceptedAt = p.staff
+          ? await this.repo.acceptance(s, p.staff.id, pledge.version)
+          : null;
+        return { result: toPledgeDto(pledge, acceptedAt) };
+      },
+    );
   }
 
-  current(councilId: string, staffId: string | null): Promise<PledgeDto> {
-    return this.tx.run(councilId, async (em) => {
-      const pledge = await this.repo.currentPledge(em, councilId);
-      if (!pledge) throw forbidden('The council has no pledge');
-      const acceptedAt = staffId
-        ? await this.repo.acceptance(em, councilId, staffId, pledge.version)
-        : null;
+  /** Each staff member accepts for themselves (their own staff record), and only the current version. */
+  accept(p: CouncilPrincipal, version: number): Promise<PledgeAcceptanceDto> {
+    return this.access.use(p, { action: 'accept', subject: 'Pledge' }, async (s) => {
+      const staffId = p.staff!.id; // the accept rules exist for staff roles only
+      const pledge = (await this.repo.currentPledge(s))!;
+      if (pledge.version !== version) throw CouncilErrors.pledgeVersionOutdated(pledge.version);
+      const already = await this.repo.acceptance(s, staffId, version);
+      const acceptedAt = already ?? (await this.repo.recordAcceptance(s, staffId, version));
       return {
-        version: pledge.version,
-        text: pledge.text,
-        publishedAt: pledge.publishedAt.toISOString(),
-        acceptedAt: acceptedAt?.toISOString() ?? null,
+        result: { staffId, version, acceptedAt: acceptedAt.toISOString() },
+        resourceType: 'staff',
+        resourceId: staffId,
+        reason: `version=${version}`,
+        // Accepting a version already accepted writes nothing (docs/audit.md).
+        ...(already ? { noop: true as const } : {}),
       };
     });
   }
 
-  /** Each staff member accepts for themselves, and only the current version. */
-  accept(
-    actor: Actor,
-    councilId: string,
-    staffId: string,
-    version: number,
-  ): Promise<PledgeAcceptanceDto> {
-    return this.tx.run(councilId, async (em) => {
-      const pledge = await this.repo.currentPledge(em, councilId);
-      if (!pledge) throw forbidden('The council has no pledge');
-      if (pledge.version !== version) throw CouncilErrors.pledgeVersionOutdated(pledge.version);
-      const already = await this.repo.acceptance(em, councilId, staffId, version);
-      const acceptedAt =
-        already ?? (await this.repo.recordAcceptance(em, councilId, staffId, version));
-      if (!already) {
-        await this.audit.record(em, {
-          councilId,
-          actor: auditActor(actor),
-          action: 'pledge.accept',
-          outcome: 'allowed',
-          resourceType: 'staff',
-          resourceId: staffId,
-          reason: `version=${version}`,
-          requestId: actor.requestId ?? null,
-        });
-      }
-      return { staffId, version, acceptedAt: acceptedAt.toISOString() };
-    });
-  }
-
   /** A new version: everyone, the publisher included, must accept it before case work. */
-  publish(actor: Actor, councilId: string, text: string): Promise<PledgeDto> {
-    return this.tx.run(councilId, async (em) => {
-      await this.repo.lockCouncil(em, councilId);
-      await this.repo.insertPledge(em, councilId, text, actor.userId);
-      const pledge = (await this.repo.currentPledge(em, councilId))!;
-      await this.audit.record(em, {
-        councilId,
-        actor: auditActor(actor),
-        action: 'pledge.publish',
-        outcome: 'allowed',
-        resourceType: 'council',
-        resourceId: councilId,
-        reason: `version=${pledge.version}`,
-        requestId: actor.requestId ?? null,
-      });
+  publish(p: CouncilPrincipal, text: string): Promise<PledgeDto> {
+    return this.access.use(p, { action: 'publish', subject: 'Pledge' }, async (s) => {
+      await this.repo.lockCouncil(s);
+      const pledge = await this.repo.insertPledge(s, text, p.userId);
       return {
-        version: pledge.version,
-        text: pledge.text,
-        publishedAt: pledge.publishedAt.toISOString(),
-        acceptedAt: null,
+        result: toPledgeDto(pledge, null),
+        resourceType: 'council',
+        resourceId: s.councilId,
+        reason: `version=${pledge.version}`,
       };
     });
   }

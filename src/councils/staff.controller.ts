@@ -26,20 +26,20 @@ export class StaffController {
   @Authorize('create', 'Staff')
   @ApiCreatedResponse({ type: StaffDto })
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateStaffDto): Promise<StaffDto> {
-    return this.staff.create(p, p.councilId, dto);
+    return this.staff.create(p, dto);
   }
 
   @Get()
   @Authorize('read', 'Staff')
   list(@Principal() p: CouncilPrincipal, @Query() q: StaffQueryDto): Promise<Page<StaffDto>> {
-    return this.staff.list(p.councilId, q.active ?? null, q);
+    return this.staff.list(p, q.active ?? null, q);
   }
 
   @Get(':staffId')
   @Authorize('read', 'Staff')
   @ApiOkResponse({ type: StaffDto })
   get(@Principal() p: CouncilPrincipal, @IdParam('staffId') staffId: string): Promise<StaffDto> {
-    return this.staff.get(p.councilId, staffId);
+    return this.staff.get(p, staffId);
   }
 
   @Patch(':staffId')
@@ -50,7 +50,7 @@ export class StaffController {
     @IdParam('staffId') staffId: string,
     @Body() dto: UpdateStaffDto,
   ): Promise<StaffDto> {
-    return this.staff.update(p, p.councilId, staffId, dto);
+    return this.staff.update(p, staffId, dto);
   }
 
   @Post(':staffId/end')
@@ -62,6 +62,6 @@ export class StaffController {
     @IdParam('staffId') staffId: string,
     @Body() dto: EndStaffDto,
   ): Promise<StaffDto> {
-    return this.staff.end(p, p.councilId, staffId, dto.endedOn);
+    return this.staff.end(p, staffId, dto.endedOn);
   }
 }

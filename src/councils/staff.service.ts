@@ -1,15 +1,14 @@
-import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { CouncilPrincipal } from '../access/council-principal';
+import { MemberBodyFacts, StaffFacts } from '../access/subject-registry';
 import { AuthService } from '../auth/auth.service';
-import { notFound } from '../common/errors/domain-error';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
-import { CouncilTransactions } from '../database/council-transactions';
 import { UsersService } from '../users/users.service';
-import { Actor, auditActor } from './actor';
 import { CouncilErrors, isUniqueViolation } from './council-errors';
 import { CouncilsRepository, StaffRow } from './councils.repository';
 import { CreateStaffDto, StaffDto, UpdateStaffDto } from './dto/council.dto';
+import { assertBootstrap } from './member-bodies.service';
 
 export const toStaffDto = (row: StaffRow): StaffDto => ({
   id: row.id,
@@ -25,149 +24,126 @@ export const toStaffDto = (row: StaffRow): StaffDto => ({
   active: row.active,
 });
 
+/** The body a staff record names must be a current member (in force today). */
+const currentBody = (ref: Record<string, unknown>): void => {
+  if (!(ref as unknown as MemberBodyFacts).current) throw CouncilErrors.memberBodyNotCurrent();
+};
+
 /**
  * 事務に従事する者. Staff records are never deleted (Art. 18 binds former staff too); ending one
  * cuts access at once. No API grants system_admin, and no one edits their own record's role
- * or body: privilege escalation through user editing is the classic flaw of such systems.
+ * or body — privilege escalation through user editing is the classic flaw of such systems. That
+ * rule is `coordinator.staff.not-self` in policies/coordinator.yaml: the access primitive loads
+ * the record through the `update Staff` policy and answers its refusal (403 OWN_RECORD).
  */
 @Injectable()
 export class StaffService {
   constructor(
-    private readonly tx: CouncilTransactions,
+    private readonly access: AccessService,
     private readonly repo: CouncilsRepository,
     private readonly users: UsersService,
     private readonly auth: AuthService,
-    private readonly audit: AuditService,
   ) {}
 
-  create(actor: Actor, councilId: string, dto: CreateStaffDto): Promise<StaffDto> {
-    return this.tx.run(councilId, async (em) => {
-      await this.repo.lockCouncil(em, councilId);
-      if (actor.actingAs === 'system_admin') {
+  create(p: CouncilPrincipal, dto: CreateStaffDto): Promise<StaffDto> {
+    return this.access.use(
+      p,
+      {
+        action: 'create',
+        subject: 'Staff',
+        refs: [{ subject: 'MemberBody', id: dto.memberBodyId }],
+      },
+      async (s, l) => {
+        await this.repo.lockCouncil(s);
         // The operator sets up the first coordinator; from then on coordinators manage staff.
-        if (
-          dto.role !== 'coordinator' ||
-          (await this.repo.countActiveCoordinators(em, councilId)) > 0
-        ) {
-          throw CouncilErrors.bootstrapOnly();
-        }
-      }
-      await this.assertCurrentBody(em, councilId, dto.memberBodyId);
-      // An existing login is linked as it is: its password and name are not touched.
-      const { user } = await this.users.findOrCreate(
-        { email: dto.email, displayName: dto.displayName, password: dto.initialPassword },
-        em,
-      );
-      try {
-        const id = await this.repo.insertStaff(
-          em,
-          councilId,
-          { userId: user.id, memberBodyId: dto.memberBodyId, role: dto.role },
-          actor.userId,
+        await assertBootstrap(this.repo, s, p, dto.role);
+        currentBody(l.refs[0]);
+        // An existing login is linked as it is: its password and name are not touched.
+        const { user } = await this.users.findOrCreate(
+          { email: dto.email, displayName: dto.displayName, password: dto.initialPassword },
+          s.em,
         );
-        await this.audit.record(em, {
-          councilId,
-          actor: auditActor(actor),
-          action: 'staff.create',
-          outcome: 'allowed',
-          resourceType: 'staff',
-          resourceId: id,
-          requestId: actor.requestId ?? null,
-          reason: `role=${dto.role}`,
-        });
-        return toStaffDto((await this.repo.findStaff(em, councilId, id))!);
-      } catch (error) {
-        if (isUniqueViolation(error, 'staff_one_current_per_user'))
-          throw CouncilErrors.staffExists();
-        throw error;
-      }
-    });
-  }
-
-  list(councilId: string, active: boolean | null, q: PageQueryDto): Promise<Page<StaffDto>> {
-    const limit = pageLimit(q);
-    return this.tx.run(councilId, async (em) => {
-      const rows = await this.repo.listStaff(em, councilId, active, decodeCursor(q.cursor), limit);
-      return toPage(rows, limit, (r) => ({ key: r.createdAt, id: r.id }), toStaffDto);
-    });
-  }
-
-  get(councilId: string, staffId: string): Promise<StaffDto> {
-    return this.tx.run(councilId, async (em) =>
-      toStaffDto(await this.mustFind(em, councilId, staffId)),
+        try {
+          const id = await this.repo.insertStaff(
+            s,
+            { userId: user.id, memberBodyId: dto.memberBodyId, role: dto.role },
+            p.userId,
+          );
+          return {
+            result: toStaffDto((await this.repo.findStaff(s, id))!),
+            resourceId: id,
+            reason: `role=${dto.role}`,
+          };
+        } catch (error) {
+          if (isUniqueViolation(error, 'staff_one_current_per_user'))
+            throw CouncilErrors.staffExists();
+          throw error;
+        }
+      },
     );
   }
 
-  update(actor: Actor, councilId: string, staffId: string, dto: UpdateStaffDto): Promise<StaffDto> {
-    return this.tx.run(councilId, async (em) => {
-      const staff = await this.mustFind(em, councilId, staffId, true);
-      if (staff.userId === actor.userId) throw CouncilErrors.ownRole();
-      if (!staff.active) throw CouncilErrors.staffAlreadyEnded();
-      if (dto.memberBodyId) await this.assertCurrentBody(em, councilId, dto.memberBodyId);
-      await this.repo.updateStaff(em, councilId, staffId, dto);
-      await this.audit.record(em, {
-        councilId,
-        actor: auditActor(actor),
-        action: 'staff.update',
-        outcome: 'allowed',
-        resourceType: 'staff',
-        resourceId: staffId,
-        requestId: actor.requestId ?? null,
-        reason: Object.keys(dto)
-          .filter((k) => dto[k as keyof UpdateStaffDto] !== undefined)
-          .join(','),
-      });
-
-      return toStaffDto((await this.repo.findStaff(em, councilId, staffId))!);
-    });
+  list(p: CouncilPrincipal, active: boolean | null, q: PageQueryDto): Promise<Page<StaffDto>> {
+    const limit = pageLimit(q);
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Staff', recordAllowed: false },
+      async (s) => {
+        const rows = await this.repo.listStaff(s, active, decodeCursor(q.cursor), limit);
+        return { result: toPage(rows, limit, (r) => ({ key: r.createdAt, id: r.id }), toStaffDto) };
+      },
+    );
   }
 
-  end(actor: Actor, councilId: string, staffId: string, endedOn: string): Promise<StaffDto> {
-    return this.tx.run(councilId, async (em) => {
-      const staff = await this.mustFind(em, councilId, staffId, true);
-      if (staff.endedOn) throw CouncilErrors.staffAlreadyEnded();
-      if (endedOn < staff.startedOn)
-        throw CouncilErrors.datesOutOfOrder(
-          'endedOn',
-          'endedOn must not be before the record started',
-        );
-      await this.repo.endStaff(em, councilId, staffId, endedOn, actor.userId);
-      const [{ effective }] = (await em.query(`SELECT $1::date <= current_date AS effective`, [
-        endedOn,
-      ])) as { effective: boolean }[];
-      if (effective) await this.auth.revokeAllSessions(staff.userId, 'staff_ended', em);
-      await this.audit.record(em, {
-        councilId,
-        actor: auditActor(actor),
-        action: 'staff.end',
-        outcome: 'allowed',
-        resourceType: 'staff',
-        resourceId: staffId,
-        requestId: actor.requestId ?? null,
-      });
-
-      return toStaffDto((await this.repo.findStaff(em, councilId, staffId))!);
-    });
+  get(p: CouncilPrincipal, staffId: string): Promise<StaffDto> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Staff', id: staffId, recordAllowed: false },
+      async (s) => ({ result: toStaffDto((await this.repo.findStaff(s, staffId))!) }),
+    );
   }
 
-  private async assertCurrentBody(
-    em: EntityManager,
-    councilId: string,
-    memberBodyId: string,
-  ): Promise<void> {
-    const body = await this.repo.findMemberBody(em, councilId, memberBodyId);
-    if (!body) throw notFound('Member body');
-    if (!body.current) throw CouncilErrors.memberBodyNotCurrent();
+  update(p: CouncilPrincipal, staffId: string, dto: UpdateStaffDto): Promise<StaffDto> {
+    return this.access.use<StaffDto, StaffFacts>(
+      p,
+      {
+        action: 'update',
+        subject: 'Staff',
+        id: staffId,
+        lock: true,
+        refs: dto.memberBodyId ? [{ subject: 'MemberBody', id: dto.memberBodyId }] : [],
+      },
+      async (s, l) => {
+        if (!l.row!.active) throw CouncilErrors.staffAlreadyEnded();
+        if (dto.memberBodyId) currentBody(l.refs[0]);
+        await this.repo.updateStaff(s, staffId, dto);
+        return {
+          result: toStaffDto((await this.repo.findStaff(s, staffId))!),
+          reason: Object.keys(dto)
+            .filter((k) => dto[k as keyof UpdateStaffDto] !== undefined)
+            .join(','),
+        };
+      },
+    );
   }
 
-  private async mustFind(
-    em: EntityManager,
-    councilId: string,
-    staffId: string,
-    lock = false,
-  ): Promise<StaffRow> {
-    const row = await this.repo.findStaff(em, councilId, staffId, lock);
-    if (!row) throw notFound('Staff');
-    return row;
+  end(p: CouncilPrincipal, staffId: string, endedOn: string): Promise<StaffDto> {
+    return this.access.use<StaffDto, StaffFacts>(
+      p,
+      { action: 'end', subject: 'Staff', id: staffId, lock: true },
+      async (s, l) => {
+        const staff = l.row!;
+        if (staff.endedOn) throw CouncilErrors.staffAlreadyEnded();
+        if (endedOn < staff.startedOn)
+          throw CouncilErrors.datesOutOfOrder(
+            'endedOn',
+            'endedOn must not be before the record started',
+          );
+        await this.repo.endStaff(s, staffId, endedOn, p.userId);
+        if (await this.repo.hasCome(s, endedOn))
+          await this.auth.revokeAllSessions(staff.userId, 'staff_ended', s.em);
+        return { result: toStaffDto((await this.repo.findStaff(s, staffId))!) };
+      },
+    );
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AbilityFactory } from '../access/ability.factory';
 import { CouncilPrincipal } from '../access/council-principal';
+import { PrincipalResolver } from '../access/principal-resolver';
 import { CasesService } from '../cases/cases.service';
-import { Actor } from '../councils/actor';
 import { StaffRole } from '../councils/council.entity';
 import { CouncilsService } from '../councils/councils.service';
 import { MemberBodiesService } from '../councils/member-bodies.service';
@@ -45,10 +44,14 @@ export const DEMO_LOGINS: DemoLogin[] = [
   { email: 'auditor@demo.example', role: 'auditor', note: '桜ヶ丘市 個人情報保護担当' },
 ];
 
+/** Every event the seed writes carries this request id. */
+const SEED = 'demo-seed';
+
 /**
  * Seeds a fictional council (桜ヶ丘市孤独・孤立対策地域協議会) on an empty embedded database.
- * Goes through the same services as the API, never raw SQL, so the demo obeys every rule:
- * the system admin sets the council up, then its coordinator runs it.
+ * Goes through the same services as the API, never raw SQL, acting through principals the
+ * access layer resolves exactly as for a request (PrincipalResolver), so the demo obeys every
+ * rule: the system admin sets the council up, then its coordinator runs it.
  */
 @Injectable()
 export class DemoSeeder {
@@ -62,7 +65,7 @@ export class DemoSeeder {
     private readonly staff: StaffService,
     private readonly pledges: PledgeService,
     private readonly cases: CasesService,
-    private readonly abilities: AbilityFactory,
+    private readonly principals: PrincipalResolver,
     private readonly meetings: MeetingsService,
     private readonly minutes: MinutesService,
   ) {}
@@ -78,40 +81,19 @@ export class DemoSeeder {
     return true;
   }
 
-  /** The seed acts as the demo coordinator, through the same principal a request would carry. */
-  private coordinatorPrincipal(
-    councilId: string,
-    coordinator: { id: string; userId: string; memberBodyId: string },
-  ): CouncilPrincipal {
-    return {
-      councilId,
-      userId: coordinator.userId,
-      actingAs: 'coordinator',
-      requestId: 'demo-seed',
-      staff: {
-        id: coordinator.id,
-        memberBodyId: coordinator.memberBodyId,
-        role: 'coordinator',
-        pledged: true,
-      },
-      ability: this.abilities.build({
-        role: 'coordinator',
-        userId: coordinator.userId,
-        councilId,
-        staffId: coordinator.id,
-        memberBodyId: coordinator.memberBodyId,
-      }),
-    };
+  /** The principal a request by this staff member would carry, resolved from their live record. */
+  private as(userId: string, councilId: string): Promise<CouncilPrincipal> {
+    return this.principals.forCouncil(userId, councilId, { requestId: SEED });
   }
 
   /** A few fictional cases in different states of sharing, so the demo shows need-to-know. */
   private async seedCases(
     councilId: string,
-    coordinator: { id: string; userId: string; memberBodyId: string },
+    coordinator: { userId: string },
     shakyoId: string,
     npoId: string,
   ): Promise<void> {
-    const p = this.coordinatorPrincipal(councilId, coordinator);
+    const p = await this.as(coordinator.userId, councilId);
     const a = await this.cases.create(p, {
       subject: {
         familyName: '桜井',
@@ -184,43 +166,45 @@ export class DemoSeeder {
       isSystemAdmin: true,
     });
     // The operator sets the council up, exactly as through the API ...
-    const council = await this.councils.create(
-      { userId: admin.id, isSystemAdmin: true },
-      {
-        name: '桜ヶ丘市孤独・孤立対策地域協議会',
-        municipalities: ['桜ヶ丘市'],
-        establishedOn: '2024-04-01',
-      },
-    );
-    const operator: Actor = { userId: admin.id, actingAs: 'system_admin' };
+    const founder = await this.principals.outsideCouncils(admin.id, SEED);
+    if (!founder) throw new Error('the demo operator is not a system admin');
+    const council = await this.councils.create(founder, {
+      name: '桜ヶ丘市孤独・孤立対策地域協議会',
+      municipalities: ['桜ヶ丘市'],
+      establishedOn: '2024-04-01',
+    });
+    const operator = await this.principals.forCouncil(admin.id, council.id, {
+      asSystemAdmin: true,
+      requestId: SEED,
+    });
     const joinedOn = '2024-04-01';
-    const city = await this.bodies.create(operator, council.id, {
+    const city = await this.bodies.create(operator, {
       name: '桜ヶ丘市 福祉部 地域福祉課',
       kind: 'municipality',
       joinedOn,
     });
-    const coordinator = await this.staff.create(operator, council.id, {
+    const coordinator = await this.staff.create(operator, {
       email: 'coordinator@demo.example',
       displayName: '調整 花子',
       memberBodyId: city.id,
       role: 'coordinator',
       initialPassword: DEMO_PASSWORD,
     });
-    await this.councils.designateCoordinatingBody(operator, council.id, city.id);
+    await this.councils.designateCoordinatingBody(operator, city.id);
 
     // ... and from then on the coordinator runs it.
-    const coord: Actor = { userId: coordinator.userId, actingAs: 'coordinator' };
-    const shakyo = await this.bodies.create(coord, council.id, {
+    const coord = await this.as(coordinator.userId, council.id);
+    const shakyo = await this.bodies.create(coord, {
       name: '桜ヶ丘市社会福祉協議会',
       kind: 'social_welfare_council',
       joinedOn,
     });
-    const npo = await this.bodies.create(coord, council.id, {
+    const npo = await this.bodies.create(coord, {
       name: 'NPO法人 つながりの灯',
       kind: 'npo',
       joinedOn,
     });
-    await this.bodies.create(coord, council.id, {
+    await this.bodies.create(coord, {
       name: '桜ヶ丘保健センター',
       kind: 'public_health',
       joinedOn,
@@ -233,7 +217,7 @@ export class DemoSeeder {
     ];
     const pledged = [coordinator];
     for (const [email, displayName, memberBodyId, role] of people) {
-      const record = await this.staff.create(coord, council.id, {
+      const record = await this.staff.create(coord, {
         email,
         displayName,
         memberBodyId,
@@ -244,12 +228,7 @@ export class DemoSeeder {
     }
     // Everyone but one has signed the pledge, so the demo also shows PLEDGE_REQUIRED.
     for (const record of pledged) {
-      await this.pledges.accept(
-        { userId: record.userId, actingAs: record.role, staff: record },
-        council.id,
-        record.id,
-        1,
-      );
+      await this.pledges.accept(await this.as(record.userId, council.id), 1);
     }
     await this.seedCases(council.id, coordinator, shakyo.id, npo.id);
     const shakyoStaff = pledged.find((r) => r.email === 'shakyo@demo.example')!;
@@ -263,11 +242,11 @@ export class DemoSeeder {
    */
   private async seedMeetings(
     councilId: string,
-    coordinator: { id: string; userId: string; memberBodyId: string },
+    coordinator: { id: string; userId: string },
     shakyoStaffId: string,
     shakyoId: string,
   ): Promise<void> {
-    const p = this.coordinatorPrincipal(councilId, coordinator);
+    const p = await this.as(coordinator.userId, councilId);
     const attendeeStaffIds = [coordinator.id, shakyoStaffId];
     const at = (daysBefore: number, time: string) => `${daysAgo(daysBefore)}T${time}:00+09:00`;
     const { items: cases } = await this.cases.list(p, { status: 'open' });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
+import { AccessService } from '../access/access.service';
 import { notFound } from '../common/errors/domain-error';
 import { StaffRepository } from '../councils/staff.repository';
 import { UsersRepository } from './users.repository';
@@ -26,12 +27,13 @@ export class MeService {
   constructor(
     private readonly users: UsersRepository,
     private readonly staff: StaffRepository,
+    private readonly access: AccessService,
   ) {}
 
   async profile(userId: string): Promise<MeDto> {
     const user = await this.users.findById(userId);
     if (!user) throw notFound('User');
-    const memberships = await this.staff.membershipsOf(user.id);
+    const memberships = await this.access.register(user.id, (r) => this.staff.memberships(r));
     return {
       id: user.id,
       email: user.email,

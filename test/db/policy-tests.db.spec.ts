@@ -38,6 +38,9 @@ const FIELDS = ['summary', 'address', 'phone', 'sensitive'] as const;
 
 /** Records other than cases, and the actions checked on each (policies/tests/*.yaml `objects`). */
 const ACTIONS_BY_SUBJECT = {
+  // Council structure (policies/tests/structure.yaml).
+  MemberBody: ['read', 'create', 'update', 'leave'],
+  Staff: ['read', 'create', 'update', 'end'],
   PlanAction: ['read', 'update'],
   InfoRequest: ['read', 'respond'],
   Meeting: ['read', 'create'],
@@ -217,6 +220,27 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
         table: 'info_requests',
         id: r.rows[0].id,
         facts: { councilId: a.councilId, caseId: host, memberBodyId: owner },
+      });
+    }
+
+    // Council structure: the two bodies, and the coordinator's own staff record beside another's.
+    for (const [name, subjectType, id] of [
+      ['body-mine', 'MemberBody', mine],
+      ['body-other', 'MemberBody', otherBody],
+      ['staff-own', 'Staff', a.staff[0].staffId],
+      ['staff-other', 'Staff', a.staff[1].staffId],
+    ] as const) {
+      const facts = await loadFacts(
+        { query: (q: string, p: unknown[]) => su.query(q, p).then((r) => r.rows) },
+        subjectType,
+        a.councilId,
+        id,
+      );
+      objects.set(name, {
+        subject: subjectType,
+        table: subjectType === 'Staff' ? 'staff' : 'member_bodies',
+        id,
+        facts: facts!,
       });
     }
 

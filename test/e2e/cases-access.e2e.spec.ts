@@ -334,7 +334,27 @@ describe('cases through the access layer (e2e)', () => {
         'get',
         `/api/councils/${a.councilId}/access/explain?action=update&subject=Staff&id=${coordinator.staffId}`,
       );
-      expect(self.body).toMatchObject({ allowed: true, ruleId: 'coordinator.staff.manage' });
+      // Explain answers what the API does: one's own staff record is refused by the inverted
+      // rule (it used to say "allowed" by coordinator.staff.manage while the API said 403).
+      expect(self.body).toMatchObject({
+        allowed: false,
+        ruleId: 'coordinator.staff.not-self',
+        reason: 'denied_by_rule',
+      });
+      const enforced = await as(
+        coordinator,
+        'patch',
+        `/api/councils/${a.councilId}/staff/${coordinator.staffId}`,
+        { role: 'auditor' },
+      );
+      expect(enforced.status).toBe(403);
+      expect(enforced.body.code).toBe('OWN_RECORD');
+      const other = await as(
+        coordinator,
+        'get',
+        `/api/councils/${a.councilId}/access/explain?action=update&subject=Staff&id=${agency.staffId}`,
+      );
+      expect(other.body).toMatchObject({ allowed: true, ruleId: 'coordinator.staff.manage' });
       const bad = await as(
         coordinator,
         'get',

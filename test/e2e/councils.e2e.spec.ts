@@ -712,6 +712,245 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
     });
   });
 
+  describe('refusals inside structure use cases are recorded (issue 12)', () => {
+    /** The denied events of a council with this action, oldest first. */
+    const denied = async (councilId: string, action: string) =>
+      (
+        await t.db.superuser.query(
+          `SELECT actor_user_id, actor_role, resource_id, reason, rule_id FROM audit_events
+            WHERE council_id = $1 AND action = $2 AND outcome = 'denied' ORDER BY seq`,
+          [councilId, action],
+        )
+      ).rows;
+
+    it('refuses one’s own staff record by the policy rule and records the denial with that rule', async () => {
+      const c = await createCouncil(t, ['coordinator']);
+      const me = c.staff[0];
+      const res = await as(me, 'patch', `/api/councils/${c.councilId}/staff/${me.staffId}`, {
+        memberBodyId: c.memberBodyId,
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('OWN_RECORD');
+      expect(await denied(c.councilId, 'staff.update')).toEqual([
+        {
+          actor_user_id: me.id,
+          actor_role: 'coordinator',
+          resource_id: me.staffId,
+          reason: 'own_record',
+          rule_id: 'coordinator.staff.not-self',
+        },
+      ]);
+    });
+
+    it('records a system admin’s refused bootstrap steps once the council has a coordinator', async () => {
+      const c = await createCouncil(t, ['coordinator']);
+      const base = `/api/councils/${c.councilId}`;
+      const body = await as(c.admin, 'post', `${base}/member-bodies`, {
+        name: 'Too late',
+        kind: 'npo',
+        joinedOn: '2024-04-01',
+      });
+      expect(body.status).toBe(403);
+      const second = await as(c.admin, 'post', `${base}/staff`, {
+        email: `second-${Date.now()}@test.example`,
+        displayName: 'Second',
+        memberBodyId: c.memberBodyId,
+        role: 'coordinator',
+        initialPassword: PASSWORD,
+      });
+      expect(second.status).toBe(403);
+      for (const action of ['member_body.create', 'staff.create'])
+        expect(await denied(c.councilId, action)).toEqual([
+          expect.objectContaining({
+            actor_user_id: c.admin.id,
+            actor_role: 'system_admin',
+            reason: 'forbidden',
+          }),
+        ]);
+      const { rows } = await t.db.superuser.query(
+        `SELECT count(*)::int AS n FROM member_bodies WHERE council_id = $1 AND name = 'Too late'`,
+        [c.councilId],
+      );
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('records a system admin’s refused first staff member who is not a coordinator', async () => {
+      const admin = await createUser(t, { isSystemAdmin: true });
+      const council = await as(admin, 'post', '/api/councils', {
+        name: `Bootstrap ${Date.now()}`,
+        municipalities: ['m'],
+        establishedOn: '2024-04-01',
+      });
+      const councilId = council.body.id as string;
+      const body = await as(admin, 'post', `/api/councils/${councilId}/member-bodies`, {
+        name: 'B',
+        kind: 'npo',
+        joinedOn: '2024-04-01',
+      });
+      const res = await as(admin, 'post', `/api/councils/${councilId}/staff`, {
+        email: `agency-${Date.now()}@test.example`,
+        displayName: 'A',
+        memberBodyId: body.body.id,
+        role: 'agency_staff',
+        initialPassword: PASSWORD,
+      });
+      expect(res.status).toBe(403);
+      expect(await denied(councilId, 'staff.create')).toEqual([
+        expect.objectContaining({ actor_role: 'system_admin', reason: 'forbidden' }),
+      ]);
+      // Founding the council went through the system admin's policy, and says which rule.
+      const created = await t.db.superuser.query(
+        `SELECT actor_role, rule_id, reason FROM audit_events WHERE council_id = $1 AND action = 'council.create'`,
+        [councilId],
+      );
+      expect(created.rows).toEqual([
+        {
+          actor_role: 'system_admin',
+          rule_id: 'system-admin.council.create',
+          reason: 'pledge_version=1',
+        },
+      ]);
+    });
+
+    it('records a 404 for a member body of another council named in a use case', async () => {
+      const a = await createCouncil(t, ['coordinator']);
+      const b = await createCouncil(t, ['coordinator']);
+      const res = await as(a.staff[0], 'put', `/api/councils/${a.councilId}/coordinating-body`, {
+        memberBodyId: b.memberBodyId,
+      });
+      expect(res.status).toBe(404);
+      expect(await denied(a.councilId, 'council.designate')).toEqual([
+        expect.objectContaining({ resource_id: b.memberBodyId, reason: 'not_visible' }),
+      ]);
+    });
+  });
+
+  describe('a member body leaving ends its assignments case by case', () => {
+    let c: TestCouncil;
+    beforeAll(async () => {
+      c = await createCouncil(t, ['coordinator', 'auditor']);
+    });
+    const base = () => `/api/councils/${c.councilId}`;
+
+    async function bodyAssignedTo(n: number): Promise<{ bodyId: string; caseIds: string[] }> {
+      const body = await as(c.staff[0], 'post', `${base()}/member-bodies`, {
+        name: `Assigned ${Date.now()}-${n}`,
+        kind: 'npo',
+        joinedOn: '2024-04-01',
+      });
+      const caseIds: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const created = await as(c.staff[0], 'post', `${base()}/cases`, {
+          subject: { familyName: '退会', givenName: `${i}` },
+          summary: 's',
+          concerns: ['isolation'],
+        });
+        const assigned = await as(
+          c.staff[0],
+          'post',
+          `${base()}/cases/${created.body.id}/assignments`,
+          {
+            memberBodyId: body.body.id,
+            role: 'lead',
+            scope: 'full',
+            basis: 'statutory',
+            basisNote: '法令に基づく共有',
+          },
+        );
+        expect(assigned.status).toBe(201);
+        caseIds.push(created.body.id as string);
+      }
+      return { bodyId: body.body.id as string, caseIds };
+    }
+
+    it('writes one assignment.end per case, with the case, the body and member_body_left', async () => {
+      const { bodyId, caseIds } = await bodyAssignedTo(2);
+      const left = await as(c.staff[0], 'post', `${base()}/member-bodies/${bodyId}/leave`, {
+        leftOn: today(),
+      });
+      expect(left.status).toBe(200);
+      const ended = await t.db.superuser.query(
+        `SELECT id, case_id FROM case_assignments WHERE member_body_id = $1 AND end_reason = 'member_body_left'`,
+        [bodyId],
+      );
+      expect(ended.rows).toHaveLength(2);
+      const events = await t.db.superuser.query(
+        `SELECT resource_type, resource_id, resource_ids, case_id, reason, outcome, actor_user_id
+           FROM audit_events WHERE council_id = $1 AND action = 'assignment.end' AND $2 = ANY(resource_ids)
+          ORDER BY case_id`,
+        [c.councilId, bodyId],
+      );
+      expect(events.rows).toEqual(
+        ended.rows
+          .sort((x, y) => (x.case_id < y.case_id ? -1 : 1))
+          .map((a: { id: string; case_id: string }) => ({
+            resource_type: 'assignment',
+            resource_id: a.id,
+            resource_ids: [bodyId],
+            case_id: a.case_id,
+            reason: 'member_body_left',
+            outcome: 'allowed',
+            actor_user_id: c.staff[0].id,
+          })),
+      );
+      // So each case's access report shows it.
+      const report = await as(
+        c.staff[1],
+        'get',
+        `${base()}/audit/access-report?caseId=${caseIds[0]}`,
+      );
+      expect(report.body.items.map((e: { action: string }) => e.action)).toContain(
+        'assignment.end',
+      );
+      const leave = await t.db.superuser.query(
+        `SELECT reason FROM audit_events WHERE council_id = $1 AND action = 'member_body.leave' AND resource_id = $2`,
+        [c.councilId, bodyId],
+      );
+      expect(leave.rows).toEqual([{ reason: 'staff_ended=0' }]);
+    });
+
+    it('leaves assignments open for a later date, and ends one (recorded) when a new lead is named after it', async () => {
+      const { bodyId, caseIds } = await bodyAssignedTo(1);
+      const tomorrow = new Date(Date.now() + 9 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+      expect(
+        (
+          await as(c.staff[0], 'post', `${base()}/member-bodies/${bodyId}/leave`, {
+            leftOn: tomorrow,
+          })
+        ).status,
+      ).toBe(200);
+      const open = await t.db.superuser.query(
+        `SELECT count(*)::int AS n FROM case_assignments WHERE member_body_id = $1 AND ended_at IS NULL`,
+        [bodyId],
+      );
+      expect(open.rows[0].n).toBe(1);
+      // The date passes (the body's staff records end with it, as leaving set them).
+      await t.db.superuser.query(`UPDATE member_bodies SET left_on = $2::date - 2 WHERE id = $1`, [
+        bodyId,
+        today(),
+      ]);
+      const next = await as(c.staff[0], 'post', `${base()}/member-bodies`, {
+        name: `Successor ${Date.now()}`,
+        kind: 'npo',
+        joinedOn: '2024-04-01',
+      });
+      const lead = await as(c.staff[0], 'post', `${base()}/cases/${caseIds[0]}/assignments`, {
+        memberBodyId: next.body.id,
+        role: 'lead',
+        scope: 'full',
+        basis: 'statutory',
+        basisNote: '後任',
+      });
+      expect(lead.status).toBe(201);
+      const events = await t.db.superuser.query(
+        `SELECT case_id, reason FROM audit_events
+          WHERE council_id = $1 AND action = 'assignment.end' AND $2 = ANY(resource_ids)`,
+        [c.councilId, bodyId],
+      );
+      expect(events.rows).toEqual([{ case_id: caseIds[0], reason: 'member_body_left' }]);
+    });
+  });
+
   describe('the public notice (公示)', () => {
     it('lists each council with exactly the allowed fields, current member bodies only, without a token', async () => {
       const c = await createCouncil(t, ['coordinator']);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { PrincipalResolver } from '../../src/access/principal-resolver';
 import { StaffRole } from '../../src/councils/council.entity';
-import { Actor } from '../../src/councils/actor';
 import { CouncilsService } from '../../src/councils/councils.service';
 import { MemberBodiesService } from '../../src/councils/member-bodies.service';
 import { PledgeService } from '../../src/councils/pledge.service';
@@ -50,8 +50,9 @@ export interface TestCouncil {
 
 /**
  * A fresh council per test (Novu's UserSession idea), set up through the services exactly as
- * the API would: a system admin creates it and its first coordinator, who adds the rest.
- * Staff accept the pledge unless `pledge: false`.
+ * the API would — each step as a principal the access layer resolves like the guard does: a
+ * system admin creates it and its first coordinator, who adds the rest. Staff accept the pledge
+ * unless `pledge: false`.
  */
 export async function createCouncil(
   t: TestApp,
@@ -59,35 +60,35 @@ export async function createCouncil(
   opts: { pledge?: boolean } = {},
 ): Promise<TestCouncil> {
   const admin = await createUser(t, { isSystemAdmin: true });
-  const council = await t.app.get(CouncilsService).create(
-    { userId: admin.id, isSystemAdmin: true },
-    {
+  const principals = t.app.get(PrincipalResolver);
+  const council = await t.app
+    .get(CouncilsService)
+    .create((await principals.outsideCouncils(admin.id, null))!, {
       name: `Test council ${unique()}`,
       municipalities: ['Testville'],
       establishedOn: '2024-04-01',
-    },
-  );
-  const operator: Actor = { userId: admin.id, actingAs: 'system_admin' };
-  const body = await t.app.get(MemberBodiesService).create(operator, council.id, {
+    });
+  const operator = await principals.forCouncil(admin.id, council.id, { asSystemAdmin: true });
+  const body = await t.app.get(MemberBodiesService).create(operator, {
     name: `Body ${unique()}`,
     kind: 'municipality',
     joinedOn: '2024-04-01',
   });
   const staffService = t.app.get(StaffService);
-  const first = await staffService.create(operator, council.id, {
+  const first = await staffService.create(operator, {
     email: `coordinator-${unique()}@test.example`,
     displayName: 'Coordinator',
     memberBodyId: body.id,
     role: 'coordinator',
     initialPassword: PASSWORD,
   });
-  const coordinator: Actor = { userId: first.userId, actingAs: 'coordinator' };
+  const coordinator = await principals.forCouncil(first.userId, council.id);
   const staff: TestStaff[] = [];
   for (const [i, role] of roles.entries()) {
     const record =
       i === 0 && role === 'coordinator'
         ? first
-        : await staffService.create(coordinator, council.id, {
+        : await staffService.create(coordinator, {
             email: `staff-${unique()}@test.example`,
             displayName: `Staff ${unique()}`,
             memberBodyId: body.id,
@@ -97,7 +98,7 @@ export async function createCouncil(
     if (opts.pledge ?? true) {
       await t.app
         .get(PledgeService)
-        .accept({ userId: record.userId, actingAs: role, staff: record }, council.id, record.id, 1);
+        .accept(await principals.forCouncil(record.userId, council.id), 1);
     }
     staff.push({
       id: record.userId,
