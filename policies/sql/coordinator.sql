@@ -63,6 +63,8 @@ SELECT
   st.*
 FROM
   staff st
+  JOIN member_bodies smb ON smb.council_id = st.council_id
+  AND smb.id = st.member_body_id
 WHERE
   (st.council_id = :council_id);
 
@@ -71,6 +73,8 @@ SELECT
   st.*
 FROM
   staff st
+  JOIN member_bodies smb ON smb.council_id = st.council_id
+  AND smb.id = st.member_body_id
 WHERE
   (st.council_id = :council_id);
 
@@ -79,6 +83,8 @@ SELECT
   st.*
 FROM
   staff st
+  JOIN member_bodies smb ON smb.council_id = st.council_id
+  AND smb.id = st.member_body_id
 WHERE
   (
     (
@@ -97,6 +103,8 @@ SELECT
   st.*
 FROM
   staff st
+  JOIN member_bodies smb ON smb.council_id = st.council_id
+  AND smb.id = st.member_body_id
 WHERE
   (st.council_id = :council_id);
 

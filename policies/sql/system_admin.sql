@@ -47,6 +47,8 @@ SELECT
   st.*
 FROM
   staff st
+  JOIN member_bodies smb ON smb.council_id = st.council_id
+  AND smb.id = st.member_body_id
 WHERE
   (st.council_id = :council_id);
 
@@ -55,6 +57,8 @@ SELECT
   st.*
 FROM
   staff st
+  JOIN member_bodies smb ON smb.council_id = st.council_id
+  AND smb.id = st.member_body_id
 WHERE
   (st.council_id = :council_id);
 
