@@ -6,6 +6,7 @@ import { AuditCheckpoints1763780400000 } from './1763780400000-audit-checkpoints
 import { Meetings1763780500000 } from './1763780500000-meetings';
 import { Platform1763780600000 } from './1763780600000-platform';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
+import { AttendanceBody1763780710000 } from './1763780710000-attendance-body';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Meetings1763780500000,
   Platform1763780600000,
   MinutesNoTruncate1763780705000,
+  AttendanceBody1763780710000,
 ];

@@ -61,17 +61,33 @@ describe('meetings and minutes (e2e)', () => {
       ...extra,
     });
     expect(res.status).toBe(201);
-    if (assignTo) {
-      const a = await as(coordinator, 'post', `${base()}/cases/${res.body.id}/assignments`, {
-        memberBodyId: assignTo,
-        role: 'lead',
-        scope: 'limited',
-        basis: 'statutory',
-        basisNote: '法令',
-      });
-      expect(a.status).toBe(201);
-    }
+    if (assignTo) await assign(res.body.id as string, assignTo, false, 'lead');
     return res.body.id as string;
+  }
+
+  /** A covered assignment: statutory, or on the consent given (answers the assignment id). */
+  async function assign(
+    caseId: string,
+    memberBodyId: string,
+    consentOn = false,
+    role: 'lead' | 'support' = 'support',
+  ): Promise<string> {
+    if (consentOn) {
+      const consent = await as(coordinator, 'post', `${base()}/cases/${caseId}/consents`, {
+        memberBodyIds: [memberBodyId],
+        method: 'written',
+        obtainedOn: inDays(-1),
+      });
+      expect(consent.status).toBe(201);
+    }
+    const a = await as(coordinator, 'post', `${base()}/cases/${caseId}/assignments`, {
+      memberBodyId,
+      role,
+      scope: 'limited',
+      ...(consentOn ? { basis: 'consent' } : { basis: 'statutory', basisNote: '法令' }),
+    });
+    expect(a.status).toBe(201);
+    return a.body.id as string;
   }
 
   async function meeting(body: object): Promise<string> {
@@ -100,6 +116,8 @@ describe('meetings and minutes (e2e)', () => {
     agencyC = await newBodyWithStaff('住まい');
     caseA = await newCase({}, agencyA.memberBodyId);
     caseB = await newCase({}, agencyB.memberBodyId);
+    // A attends conferences on A and B below: a body needs coverage on every case of one.
+    await assign(caseB, agencyA.memberBodyId);
   });
   afterAll(async () => {
     await t.close();
@@ -208,7 +226,9 @@ describe('meetings and minutes (e2e)', () => {
       expect(await count('meeting_attendees')).toBeGreaterThan(0); // control: other tests' rows
     });
 
-    it('admits to a case conference only staff whose body is assigned to one of its cases', async () => {
+    it('admits to a case conference only staff whose body is covered on every one of its cases', async () => {
+      const onlyB = await newCase({}, agencyB.memberBodyId);
+      const before = await count('meetings');
       const res = await as(coordinator, 'post', `${base()}/meetings`, {
         tier: 'case_conference',
         title: '個別ケース検討会議',
@@ -218,7 +238,36 @@ describe('meetings and minutes (e2e)', () => {
       });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('ATTENDEE_NOT_INVOLVED');
-      expect(res.body.details).toEqual([{ staffId: agencyC.staffId, reason: 'not_assigned' }]);
+      expect(res.body.details).toEqual([
+        { staffId: agencyC.staffId, reason: 'not_assigned', caseIds: [caseA] },
+      ]);
+      // Covered on one of two cases is not enough: attending would show A the case of B.
+      const two = await as(coordinator, 'post', `${base()}/meetings`, {
+        tier: 'case_conference',
+        title: '個別ケース検討会議',
+        heldAt: '2026-11-20T14:00:00+09:00',
+        caseIds: [caseA, onlyB],
+        attendeeStaffIds: [coordinator.staffId, agencyA.staffId, agencyB.staffId],
+      });
+      expect(two.status).toBe(422);
+      expect(two.body.code).toBe('ATTENDEE_NOT_INVOLVED');
+      expect(two.body.details).toEqual(
+        expect.arrayContaining([
+          { staffId: agencyA.staffId, reason: 'not_assigned', caseIds: [onlyB] },
+          { staffId: agencyB.staffId, reason: 'not_assigned', caseIds: [caseA] },
+        ]),
+      );
+      expect(two.body.details).toHaveLength(2);
+      expect(await count('meetings')).toBe(before);
+      // Coordinators attend any conference; covered on both, A may attend too.
+      const ok = await as(coordinator, 'post', `${base()}/meetings`, {
+        tier: 'case_conference',
+        title: '個別ケース検討会議',
+        heldAt: '2026-11-20T14:00:00+09:00',
+        caseIds: [caseA, caseB],
+        attendeeStaffIds: [coordinator.staffId, agencyA.staffId],
+      });
+      expect(ok.status).toBe(201);
       const none = await as(coordinator, 'post', `${base()}/meetings`, {
         tier: 'case_conference',
         title: '個別ケース検討会議',
