@@ -461,7 +461,14 @@ export class MeetingsRepository {
    */
   async decisions(
     s: CouncilScope,
-    filter: { meetingId?: string; caseId?: string; after?: Position | null; limit?: number },
+    filter: {
+      meetingId?: string;
+      caseId?: string;
+      /** Only those about a case (any). */
+      aboutCase?: boolean;
+      after?: Position | null;
+      limit?: number;
+    },
     policy: boolean,
   ): Promise<DecisionRow[]> {
     const params: unknown[] = [
@@ -484,6 +491,7 @@ export class MeetingsRepository {
          JOIN meetings m ON m.council_id = d.council_id AND m.id = d.meeting_id
          LEFT JOIN case_status_history h ON h.council_id = d.council_id AND h.id = d.status_change_id
         WHERE d.council_id = $1 AND ($2::uuid IS NULL OR d.meeting_id = $2) AND ($3::uuid IS NULL OR d.case_id = $3)
+          ${filter.aboutCase ? 'AND d.case_id IS NOT NULL' : ''}
           AND ($4::text IS NULL OR (to_char(m.held_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '/' || lpad(d.position::text, 6, '0'), d.id) > ($4::text, $5::uuid))
           AND ${allowed}
         ORDER BY m.held_at, d.position, d.id LIMIT $6`,
@@ -501,6 +509,8 @@ export class MeetingsRepository {
       meetingId?: string;
       memberBodyId?: string;
       caseId?: string;
+      /** Only those about a case (any). */
+      aboutCase?: boolean;
       status?: ActionItemStatus;
       after?: Position | null;
       limit?: number;
@@ -525,6 +535,7 @@ export class MeetingsRepository {
          FROM minutes_action_items i ${currentRevision('i')}
         WHERE i.council_id = $1 AND ($2::uuid IS NULL OR i.meeting_id = $2)
           AND ($3::uuid IS NULL OR i.member_body_id = $3) AND ($4::uuid IS NULL OR i.case_id = $4)
+          ${filter.aboutCase ? 'AND i.case_id IS NOT NULL' : ''}
           AND ($5::text IS NULL OR i.status = $5)
           AND ($6::text IS NULL OR (i.due_on::text, i.id) > ($6::text, $7::uuid))
           AND ${allowed}

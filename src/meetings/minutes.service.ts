@@ -60,9 +60,11 @@ export class MinutesService {
             ruleId: decidingRuleId(p.ability, 'read', subject('Minutes', facts)),
           };
         }
-        // Not in full: only what the Decision and ActionItem policies grant, as SQL.
-        const decisions = await this.repo.decisions(s, { meetingId }, true);
-        const items = await this.repo.actionItems(s, { meetingId }, true);
+        // Not in full: only the parts about a case the caller may read now — what the Decision
+        // and ActionItem policies grant, as SQL, about a case. Parts about no case (its own
+        // body's items included: they stay on its to-do list) are the meeting's, not a case's.
+        const decisions = await this.repo.decisions(s, { meetingId, aboutCase: true }, true);
+        const items = await this.repo.actionItems(s, { meetingId, aboutCase: true }, true);
         if (decisions.length === 0 && items.length === 0) throw notFound('Meeting');
         const minutes = (await this.repo.minutes(s, meetingId))!;
         return {
