@@ -846,6 +846,16 @@ describe('meetings and minutes (e2e)', () => {
     let m: string;
     let items: Record<string, string>;
     const texts = (xs: { text: string }[]) => xs.map((x) => x.text);
+    /** The coordinator asks: may agency X read the whole minutes? */
+    const explainMinutes = async () => {
+      const res = await as(
+        coordinator,
+        'get',
+        `${base()}/access/explain?action=read&subject=Minutes&id=${m}&staffId=${agencyX.staffId}`,
+      );
+      expect(res.status).toBe(200);
+      return res.body as { allowed: boolean; ruleId: string | null };
+    };
 
     beforeAll(async () => {
       agencyX = await newBodyWithStaff('見守り');
@@ -932,6 +942,11 @@ describe('meetings and minutes (e2e)', () => {
       expect(((await lastEvent(agencyX, 'minutes.read'))!.resource_ids as string[]).sort()).toEqual(
         [case1, case2].sort(),
       );
+      // Explain decides on the same facts (subject registry) as the API.
+      expect(await explainMinutes()).toMatchObject({
+        allowed: true,
+        ruleId: 'agency.minutes.attended',
+      });
     });
 
     describe('once consent on one case is withdrawn', () => {
@@ -959,6 +974,7 @@ describe('meetings and minutes (e2e)', () => {
           resource_ids: [case2],
           reason: 'access=assigned_case',
         });
+        expect(await explainMinutes()).toMatchObject({ allowed: false });
       });
 
       it('shows the meeting without its title, place or external attendees, listing only the covered case', async () => {
