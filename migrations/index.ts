@@ -7,6 +7,7 @@ import { Meetings1763780500000 } from './1763780500000-meetings';
 import { Platform1763780600000 } from './1763780600000-platform';
 import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
+import { AttendanceBody1763780710000 } from './1763780710000-attendance-body';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -18,5 +19,6 @@ export const migrations = [
   Meetings1763780500000,
   Platform1763780600000,
   MinutesNoTruncate1763780705000,
+  AttendanceBody1763780710000,
   CaseNeedToKnow1763780730000,
 ];

@@ -77,17 +77,35 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   Statistics: [],
   PublicNotice: [],
   PlatformClient: [],
-  // attendeeStaffIds: staff who attended the meeting; caseVisibleToBodyIds: bodies with a
-  // covered assignment on the case a decision or action item is about (as visibleToBodyIds).
-  Meeting: ['councilId', 'id', 'tier', 'attendeeStaffIds'],
-  Minutes: ['councilId', 'meetingId', 'status', 'attendeeStaffIds'],
-  Decision: ['councilId', 'meetingId', 'caseId', 'attendeeStaffIds', 'caseVisibleToBodyIds'],
+  // attendeeStaffIds: staff whose attendance of the meeting still counts (the staff record in
+  // force for the body it attended for); allCasesVisibleToBodyIds: bodies covered now on EVERY
+  // case the meeting discussed (all bodies when it discussed none); anyCaseVisibleToBodyIds:
+  // bodies covered now on at least one of them; caseVisibleToBodyIds: bodies covered now on the
+  // case a decision or action item is about (as visibleToBodyIds; empty when it names none).
+  Meeting: [
+    'councilId',
+    'id',
+    'tier',
+    'attendeeStaffIds',
+    'allCasesVisibleToBodyIds',
+    'anyCaseVisibleToBodyIds',
+  ],
+  Minutes: ['councilId', 'meetingId', 'status', 'attendeeStaffIds', 'allCasesVisibleToBodyIds'],
+  Decision: [
+    'councilId',
+    'meetingId',
+    'caseId',
+    'attendeeStaffIds',
+    'allCasesVisibleToBodyIds',
+    'caseVisibleToBodyIds',
+  ],
   ActionItem: [
     'councilId',
     'meetingId',
     'caseId',
     'memberBodyId',
     'attendeeStaffIds',
+    'allCasesVisibleToBodyIds',
     'caseVisibleToBodyIds',
   ],
 };
@@ -159,6 +177,8 @@ export const RULE_FIELDS: Partial<Record<SubjectType, readonly string[]>> = {
     'activeConsents',
   ],
   // Auditors get a meeting's metadata only: the title and place are free text that may name a person.
+  // `readableCases`: the case list limited to the cases the caller may read now (Case policy),
+  // for those who may see a meeting but not all of its cases (`caseIds`/`cases`: all of them).
   Meeting: [
     'id',
     'tier',
@@ -167,6 +187,7 @@ export const RULE_FIELDS: Partial<Record<SubjectType, readonly string[]>> = {
     'place',
     'caseIds',
     'cases',
+    'readableCases',
     'attendees',
     'externalAttendees',
     'minutes',

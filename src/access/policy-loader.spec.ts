@@ -85,6 +85,16 @@ describe('loadPolicies', () => {
       /CODE: message/,
     ],
     [
+      'null compared with a set',
+      `  - { id: agency.x, action: read, subject: Case, conditions: { councilId: '\${council.id}', visibleToBodyIds: null } }`,
+      /never contains null/,
+    ],
+    [
+      'null in a list',
+      `  - { id: agency.x, action: read, subject: Decision, conditions: { councilId: '\${council.id}', caseId: { $in: [null] } } }`,
+      /conditions/,
+    ],
+    [
       'a duplicate id',
       `  - { id: agency.x, action: read, subject: Council, conditions: { id: '\${council.id}' } }\n  - { id: agency.x, action: read, subject: Council, conditions: { id: '\${council.id}' } }`,
       /duplicate/,

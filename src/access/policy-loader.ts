@@ -92,6 +92,8 @@ export function validatePolicyFile(file: string, content: unknown, schema: objec
     for (const [field, value] of Object.entries(rule.conditions ?? {})) {
       // A set of member bodies can only be asked whether it contains something.
       const sql = SUBJECT_SQL[rule.subject]?.[field];
+      if (sql?.kind === 'bodySet' && value === null)
+        throw new PolicyError(file, rule.id, `${field} is a set: it never contains null`);
       const operators = value && typeof value === 'object' ? Object.keys(value) : ['$eq'];
       if (
         sql?.kind === 'bodySet' &&

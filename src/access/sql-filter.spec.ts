@@ -1,6 +1,6 @@
-import { createMongoAbility } from '@casl/ability';
+import { createMongoAbility, subject } from '@casl/ability';
 import { AppAbility } from './ability.factory';
-import { policySql } from './sql-filter';
+import { policySql, SqlFilterError } from './sql-filter';
 
 describe('policySql', () => {
   const sut = policySql;
@@ -66,5 +66,48 @@ describe('policySql', () => {
       params,
     );
     expect(sql).toBe('((s.council_id = $1 AND NOT ((s.council_id = $2 AND s.user_id = $3))))');
+  });
+
+  it('renders `field: null` as IS NULL and `$ne: null` as IS NOT NULL, agreeing with CASL in memory', () => {
+    const rules = [
+      { action: 'read', subject: 'Decision', conditions: { councilId: 'c1', caseId: null } },
+      { action: 'update', subject: 'ActionItem', conditions: { caseId: { $ne: null } } },
+    ];
+    const params: unknown[] = [];
+    expect(sut(ability(rules), 'read', 'Decision', 'd', params)).toBe(
+      '((d.council_id = $1 AND d.case_id IS NULL))',
+    );
+    expect(sut(ability(rules), 'update', 'ActionItem', 'i', params)).toBe(
+      '(i.case_id IS NOT NULL)',
+    );
+    expect(params).toEqual(['c1']);
+    const inMemory = ability(rules);
+    const on = (type: string, caseId: string | null) =>
+      subject(type, { councilId: 'c1', caseId }) as never;
+    expect(inMemory.can('read', on('Decision', null))).toBe(true);
+    expect(inMemory.can('read', on('Decision', 'x'))).toBe(false);
+    expect(inMemory.can('update', on('ActionItem', null))).toBe(false);
+    expect(inMemory.can('update', on('ActionItem', 'x'))).toBe(true);
+  });
+
+  it('refuses null where SQL would silently never match (in a list, or as a member of a set)', () => {
+    expect(() =>
+      sut(
+        ability([{ action: 'read', subject: 'Decision', conditions: { caseId: { $in: [null] } } }]),
+        'read',
+        'Decision',
+        'd',
+        [],
+      ),
+    ).toThrow(SqlFilterError);
+    expect(() =>
+      sut(
+        ability([{ action: 'read', subject: 'Case', conditions: { visibleToBodyIds: null } }]),
+        'read',
+        'Case',
+        'c',
+        [],
+      ),
+    ).toThrow(SqlFilterError);
   });
 });

@@ -70,6 +70,12 @@ function render(node: Node, subject: SubjectType, alias: string, params: unknown
   if (!mapping) throw new SqlFilterError(`no SQL for ${subject}.${field}`);
   if (mapping.kind === 'column') {
     const column = mapping.column(alias);
+    // `field: null` ("a decision about no case"): SQL's `= NULL` is never true, so it is
+    // IS NULL — and `$ne: null` IS NOT NULL — which is what CASL decides in memory too.
+    if (value === null && operator === 'eq') return `${column} IS NULL`;
+    if (value === null && operator === 'ne') return `${column} IS NOT NULL`;
+    if (value === null || (Array.isArray(value) && value.includes(null)))
+      throw new SqlFilterError(`null is only compared with eq/ne on ${subject}.${field}`);
     if (operator in COMPARISON) return `${column} ${COMPARISON[operator]} ${bind(params, value)}`;
     if (operator === 'ne') return `${column} IS DISTINCT FROM ${bind(params, value)}`;
     if (operator === 'in') return `${column} = ANY(${bind(params, value)})`;
@@ -77,6 +83,8 @@ function render(node: Node, subject: SubjectType, alias: string, params: unknown
     throw new SqlFilterError(`operator ${operator} is not supported on ${subject}.${field}`);
   }
   // A set of member bodies: "contains" (eq/in) is an EXISTS, "does not contain" a NOT EXISTS.
+  if (value === null || (Array.isArray(value) && value.includes(null)))
+    throw new SqlFilterError(`${subject}.${field} is a set: it never contains null`);
   if (operator === 'eq')
     return `EXISTS (${mapping.exists(alias, `BODY = ${bind(params, value)}`)})`;
   if (operator === 'in')

@@ -1,6 +1,11 @@
 import { memberBodyInForce, staffInForce } from './in-force';
 import { SubjectType } from './policy-catalog';
-import { coveredAssignmentSql } from './subject-sql';
+import {
+  coveredAssignmentSql,
+  meetingAttendanceSql,
+  meetingFullyCoveredSql,
+  meetingPartlyCoveredSql,
+} from './subject-sql';
 
 /**
  * Per subject: where its rows live and the columns (facts included) a policy decides on. The
@@ -81,6 +86,46 @@ export interface StaffFacts {
   /** In force today, its body included (in-force.ts). */
   active: boolean;
 }
+/**
+ * The facts every record of a meeting carries (the meeting, its minutes, decisions, action
+ * items): whose attendance still counts, and which bodies are covered now on every case the
+ * meeting discussed. `meetingColumn` holds the meeting id on the record's table.
+ */
+const meetingFacts = (alias: string, meetingColumn: string) => `
+  ARRAY(${meetingAttendanceSql(alias, meetingColumn, 'TRUE', 'ma.staff_id')}) AS "attendeeStaffIds",
+  ARRAY(${meetingFullyCoveredSql(alias, meetingColumn, 'TRUE', 'fcb.id')}) AS "allCasesVisibleToBodyIds"`;
+
+/** Bodies covered now on the case a decision or action item is about (none when it names none). */
+const caseFacts = (alias: string) =>
+  `ARRAY(${coveredAssignmentSql(alias, 'TRUE', '', 'DISTINCT a.member_body_id', 'case_id')}) AS "caseVisibleToBodyIds"`;
+
+/** Only the current revision of the minutes' content: earlier drafts stay, but are history. */
+export const currentRevision = (alias: string): string =>
+  `JOIN minutes mn ON mn.council_id = ${alias}.council_id AND mn.meeting_id = ${alias}.meeting_id AND mn.revision = ${alias}.revision`;
+
+/** A meeting with its minutes' state. */
+export const MEETING_FROM = `meetings m JOIN minutes mn ON mn.council_id = m.council_id AND mn.meeting_id = m.id`;
+
+/** A meeting's columns plus the facts policies decide on (lists project each row with them). */
+export const MEETING_COLUMNS = `
+  m.council_id AS "councilId", m.id, m.tier, m.title, m.held_at AS "heldAt", m.place,
+  m.created_at AS "createdAt", m.created_by AS "createdBy",
+  to_char(m.held_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
+  mn.status AS "minutesStatus", mn.revision AS "minutesRevision", mn.finalized_at AS "finalizedAt",
+  ${meetingFacts('m', 'id')},
+  ARRAY(${meetingPartlyCoveredSql('m', 'id', 'TRUE', 'pcb.id')}) AS "anyCaseVisibleToBodyIds"`;
+
+/** The minutes' own columns (their meeting's tier included). */
+export const MINUTES_COLUMNS = `
+  mn.council_id AS "councilId", mn.meeting_id AS "meetingId", m.tier, mn.revision, mn.body, mn.status,
+  mn.updated_at AS "updatedAt", mn.updated_by AS "updatedBy", mn.finalized_at AS "finalizedAt", mn.finalized_by AS "finalizedBy"`;
+
+export const MINUTES_FROM = `minutes mn JOIN meetings m ON m.council_id = mn.council_id AND m.id = mn.meeting_id`;
+
+/** An action item's columns, with the state of the minutes it belongs to. */
+export const ACTION_ITEM_COLUMNS = `
+  i.id, i.meeting_id AS "meetingId", i.position, i.text, i.member_body_id AS "memberBodyId",
+  i.due_on AS "dueOn", i.case_id AS "caseId", i.status, i.updated_at AS "updatedAt", mn.status AS "minutesStatus"`;
 
 export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
   MemberBody: {
@@ -142,6 +187,45 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
     caseIdColumn: 'case_id',
     label: 'Information request',
     resourceType: 'info_request',
+  },
+  Meeting: {
+    from: MEETING_FROM,
+    alias: 'm',
+    columns: MEETING_COLUMNS,
+    idColumn: 'id',
+    caseIdColumn: null,
+    label: 'Meeting',
+    resourceType: 'meeting',
+  },
+  // Minutes are keyed by their meeting (one each); a 404 about them speaks of the meeting.
+  Minutes: {
+    from: MINUTES_FROM,
+    alias: 'mn',
+    columns: `${MINUTES_COLUMNS}, ${meetingFacts('mn', 'meeting_id')}`,
+    idColumn: 'meeting_id',
+    caseIdColumn: null,
+    label: 'Meeting',
+    resourceType: 'minutes',
+  },
+  // Decisions and action items of the minutes' current revision only.
+  Decision: {
+    from: `minutes_decisions d ${currentRevision('d')}`,
+    alias: 'd',
+    columns: `d.council_id AS "councilId", d.id, d.meeting_id AS "meetingId", d.case_id AS "caseId",
+              ${meetingFacts('d', 'meeting_id')}, ${caseFacts('d')}`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Decision',
+    resourceType: 'decision',
+  },
+  ActionItem: {
+    from: `minutes_action_items i ${currentRevision('i')}`,
+    alias: 'i',
+    columns: `i.council_id AS "councilId", ${ACTION_ITEM_COLUMNS}, ${meetingFacts('i', 'meeting_id')}, ${caseFacts('i')}`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Action item',
+    resourceType: 'action_item',
   },
 };
 

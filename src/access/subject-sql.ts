@@ -1,4 +1,4 @@
-import { memberBodyInForce } from './in-force';
+import { memberBodyInForce, staffInForce } from './in-force';
 import { SubjectType } from './policy-catalog';
 
 /**
@@ -49,10 +49,13 @@ export function coveredAssignmentSql(
 }
 
 /**
- * The attendance rows of the meeting that `alias` belongs to (its id in `meetingColumn`) whose
- * staff member satisfies `staffPredicate`. Set fields reach us with BODY standing for "the
- * member of the set" (sql-filter.ts); for attendance the members are staff ids. Like
- * coveredAssignmentSql, the same text gives the SQL filter and the in-memory facts.
+ * The attendance rows of the meeting that `alias` belongs to (its id in `meetingColumn`) that
+ * still count, whose staff member satisfies `staffPredicate`. An attendance counts while the
+ * staff record is in force for the SAME body it attended for (meeting_attendees.member_body_id):
+ * ending the record, the body leaving, or moving the record to another body ends it (issue 12).
+ * Set fields reach us with BODY standing for "the member of the set" (sql-filter.ts); for
+ * attendance the members are staff ids. Like coveredAssignmentSql, the same text gives the SQL
+ * filter and the in-memory facts.
  */
 export function meetingAttendanceSql(
   alias: string,
@@ -61,14 +64,59 @@ export function meetingAttendanceSql(
   select = '1',
 ): string {
   return `SELECT ${select} FROM meeting_attendees ma
+      JOIN staff ast ON ast.council_id = ma.council_id AND ast.id = ma.staff_id AND ast.member_body_id = ma.member_body_id
+      JOIN member_bodies asb ON asb.council_id = ma.council_id AND asb.id = ma.member_body_id
      WHERE ma.council_id = ${alias}.council_id AND ma.meeting_id = ${alias}.${meetingColumn}
+       AND ${staffInForce('ast', 'asb')}
        AND ${staffPredicate.replace(/\bBODY\b/g, 'ma.staff_id')}`;
 }
 
-/** Attendance of the meeting a minutes record belongs to (its `meeting_id`). */
+/**
+ * The member bodies (satisfying `bodyPredicate`, BODY standing for the body id) that are covered
+ * now on EVERY case the meeting of `alias` discussed (DESIGN.md §3.9: attending a meeting once is
+ * not coverage). A meeting that discussed no case (representatives) has every body of the
+ * council in this set.
+ */
+export function meetingFullyCoveredSql(
+  alias: string,
+  meetingColumn: string,
+  bodyPredicate: string,
+  select = '1',
+): string {
+  return `SELECT ${select} FROM member_bodies fcb
+     WHERE fcb.council_id = ${alias}.council_id AND ${bodyPredicate.replace(/\bBODY\b/g, 'fcb.id')}
+       AND NOT EXISTS (SELECT 1 FROM meeting_cases fmc
+             WHERE fmc.council_id = ${alias}.council_id AND fmc.meeting_id = ${alias}.${meetingColumn}
+               AND NOT EXISTS (${coveredAssignmentSql('fmc', 'BODY = fcb.id', '', '1', 'case_id')}))`;
+}
+
+/**
+ * The member bodies (satisfying `bodyPredicate`) covered now on AT LEAST ONE case the meeting of
+ * `alias` discussed.
+ */
+export function meetingPartlyCoveredSql(
+  alias: string,
+  meetingColumn: string,
+  bodyPredicate: string,
+  select = '1',
+): string {
+  return `SELECT ${select} FROM member_bodies pcb
+     WHERE pcb.council_id = ${alias}.council_id AND ${bodyPredicate.replace(/\bBODY\b/g, 'pcb.id')}
+       AND EXISTS (SELECT 1 FROM meeting_cases pmc
+             WHERE pmc.council_id = ${alias}.council_id AND pmc.meeting_id = ${alias}.${meetingColumn}
+               AND EXISTS (${coveredAssignmentSql('pmc', 'BODY = pcb.id', '', '1', 'case_id')}))`;
+}
+
+/** Attendance of the meeting a record belongs to (its id in `meetingColumn`). */
 const attendedBy = (meetingColumn: string): FieldSql => ({
   kind: 'bodySet',
   exists: (a, p) => meetingAttendanceSql(a, meetingColumn, p),
+});
+
+/** Bodies covered now on every case the record's meeting discussed. */
+const allCasesVisibleTo = (meetingColumn: string): FieldSql => ({
+  kind: 'bodySet',
+  exists: (a, p) => meetingFullyCoveredSql(a, meetingColumn, p),
 });
 
 /** Bodies with a covered assignment on the case a record is about (its `case_id`; none if null). */
@@ -130,18 +178,25 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
     id: col('id'),
     tier: col('tier'),
     attendeeStaffIds: attendedBy('id'),
+    allCasesVisibleToBodyIds: allCasesVisibleTo('id'),
+    anyCaseVisibleToBodyIds: {
+      kind: 'bodySet',
+      exists: (a, p) => meetingPartlyCoveredSql(a, 'id', p),
+    },
   },
   Minutes: {
     councilId: col('council_id'),
     meetingId: col('meeting_id'),
     status: col('status'),
     attendeeStaffIds: attendedBy('meeting_id'),
+    allCasesVisibleToBodyIds: allCasesVisibleTo('meeting_id'),
   },
   Decision: {
     councilId: col('council_id'),
     meetingId: col('meeting_id'),
     caseId: col('case_id'),
     attendeeStaffIds: attendedBy('meeting_id'),
+    allCasesVisibleToBodyIds: allCasesVisibleTo('meeting_id'),
     caseVisibleToBodyIds: caseVisibleTo,
   },
   ActionItem: {
@@ -150,6 +205,7 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
     caseId: col('case_id'),
     memberBodyId: col('member_body_id'),
     attendeeStaffIds: attendedBy('meeting_id'),
+    allCasesVisibleToBodyIds: allCasesVisibleTo('meeting_id'),
     caseVisibleToBodyIds: caseVisibleTo,
   },
 };

@@ -19,6 +19,7 @@ export const MeetingErrorCode = {
   ReviewsNotAllowed: 'REVIEWS_NOT_ALLOWED',
   DuplicateReview: 'DUPLICATE_REVIEW',
   ReviewOutcomesMissing: 'REVIEW_OUTCOMES_MISSING',
+  OwnerNotCovered: 'OWNER_NOT_COVERED',
 } as const;
 
 /** Minutes are records (DESIGN.md §3.7): once final, they change only by addendum. */

@@ -18,19 +18,23 @@ export const MEETING_FIELDS = RULE_FIELDS.Meeting as readonly string[];
 
 export type MeetingView = Record<string, unknown>;
 
-/** The meeting as CASL sees it: its columns plus who attended (the agency rules' condition). */
-export const meetingSubject = (row: MeetingRow, attendees: AttendeeRow[]) =>
+/** The meeting as CASL sees it: its columns plus the policy facts read with it (SQL). */
+export const meetingSubject = (row: MeetingRow) =>
   subject('Meeting', {
     councilId: row.councilId,
     id: row.id,
     tier: row.tier,
-    attendeeStaffIds: attendees.map((a) => a.staffId),
+    attendeeStaffIds: row.attendeeStaffIds,
+    allCasesVisibleToBodyIds: row.allCasesVisibleToBodyIds,
+    anyCaseVisibleToBodyIds: row.anyCaseVisibleToBodyIds,
   } as Record<string, unknown>);
 
 /**
  * Field projection (DESIGN.md §4): only the fields the caller's rules grant for this meeting
  * leave the server — an auditor gets who met, when and about which case ids, never the title
- * or place, which are free text and may name a person.
+ * or place, which are free text and may name a person. Need to know reaches the case list
+ * (§3.9): a caller granted `readableCases` rather than `caseIds`/`cases` (an attendee whose body
+ * is no longer covered on every case discussed) sees only the cases it may read now.
  */
 export function projectMeeting(
   ability: AppAbility,
@@ -40,18 +44,24 @@ export function projectMeeting(
   cases: MeetingCaseRow[],
 ): MeetingView {
   const allowed = new Set(
-    permittedFieldsOf(ability, 'read', meetingSubject(row, attendees), {
+    permittedFieldsOf(ability, 'read', meetingSubject(row), {
       fieldsFrom: (rule) => rule.fields ?? [...MEETING_FIELDS],
     }),
   );
+  const all = allowed.has('caseIds') && allowed.has('cases');
+  if (!all && allowed.has('readableCases')) {
+    allowed.add('caseIds');
+    allowed.add('cases');
+  }
+  const shown = all ? cases : cases.filter((c) => c.readable);
   const values: Record<string, unknown> = {
     id: row.id,
     tier: row.tier,
     title: row.title,
     heldAt: row.heldAt.toISOString(),
     place: row.place,
-    caseIds: cases.map((c) => c.caseId),
-    cases: cases.map((c) => ({ id: c.caseId, caseNumber: c.caseNumber, source: c.source })),
+    caseIds: shown.map((c) => c.caseId),
+    cases: shown.map((c) => ({ id: c.caseId, caseNumber: c.caseNumber, source: c.source })),
     attendees: attendees.map((a) => ({
       staffId: a.staffId,
       userId: a.userId,
@@ -74,9 +84,15 @@ export function projectMeeting(
     createdBy: row.createdBy,
   };
   const view: MeetingView = {};
-  for (const field of MEETING_FIELDS) if (allowed.has(field)) view[field] = values[field];
+  for (const field of MEETING_FIELDS)
+    if (allowed.has(field) && field in values) view[field] = values[field];
   return view;
 }
+
+/** The distinct case ids among records, for the audit event's resourceIds (identifiers only). */
+export const caseIdsOf = (rows: { caseId: string | null }[]): string[] => [
+  ...new Set(rows.map((r) => r.caseId).filter((id): id is string => id !== null)),
+];
 
 export const decisionView = (d: DecisionRow) => ({
   id: d.id,
@@ -123,7 +139,7 @@ export const addendumView = (a: AddendumRow) => ({
   createdAt: a.createdAt.toISOString(),
 });
 
-/** The whole minutes: for coordinators and those who attended. */
+/** The whole minutes: for coordinators, and attendees covered now on every case discussed. */
 export const fullMinutesView = (
   m: MinutesRow,
   parts: {
@@ -149,9 +165,10 @@ export const fullMinutesView = (
 });
 
 /**
- * What an agency that did not attend, but is assigned to a discussed case, may see: the
- * decisions and action items its policy grants (about its case, or owned by its body) — not
- * the body of the minutes, other cases' decisions, reviews or addenda.
+ * What an agency may see of minutes it may not read in full (it did not attend, or its body is
+ * no longer covered on every case discussed): the decisions and action items its policy grants,
+ * i.e. those about a case its body is covered on now — not the body of the minutes, other
+ * cases' decisions, items about no case, reviews or addenda (DESIGN.md §3.9).
  */
 export const caseOnlyMinutesView = (
   m: MinutesRow,

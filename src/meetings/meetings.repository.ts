@@ -1,15 +1,30 @@
-import { memberBodyCurrency } from '../councils/councils.repository';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { AppAbility } from '../access/ability.factory';
-import { Action } from '../access/policy-catalog';
+import { CouncilScope } from '../access/council-scope';
+import { staffInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
-import { coveredAssignmentSql, meetingAttendanceSql } from '../access/subject-sql';
+import {
+  ACTION_ITEM_COLUMNS,
+  currentRevision,
+  MEETING_COLUMNS,
+  MEETING_FROM,
+  MINUTES_COLUMNS,
+  MINUTES_FROM,
+} from '../access/subject-registry';
+import { coveredAssignmentSql } from '../access/subject-sql';
 import { Position } from '../common/http/pagination';
+import { memberBodyCurrency } from '../councils/councils.repository';
 import { ActionItemStatus, MeetingTier, ReviewOutcome } from './meetings.dto';
 
-export interface MeetingRow {
+/** The policy facts of a meeting's records (subject-registry.ts computes them in SQL). */
+export interface MeetingFacts {
   councilId: string;
+  /** Staff whose attendance still counts: the record in force for the body they attended for. */
+  attendeeStaffIds: string[];
+  /** Bodies covered now on every case the meeting discussed (all of them if it discussed none). */
+  allCasesVisibleToBodyIds: string[];
+}
+
+export interface MeetingRow extends MeetingFacts {
   id: string;
   tier: MeetingTier;
   title: string;
@@ -21,6 +36,8 @@ export interface MeetingRow {
   minutesStatus: 'draft' | 'final';
   minutesRevision: number;
   finalizedAt: Date | null;
+  /** Bodies covered now on at least one of its cases. */
+  anyCaseVisibleToBodyIds: string[];
 }
 
 export interface AttendeeRow {
@@ -28,6 +45,7 @@ export interface AttendeeRow {
   staffId: string;
   userId: string;
   displayName: string;
+  /** The member body the attendee acted for at the meeting (not where the record is now). */
   memberBodyId: string;
   role: string;
 }
@@ -45,6 +63,8 @@ export interface MeetingCaseRow {
   caseId: string;
   caseNumber: string;
   source: 'named' | 'due_for_review';
+  /** Whether the caller may read the case now (its Case policy, as SQL). */
+  readable: boolean;
 }
 
 export interface MinutesRow {
@@ -110,136 +130,102 @@ export interface StaffEligibilityRow {
   role: string;
   current: boolean;
   pledged: boolean;
-  /** Their body has a covered assignment on one of the meeting's cases (need to know). */
-  involved: boolean;
+  /** Of the meeting's cases, those their body is not covered on now (need to know). */
+  uncoveredCaseIds: string[];
 }
 
-const MEETING_COLUMNS = `
-  m.council_id AS "councilId", m.id, m.tier, m.title, m.held_at AS "heldAt", m.place,
-  m.created_at AS "createdAt", m.created_by AS "createdBy",
-  to_char(m.held_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
-  mn.status AS "minutesStatus", mn.revision AS "minutesRevision", mn.finalized_at AS "finalizedAt"`;
-
-const MINUTES_COLUMNS = `
-  mn.meeting_id AS "meetingId", m.tier, mn.revision, mn.body, mn.status, mn.updated_at AS "updatedAt",
-  mn.updated_by AS "updatedBy", mn.finalized_at AS "finalizedAt", mn.finalized_by AS "finalizedBy"`;
-
-const ACTION_ITEM_COLUMNS = `
-  i.id, i.meeting_id AS "meetingId", i.position, i.text, i.member_body_id AS "memberBodyId",
-  i.due_on AS "dueOn", i.case_id AS "caseId", i.status, i.updated_at AS "updatedAt", mn.status AS "minutesStatus"`;
-
-/** Only the current revision of the minutes' content: earlier drafts stay, but are history. */
-const CURRENT_REVISION = (alias: string) =>
-  `JOIN minutes mn ON mn.council_id = ${alias}.council_id AND mn.meeting_id = ${alias}.meeting_id AND mn.revision = ${alias}.revision`;
-
-/** The facts policies decide on, computed with the same SQL text as the filter (subject-sql.ts). */
-const attendeeIds = (alias: string, column: string) =>
-  `ARRAY(${meetingAttendanceSql(alias, column, 'TRUE', 'ma.staff_id')}) AS "attendeeStaffIds"`;
-const caseBodyIds = (alias: string) =>
-  `ARRAY(${coveredAssignmentSql(alias, 'TRUE', '', 'DISTINCT a.member_body_id', 'case_id')}) AS "caseVisibleToBodyIds"`;
-
 /**
- * The only file that queries meeting tables. Reads that decide visibility carry the caller's
- * policy as SQL (policySql): a meeting, minutes, decision or action item outside it is simply
- * not found, in lists and lookups alike.
+ * The only file that queries meeting tables. Every method takes the council scope the access
+ * layer opened; reads that decide visibility carry the caller's policy as SQL (policySql on
+ * `s.principal.ability`): a meeting, minutes, decision or action item outside it is simply not
+ * found, in lists and lookups alike.
  */
 @Injectable()
 export class MeetingsRepository {
   // ---- meetings --------------------------------------------------------------------------
 
   async insertMeeting(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     m: { tier: MeetingTier; title: string; heldAt: string; place?: string },
     by: string,
   ): Promise<string> {
-    const rows = (await em.query(
+    const rows = (await s.em.query(
       `INSERT INTO meetings (council_id, tier, title, held_at, place, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [councilId, m.tier, m.title, m.heldAt, m.place ?? null, by],
+      [s.councilId, m.tier, m.title, m.heldAt, m.place ?? null, by],
     )) as { id: string }[];
     // Every meeting has its minutes from the start: an empty draft at revision 0.
-    await em.query(`INSERT INTO minutes (council_id, meeting_id) VALUES ($1, $2)`, [
-      councilId,
+    await s.em.query(`INSERT INTO minutes (council_id, meeting_id) VALUES ($1, $2)`, [
+      s.councilId,
       rows[0].id,
     ]);
     return rows[0].id;
   }
 
   async insertMeetingCases(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     meetingId: string,
     cases: { caseId: string; source: 'named' | 'due_for_review' }[],
   ): Promise<void> {
     if (cases.length === 0) return;
-    await em.query(
+    await s.em.query(
       `INSERT INTO meeting_cases (council_id, meeting_id, case_id, source)
-       SELECT $1, $2, c, s FROM unnest($3::uuid[], $4::text[]) AS x(c, s)`,
-      [councilId, meetingId, cases.map((c) => c.caseId), cases.map((c) => c.source)],
+       SELECT $1, $2, c, x.s FROM unnest($3::uuid[], $4::text[]) AS x(c, s)`,
+      [s.councilId, meetingId, cases.map((c) => c.caseId), cases.map((c) => c.source)],
     );
   }
 
-  async insertAttendees(
-    em: EntityManager,
-    councilId: string,
-    meetingId: string,
-    staffIds: string[],
-  ): Promise<void> {
+  /** Attendance records the body each attendee acts for: their staff record's body today. */
+  async insertAttendees(s: CouncilScope, meetingId: string, staffIds: string[]): Promise<void> {
     if (staffIds.length === 0) return;
-    await em.query(
-      `INSERT INTO meeting_attendees (council_id, meeting_id, staff_id) SELECT $1, $2, unnest($3::uuid[])`,
-      [councilId, meetingId, staffIds],
+    await s.em.query(
+      `INSERT INTO meeting_attendees (council_id, meeting_id, staff_id, member_body_id)
+       SELECT st.council_id, $2, st.id, st.member_body_id FROM staff st
+        WHERE st.council_id = $1 AND st.id = ANY($3::uuid[])`,
+      [s.councilId, meetingId, staffIds],
     );
   }
 
   async insertExternalAttendee(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     meetingId: string,
     a: { name: string; organisation: string; acknowledgedAt?: string },
     by: string,
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `INSERT INTO meeting_external_attendees (council_id, meeting_id, name, organisation, acknowledged_at, recorded_by)
        VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)`,
-      [councilId, meetingId, a.name, a.organisation, a.acknowledgedAt ?? null, by],
+      [s.councilId, meetingId, a.name, a.organisation, a.acknowledgedAt ?? null, by],
     );
   }
 
   /**
-   * The council's staff among `staffIds`, with what attendance needs: a current record
-   * (as principal.repository.ts decides it), the current pledge, and — for case conferences —
-   * a covered assignment of their body on one of `caseIds`.
+   * The council's staff among `staffIds`, with what attendance needs: a record in force (the
+   * one definition, in-force.ts), the current pledge, and which of `caseIds` their body is NOT
+   * covered on now (a case conference needs coverage on every one of its cases).
    */
   async staffEligibility(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     staffIds: string[],
     caseIds: string[],
   ): Promise<StaffEligibilityRow[]> {
-    return (await em.query(
-      `SELECT st.id, st.role,
-              ((st.ended_on IS NULL OR st.ended_on > current_date) AND (mb.left_on IS NULL OR mb.left_on > current_date)) AS current,
+    return (await s.em.query(
+      `SELECT st.id, st.role, ${staffInForce('st', 'mb')} AS current,
               COALESCE(st.pledge_version = (SELECT max(p.version) FROM pledges p WHERE p.council_id = st.council_id), false) AS pledged,
-              EXISTS (SELECT 1 FROM cases c WHERE c.council_id = st.council_id AND c.id = ANY($3::uuid[])
-                        AND EXISTS (${coveredAssignmentSql('c', 'BODY = st.member_body_id')})) AS involved
+              ARRAY(SELECT c.id FROM cases c WHERE c.council_id = st.council_id AND c.id = ANY($3::uuid[])
+                       AND NOT EXISTS (${coveredAssignmentSql('c', 'BODY = st.member_body_id')})
+                     ORDER BY c.case_number) AS "uncoveredCaseIds"
          FROM staff st
          JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
         WHERE st.council_id = $1 AND st.id = ANY($2::uuid[])`,
-      [councilId, staffIds, caseIds],
+      [s.councilId, staffIds, caseIds],
     )) as StaffEligibilityRow[];
   }
 
   /** Which of `caseIds` the caller may read (Case policy as SQL). */
-  async readableCases(
-    em: EntityManager,
-    ability: AppAbility,
-    councilId: string,
-    caseIds: string[],
-  ): Promise<string[]> {
-    const params: unknown[] = [councilId, caseIds];
-    const allowed = policySql(ability, 'read', 'Case', 'c', params);
-    const rows = (await em.query(
+  async readableCases(s: CouncilScope, caseIds: string[]): Promise<string[]> {
+    const params: unknown[] = [s.councilId, caseIds];
+    const allowed = policySql(s.principal.ability, 'read', 'Case', 'c', params);
+    const rows = (await s.em.query(
       `SELECT c.id FROM cases c WHERE c.council_id = $1 AND c.id = ANY($2::uuid[]) AND ${allowed}`,
       params,
     )) as { id: string }[];
@@ -252,15 +238,13 @@ export class MeetingsRepository {
    * the council's local date, as current_date is everywhere else).
    */
   async casesDueForReview(
-    em: EntityManager,
-    ability: AppAbility,
-    councilId: string,
+    s: CouncilScope,
     dueBy: string | null,
     heldAt: string,
   ): Promise<string[]> {
-    const params: unknown[] = [councilId, dueBy, heldAt];
-    const allowed = policySql(ability, 'read', 'Case', 'c', params);
-    const rows = (await em.query(
+    const params: unknown[] = [s.councilId, dueBy, heldAt];
+    const allowed = policySql(s.principal.ability, 'read', 'Case', 'c', params);
+    const rows = (await s.em.query(
       `SELECT c.id FROM cases c
         WHERE c.council_id = $1 AND c.status = 'open' AND c.review_due_on IS NOT NULL
           AND c.review_due_on <= COALESCE($2::date, $3::timestamptz::date)
@@ -271,151 +255,102 @@ export class MeetingsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** A meeting of the council, if the caller's policy lets them `action` it; else null (→ 404). */
-  async findPermitted(
-    em: EntityManager,
-    ability: AppAbility,
-    action: Action,
-    councilId: string,
-    meetingId: string,
-  ): Promise<MeetingRow | null> {
-    const params: unknown[] = [councilId, meetingId];
-    const allowed = policySql(ability, action, 'Meeting', 'm', params);
-    const rows = (await em.query(
-      `SELECT ${MEETING_COLUMNS}
-         FROM meetings m JOIN minutes mn ON mn.council_id = m.council_id AND mn.meeting_id = m.id
-        WHERE m.council_id = $1 AND m.id = $2 AND ${allowed}`,
-      params,
-    )) as MeetingRow[];
-    return rows[0] ?? null;
-  }
-
-  /** A page of the meetings the caller may read, most recent first, by keyset. */
-  async listPermitted(
-    em: EntityManager,
-    ability: AppAbility,
-    councilId: string,
-    tier: MeetingTier | null,
-    after: Position | null,
-    limit: number,
+  /**
+   * The meetings the caller may read (Meeting policy as SQL), with their policy facts: one by
+   * `id`, or a page most recent first, by keyset.
+   */
+  async meetings(
+    s: CouncilScope,
+    filter: { id?: string; tier?: MeetingTier | null; after?: Position | null; limit?: number },
   ): Promise<MeetingRow[]> {
-    const params: unknown[] = [councilId, tier, after?.key ?? null, after?.id ?? null, limit + 1];
-    const allowed = policySql(ability, 'read', 'Meeting', 'm', params);
-    return (await em.query(
+    const params: unknown[] = [
+      s.councilId,
+      filter.id ?? null,
+      filter.tier ?? null,
+      filter.after?.key ?? null,
+      filter.after?.id ?? null,
+      (filter.limit ?? 1) + 1,
+    ];
+    const allowed = policySql(s.principal.ability, 'read', 'Meeting', 'm', params);
+    return (await s.em.query(
       `SELECT ${MEETING_COLUMNS}
-         FROM meetings m JOIN minutes mn ON mn.council_id = m.council_id AND mn.meeting_id = m.id
-        WHERE m.council_id = $1 AND ($2::text IS NULL OR m.tier = $2)
-          AND ($3::text IS NULL OR (to_char(m.held_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), m.id) < ($3::text, $4::uuid))
+         FROM ${MEETING_FROM}
+        WHERE m.council_id = $1 AND ($2::uuid IS NULL OR m.id = $2) AND ($3::text IS NULL OR m.tier = $3)
+          AND ($4::text IS NULL OR (to_char(m.held_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), m.id) < ($4::text, $5::uuid))
           AND ${allowed}
-        ORDER BY m.held_at DESC, m.id DESC LIMIT $5`,
+        ORDER BY m.held_at DESC, m.id DESC LIMIT $6`,
       params,
     )) as MeetingRow[];
   }
 
-  async attendees(
-    em: EntityManager,
-    councilId: string,
-    meetingIds: string[],
-  ): Promise<AttendeeRow[]> {
-    return (await em.query(
+  async attendees(s: CouncilScope, meetingIds: string[]): Promise<AttendeeRow[]> {
+    return (await s.em.query(
       `SELECT ma.meeting_id AS "meetingId", st.id AS "staffId", st.user_id AS "userId", u.display_name AS "displayName",
-              st.member_body_id AS "memberBodyId", st.role
+              ma.member_body_id AS "memberBodyId", st.role
          FROM meeting_attendees ma
          JOIN staff st ON st.council_id = ma.council_id AND st.id = ma.staff_id
          JOIN users u ON u.id = st.user_id
         WHERE ma.council_id = $1 AND ma.meeting_id = ANY($2::uuid[])
         ORDER BY ma.meeting_id, u.display_name, st.id`,
-      [councilId, meetingIds],
+      [s.councilId, meetingIds],
     )) as AttendeeRow[];
   }
 
-  async externalAttendees(
-    em: EntityManager,
-    councilId: string,
-    meetingIds: string[],
-  ): Promise<ExternalAttendeeRow[]> {
-    return (await em.query(
+  async externalAttendees(s: CouncilScope, meetingIds: string[]): Promise<ExternalAttendeeRow[]> {
+    return (await s.em.query(
       `SELECT meeting_id AS "meetingId", id, name, organisation, acknowledged_at AS "acknowledgedAt"
          FROM meeting_external_attendees
         WHERE council_id = $1 AND meeting_id = ANY($2::uuid[])
         ORDER BY meeting_id, name, id`,
-      [councilId, meetingIds],
+      [s.councilId, meetingIds],
     )) as ExternalAttendeeRow[];
   }
 
-  async meetingCases(
-    em: EntityManager,
-    councilId: string,
-    meetingIds: string[],
-  ): Promise<MeetingCaseRow[]> {
-    return (await em.query(
-      `SELECT mc.meeting_id AS "meetingId", mc.case_id AS "caseId", c.case_number AS "caseNumber", mc.source
+  /** The cases the meetings discussed, each with whether the caller may read it now. */
+  async meetingCases(s: CouncilScope, meetingIds: string[]): Promise<MeetingCaseRow[]> {
+    const params: unknown[] = [s.councilId, meetingIds];
+    const readable = policySql(s.principal.ability, 'read', 'Case', 'c', params);
+    return (await s.em.query(
+      `SELECT mc.meeting_id AS "meetingId", mc.case_id AS "caseId", c.case_number AS "caseNumber", mc.source,
+              (${readable}) AS readable
          FROM meeting_cases mc JOIN cases c ON c.council_id = mc.council_id AND c.id = mc.case_id
         WHERE mc.council_id = $1 AND mc.meeting_id = ANY($2::uuid[])
         ORDER BY mc.meeting_id, c.case_number`,
-      [councilId, meetingIds],
+      params,
     )) as MeetingCaseRow[];
   }
 
   // ---- minutes ---------------------------------------------------------------------------
 
   /**
-   * The minutes of a meeting if the caller's policy lets them `action` them, else null.
-   * `lock` serialises writers on one meeting (draft, finalise, addendum).
+   * The minutes of a meeting: with `policy`, only if the caller's Minutes read policy grants
+   * them (else null); without, regardless (the caller has been granted them already).
    */
-  async findPermittedMinutes(
-    em: EntityManager,
-    ability: AppAbility,
-    action: Action,
-    councilId: string,
-    meetingId: string,
-    lock = false,
-  ): Promise<MinutesRow | null> {
-    const params: unknown[] = [councilId, meetingId];
-    const allowed = policySql(ability, action, 'Minutes', 'mn', params);
-    const rows = (await em.query(
-      `SELECT ${MINUTES_COLUMNS}
-         FROM minutes mn JOIN meetings m ON m.council_id = mn.council_id AND m.id = mn.meeting_id
-        WHERE mn.council_id = $1 AND mn.meeting_id = $2 AND ${allowed}${lock ? ' FOR UPDATE OF mn' : ''}`,
+  async minutes(s: CouncilScope, meetingId: string, policy = false): Promise<MinutesRow | null> {
+    const params: unknown[] = [s.councilId, meetingId];
+    const allowed = policy
+      ? policySql(s.principal.ability, 'read', 'Minutes', 'mn', params)
+      : 'TRUE';
+    const rows = (await s.em.query(
+      `SELECT ${MINUTES_COLUMNS} FROM ${MINUTES_FROM}
+        WHERE mn.council_id = $1 AND mn.meeting_id = $2 AND ${allowed}`,
       params,
     )) as MinutesRow[];
     return rows[0] ?? null;
   }
 
-  /** The minutes of a meeting regardless of policy (callers have decided access already). */
-  async minutes(
-    em: EntityManager,
-    councilId: string,
-    meetingId: string,
-  ): Promise<MinutesRow | null> {
-    const rows = (await em.query(
-      `SELECT ${MINUTES_COLUMNS}
-         FROM minutes mn JOIN meetings m ON m.council_id = mn.council_id AND m.id = mn.meeting_id
-        WHERE mn.council_id = $1 AND mn.meeting_id = $2`,
-      [councilId, meetingId],
-    )) as MinutesRow[];
-    return rows[0] ?? null;
-  }
-
   /** Saves a draft as the next revision and returns its number. */
-  async writeDraft(
-    em: EntityManager,
-    councilId: string,
-    meetingId: string,
-    body: string,
-    by: string,
-  ): Promise<number> {
-    const rows = (await em.query(
+  async writeDraft(s: CouncilScope, meetingId: string, body: string, by: string): Promise<number> {
+    const rows = (await s.em.query(
       `UPDATE minutes SET revision = revision + 1, body = $3, updated_at = now(), updated_by = $4
         WHERE council_id = $1 AND meeting_id = $2 AND status = 'draft' RETURNING revision`,
-      [councilId, meetingId, body, by],
+      [s.councilId, meetingId, body, by],
     )) as [{ revision: number }[], number];
     return rows[0][0].revision;
   }
 
   async insertDecision(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     meetingId: string,
     revision: number,
     position: number,
@@ -426,11 +361,11 @@ export class MeetingsRepository {
       supportPlanVersion: number | null;
     },
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `INSERT INTO minutes_decisions (council_id, meeting_id, revision, position, text, case_id, status_change_id, support_plan_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
-        councilId,
+        s.councilId,
         meetingId,
         revision,
         position,
@@ -443,109 +378,120 @@ export class MeetingsRepository {
   }
 
   async insertActionItem(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     meetingId: string,
     revision: number,
     position: number,
     a: { text: string; memberBodyId: string; dueOn: string; caseId: string | null },
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `INSERT INTO minutes_action_items (council_id, meeting_id, revision, position, text, member_body_id, due_on, case_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [councilId, meetingId, revision, position, a.text, a.memberBodyId, a.dueOn, a.caseId],
+      [s.councilId, meetingId, revision, position, a.text, a.memberBodyId, a.dueOn, a.caseId],
     );
   }
 
   async insertReview(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     meetingId: string,
     revision: number,
     r: { caseId: string; outcome: ReviewOutcome; note?: string; nextReviewOn?: string },
   ): Promise<void> {
-    await em.query(
+    await s.em.query(
       `INSERT INTO minutes_case_reviews (council_id, meeting_id, revision, case_id, outcome, note, next_review_on)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [councilId, meetingId, revision, r.caseId, r.outcome, r.note ?? null, r.nextReviewOn ?? null],
+      [
+        s.councilId,
+        meetingId,
+        revision,
+        r.caseId,
+        r.outcome,
+        r.note ?? null,
+        r.nextReviewOn ?? null,
+      ],
     );
   }
 
-  async finalize(
-    em: EntityManager,
-    councilId: string,
-    meetingId: string,
-    by: string,
-  ): Promise<void> {
-    await em.query(
+  async finalize(s: CouncilScope, meetingId: string, by: string): Promise<void> {
+    await s.em.query(
       `UPDATE minutes SET status = 'final', finalized_at = now(), finalized_by = $3
         WHERE council_id = $1 AND meeting_id = $2 AND status = 'draft'`,
-      [councilId, meetingId, by],
+      [s.councilId, meetingId, by],
     );
   }
 
   async insertAddendum(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     meetingId: string,
     a: { text: string; reason: string; authorUserId: string; authorStaffId: string | null },
-  ): Promise<string> {
-    const rows = (await em.query(
+  ): Promise<AddendumRow> {
+    const rows = (await s.em.query(
       `INSERT INTO minutes_addenda (council_id, meeting_id, text, reason, author_user_id, author_staff_id)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [councilId, meetingId, a.text, a.reason, a.authorUserId, a.authorStaffId],
-    )) as { id: string }[];
-    return rows[0].id;
+       VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, meeting_id AS "meetingId", text, reason, author_user_id AS "authorUserId",
+                 author_staff_id AS "authorStaffId", created_at AS "createdAt"`,
+      [s.councilId, meetingId, a.text, a.reason, a.authorUserId, a.authorStaffId],
+    )) as AddendumRow[];
+    return rows[0];
   }
 
-  async addenda(em: EntityManager, councilId: string, meetingId: string): Promise<AddendumRow[]> {
-    return (await em.query(
+  async addenda(s: CouncilScope, meetingId: string): Promise<AddendumRow[]> {
+    return (await s.em.query(
       `SELECT id, meeting_id AS "meetingId", text, reason, author_user_id AS "authorUserId",
               author_staff_id AS "authorStaffId", created_at AS "createdAt"
          FROM minutes_addenda WHERE council_id = $1 AND meeting_id = $2 ORDER BY created_at, id`,
-      [councilId, meetingId],
+      [s.councilId, meetingId],
     )) as AddendumRow[];
   }
 
-  async reviews(em: EntityManager, councilId: string, meetingId: string): Promise<ReviewRow[]> {
-    return (await em.query(
+  async reviews(s: CouncilScope, meetingId: string): Promise<ReviewRow[]> {
+    return (await s.em.query(
       `SELECT r.case_id AS "caseId", r.outcome, r.note, r.next_review_on AS "nextReviewOn"
-         FROM minutes_case_reviews r ${CURRENT_REVISION('r')}
+         FROM minutes_case_reviews r ${currentRevision('r')}
          JOIN cases c ON c.council_id = r.council_id AND c.id = r.case_id
         WHERE r.council_id = $1 AND r.meeting_id = $2
         ORDER BY c.case_number`,
-      [councilId, meetingId],
+      [s.councilId, meetingId],
     )) as ReviewRow[];
   }
 
   /**
-   * Decisions of the minutes' current revision. With `ability`, only those the caller's
-   * Decision policy grants (as SQL); without, all of them (the caller may read the minutes).
+   * Decisions of the minutes' current revision. With `policy`, only those the caller's Decision
+   * policy grants (as SQL); without, all of them (the caller may read the whole minutes).
    */
   async decisions(
-    em: EntityManager,
-    councilId: string,
-    filter: { meetingId?: string; caseId?: string; after?: Position | null; limit?: number },
-    ability: AppAbility | null,
+    s: CouncilScope,
+    filter: {
+      meetingId?: string;
+      caseId?: string;
+      /** Only those about a case (any). */
+      aboutCase?: boolean;
+      after?: Position | null;
+      limit?: number;
+    },
+    policy: boolean,
   ): Promise<DecisionRow[]> {
     const params: unknown[] = [
-      councilId,
+      s.councilId,
       filter.meetingId ?? null,
       filter.caseId ?? null,
       filter.after?.key ?? null,
       filter.after?.id ?? null,
       (filter.limit ?? 1000) + 1,
     ];
-    const allowed = ability ? policySql(ability, 'read', 'Decision', 'd', params) : 'TRUE';
-    return (await em.query(
+    const allowed = policy
+      ? policySql(s.principal.ability, 'read', 'Decision', 'd', params)
+      : 'TRUE';
+    return (await s.em.query(
       `SELECT d.id, d.meeting_id AS "meetingId", m.held_at AS "heldAt", d.position, d.text, d.case_id AS "caseId",
               d.status_change_id AS "statusChangeId", h.status AS "statusChangeStatus", h.changed_at AS "statusChangedAt",
               d.support_plan_version AS "supportPlanVersion", mn.status AS "minutesStatus",
               to_char(m.held_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '/' || lpad(d.position::text, 6, '0') AS "sortKey"
-         FROM minutes_decisions d ${CURRENT_REVISION('d')}
+         FROM minutes_decisions d ${currentRevision('d')}
          JOIN meetings m ON m.council_id = d.council_id AND m.id = d.meeting_id
          LEFT JOIN case_status_history h ON h.council_id = d.council_id AND h.id = d.status_change_id
         WHERE d.council_id = $1 AND ($2::uuid IS NULL OR d.meeting_id = $2) AND ($3::uuid IS NULL OR d.case_id = $3)
+          ${filter.aboutCase ? 'AND d.case_id IS NOT NULL' : ''}
           AND ($4::text IS NULL OR (to_char(m.held_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '/' || lpad(d.position::text, 6, '0'), d.id) > ($4::text, $5::uuid))
           AND ${allowed}
         ORDER BY m.held_at, d.position, d.id LIMIT $6`,
@@ -555,23 +501,24 @@ export class MeetingsRepository {
 
   /**
    * Action items of the minutes' current revision: of one meeting in the minutes' order, else
-   * by due date (keyset). With `ability`, only those the caller's ActionItem policy grants (as SQL).
+   * by due date (keyset). With `policy`, only those the caller's ActionItem policy grants (as SQL).
    */
   async actionItems(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     filter: {
       meetingId?: string;
       memberBodyId?: string;
       caseId?: string;
+      /** Only those about a case (any). */
+      aboutCase?: boolean;
       status?: ActionItemStatus;
       after?: Position | null;
       limit?: number;
     },
-    ability: AppAbility | null,
+    policy: boolean,
   ): Promise<ActionItemRow[]> {
     const params: unknown[] = [
-      councilId,
+      s.councilId,
       filter.meetingId ?? null,
       filter.memberBodyId ?? null,
       filter.caseId ?? null,
@@ -580,12 +527,15 @@ export class MeetingsRepository {
       filter.after?.id ?? null,
       (filter.limit ?? 1000) + 1,
     ];
-    const allowed = ability ? policySql(ability, 'read', 'ActionItem', 'i', params) : 'TRUE';
-    return (await em.query(
+    const allowed = policy
+      ? policySql(s.principal.ability, 'read', 'ActionItem', 'i', params)
+      : 'TRUE';
+    return (await s.em.query(
       `SELECT ${ACTION_ITEM_COLUMNS}
-         FROM minutes_action_items i ${CURRENT_REVISION('i')}
+         FROM minutes_action_items i ${currentRevision('i')}
         WHERE i.council_id = $1 AND ($2::uuid IS NULL OR i.meeting_id = $2)
           AND ($3::uuid IS NULL OR i.member_body_id = $3) AND ($4::uuid IS NULL OR i.case_id = $4)
+          ${filter.aboutCase ? 'AND i.case_id IS NOT NULL' : ''}
           AND ($5::text IS NULL OR i.status = $5)
           AND ($6::text IS NULL OR (i.due_on::text, i.id) > ($6::text, $7::uuid))
           AND ${allowed}
@@ -594,86 +544,73 @@ export class MeetingsRepository {
     )) as ActionItemRow[];
   }
 
-  /**
-   * One current action item, locked, with whether the caller may read and update it (policy
-   * as SQL). Null when it does not exist in the council.
-   */
-  async findActionItemForUpdate(
-    em: EntityManager,
-    ability: AppAbility,
-    councilId: string,
-    itemId: string,
-  ): Promise<(ActionItemRow & { readable: boolean; updatable: boolean }) | null> {
-    const params: unknown[] = [councilId, itemId];
-    const readable = policySql(ability, 'read', 'ActionItem', 'i', params);
-    const updatable = policySql(ability, 'update', 'ActionItem', 'i', params);
-    const rows = (await em.query(
-      `SELECT ${ACTION_ITEM_COLUMNS}, (${readable}) AS readable, (${updatable}) AS updatable
-         FROM minutes_action_items i ${CURRENT_REVISION('i')}
-        WHERE i.council_id = $1 AND i.id = $2
-          FOR UPDATE OF i`,
-      params,
-    )) as (ActionItemRow & { readable: boolean; updatable: boolean })[];
-    return rows[0] ?? null;
-  }
-
+  /** Moves an item along, keeps the step in its history, and answers its new `updatedAt`. */
   async setActionItemStatus(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     item: ActionItemRow,
     status: ActionItemStatus,
     by: string,
-  ): Promise<void> {
-    await em.query(
-      `UPDATE minutes_action_items SET status = $3, updated_at = now(), updated_by = $4 WHERE council_id = $1 AND id = $2`,
-      [councilId, item.id, status, by],
-    );
-    await em.query(
+  ): Promise<Date> {
+    const [rows] = (await s.em.query(
+      `UPDATE minutes_action_items SET status = $3, updated_at = now(), updated_by = $4
+        WHERE council_id = $1 AND id = $2 RETURNING updated_at AS "updatedAt"`,
+      [s.councilId, item.id, status, by],
+    )) as [{ updatedAt: Date }[], number];
+    await s.em.query(
       `INSERT INTO minutes_action_item_history (council_id, action_item_id, from_status, to_status, changed_by)
        VALUES ($1, $2, $3, $4, $5)`,
-      [councilId, item.id, item.status, status, by],
+      [s.councilId, item.id, item.status, status, by],
     );
+    return rows[0].updatedAt;
   }
 
   // ---- references from the minutes ---------------------------------------------------------
 
   /** The latest change of the case to `status` recorded for this meeting, if any. */
   async statusChangeFor(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     caseId: string,
     meetingId: string,
     status: 'open' | 'closed',
   ): Promise<string | null> {
-    const rows = (await em.query(
+    const rows = (await s.em.query(
       `SELECT id FROM case_status_history
         WHERE council_id = $1 AND case_id = $2 AND meeting_id = $3 AND status = $4
         ORDER BY changed_at DESC, id DESC LIMIT 1`,
-      [councilId, caseId, meetingId, status],
+      [s.councilId, caseId, meetingId, status],
     )) as { id: string }[];
     return rows[0]?.id ?? null;
   }
 
-  async planVersionExists(
-    em: EntityManager,
-    councilId: string,
-    caseId: string,
-    version: number,
-  ): Promise<boolean> {
-    const rows = (await em.query(
+  async planVersionExists(s: CouncilScope, caseId: string, version: number): Promise<boolean> {
+    const rows = (await s.em.query(
       `SELECT 1 FROM support_plans WHERE council_id = $1 AND case_id = $2 AND version = $3`,
-      [councilId, caseId, version],
+      [s.councilId, caseId, version],
     )) as unknown[];
     return rows.length > 0;
   }
 
   /** Member bodies of the council among `ids`, with whether each is a current member. */
-  memberBodies(
-    em: EntityManager,
-    councilId: string,
-    ids: string[],
-  ): Promise<{ id: string; current: boolean }[]> {
-    return memberBodyCurrency(em, councilId, ids);
+  memberBodies(s: CouncilScope, ids: string[]): Promise<{ id: string; current: boolean }[]> {
+    return memberBodyCurrency(s.em, s.councilId, ids);
+  }
+
+  /**
+   * Of the (body, case) pairs, those where the body is not covered on the case now (the one
+   * covered-assignment text): an action item about a case goes only to a body that may read it.
+   */
+  async uncoveredOwners(
+    s: CouncilScope,
+    pairs: { memberBodyId: string; caseId: string }[],
+  ): Promise<{ memberBodyId: string; caseId: string }[]> {
+    if (pairs.length === 0) return [];
+    return (await s.em.query(
+      `SELECT DISTINCT x.body AS "memberBodyId", x.case_id AS "caseId"
+         FROM unnest($2::uuid[], $3::uuid[]) AS x(body, case_id)
+         JOIN cases c ON c.council_id = $1 AND c.id = x.case_id
+        WHERE NOT EXISTS (${coveredAssignmentSql('c', 'BODY = x.body')})`,
+      [s.councilId, pairs.map((p) => p.memberBodyId), pairs.map((p) => p.caseId)],
+    )) as { memberBodyId: string; caseId: string }[];
   }
 
   /**
@@ -681,74 +618,17 @@ export class MeetingsRepository {
    * Returns the ids of the cases changed.
    */
   async scheduleReviews(
-    em: EntityManager,
-    councilId: string,
+    s: CouncilScope,
     reviews: { caseId: string; nextReviewOn: string }[],
   ): Promise<string[]> {
     if (reviews.length === 0) return [];
-    const rows = (await em.query(
+    const rows = (await s.em.query(
       `UPDATE cases c SET review_due_on = x.d, updated_at = now()
          FROM unnest($2::uuid[], $3::date[]) AS x(id, d)
         WHERE c.council_id = $1 AND c.id = x.id AND c.status = 'open'
         RETURNING c.id`,
-      [councilId, reviews.map((r) => r.caseId), reviews.map((r) => r.nextReviewOn)],
+      [s.councilId, reviews.map((r) => r.caseId), reviews.map((r) => r.nextReviewOn)],
     )) as [{ id: string }[], number];
     return rows[0].map((r) => r.id);
-  }
-
-  // ---- policy facts (explain, policy tests): deciding about a record, never returning it ----
-
-  async meetingFacts(
-    em: EntityManager,
-    councilId: string,
-    id: string,
-  ): Promise<Record<string, unknown> | null> {
-    const rows = (await em.query(
-      `SELECT m.council_id AS "councilId", m.id, m.tier, ${attendeeIds('m', 'id')}
-         FROM meetings m WHERE m.council_id = $1 AND m.id = $2`,
-      [councilId, id],
-    )) as Record<string, unknown>[];
-    return rows[0] ?? null;
-  }
-
-  async minutesFacts(
-    em: EntityManager,
-    councilId: string,
-    meetingId: string,
-  ): Promise<Record<string, unknown> | null> {
-    const rows = (await em.query(
-      `SELECT mn.council_id AS "councilId", mn.meeting_id AS "meetingId", mn.status, ${attendeeIds('mn', 'meeting_id')}
-         FROM minutes mn WHERE mn.council_id = $1 AND mn.meeting_id = $2`,
-      [councilId, meetingId],
-    )) as Record<string, unknown>[];
-    return rows[0] ?? null;
-  }
-
-  async decisionFacts(
-    em: EntityManager,
-    councilId: string,
-    id: string,
-  ): Promise<Record<string, unknown> | null> {
-    const rows = (await em.query(
-      `SELECT d.council_id AS "councilId", d.meeting_id AS "meetingId", d.case_id AS "caseId",
-              ${attendeeIds('d', 'meeting_id')}, ${caseBodyIds('d')}
-         FROM minutes_decisions d WHERE d.council_id = $1 AND d.id = $2`,
-      [councilId, id],
-    )) as Record<string, unknown>[];
-    return rows[0] ?? null;
-  }
-
-  async actionItemFacts(
-    em: EntityManager,
-    councilId: string,
-    id: string,
-  ): Promise<Record<string, unknown> | null> {
-    const rows = (await em.query(
-      `SELECT i.council_id AS "councilId", i.meeting_id AS "meetingId", i.case_id AS "caseId",
-              i.member_body_id AS "memberBodyId", ${attendeeIds('i', 'meeting_id')}, ${caseBodyIds('i')}
-         FROM minutes_action_items i WHERE i.council_id = $1 AND i.id = $2`,
-      [councilId, id],
-    )) as Record<string, unknown>[];
-    return rows[0] ?? null;
   }
 }

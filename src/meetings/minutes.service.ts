@@ -1,97 +1,95 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { subject } from '@casl/ability';
 import { decidingRuleId } from '../access/ability.factory';
-import { actorOf, CouncilPrincipal } from '../access/council-principal';
+import { AccessService, Disclosure } from '../access/access.service';
+import { CouncilPrincipal } from '../access/council-principal';
+import { CouncilScope } from '../access/council-scope';
 import { Action } from '../access/policy-catalog';
-import { AuditInput, AuditService } from '../audit/audit.service';
-import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
-import { CouncilTransactions } from '../database/council-transactions';
-import { caseIdsOf, notVisible } from './meeting-access';
+import { loadFacts } from '../access/subject-registry';
+import { DomainError, notFound } from '../common/errors/domain-error';
 import { casesNotAllowed, MeetingErrorCode, minutesFinal, minutesNotFinal } from './meeting-errors';
-import { addendumView, caseOnlyMinutesView, fullMinutesView } from './meeting-projection';
+import {
+  addendumView,
+  caseIdsOf,
+  caseOnlyMinutesView,
+  fullMinutesView,
+} from './meeting-projection';
 import { AddendumDto, PutMinutesDto } from './meetings.dto';
-import { MeetingRow, MeetingsRepository, MinutesRow } from './meetings.repository';
+import { MeetingsRepository, MinutesRow } from './meetings.repository';
 
 type FullMinutes = ReturnType<typeof fullMinutesView>;
 type CaseOnlyMinutes = ReturnType<typeof caseOnlyMinutesView>;
 
-interface WriteOutcome {
+interface WriteOutcome<T = undefined> {
   /** Identifiers for the audit event: the cases concerned, or the addendum written. */
   resourceIds: string[];
   reason: string | null;
   /** Further events of the same transaction (e.g. case ledger changes). */
-  alsoRecord?: Pick<AuditInput, 'action' | 'resourceType' | 'resourceId' | 'caseId' | 'reason'>[];
+  also?: Disclosure['also'];
+  /** What the write made, for the answer (e.g. the addendum). */
+  made?: T;
 }
 
 /**
  * Minutes (議事録): a draft kept by coordinators, finalised once, corrected only by addenda
- * (DESIGN.md §3.7). Reading them is for coordinators and those who attended; an agency assigned
- * to a discussed case sees that case's decisions and action items only. Every read and write is
- * audited last, in the same transaction (fail closed); a meeting outside the caller's
- * visibility is a 404 with the denial audited on its own.
+ * (DESIGN.md §3.7). Every use case goes through the access primitive. Reading them in full is for
+ * coordinators and for attendees whose body is covered now on every case the meeting discussed;
+ * any other agency sees only the decisions and action items about the cases its body is covered
+ * on now (`access: "assigned_case"`), or 404 (§3.9: attending a meeting once is not coverage).
  */
 @Injectable()
 export class MinutesService {
   constructor(
-    private readonly tx: CouncilTransactions,
+    private readonly access: AccessService,
     private readonly repo: MeetingsRepository,
-    private readonly audit: AuditService,
   ) {}
 
-  async read(p: CouncilPrincipal, meetingId: string): Promise<FullMinutes | CaseOnlyMinutes> {
-    const result = await this.tx.run(p.councilId, async (em) => {
-      const full = await this.repo.findPermittedMinutes(
-        em,
-        p.ability,
-        'read',
-        p.councilId,
-        meetingId,
-      );
-      if (full) {
-        const view = await this.fullView(em, p.councilId, full);
-        const cases = await this.repo.meetingCases(em, p.councilId, [meetingId]);
-        await this.record(em, p, 'minutes.read', meetingId, caseIdsOf(cases), 'read', {
-          reason: 'access=full',
-        });
-        return view;
-      }
-      // Not an attendee: only what the Decision and ActionItem policies grant, as SQL.
-      const decisions = await this.repo.decisions(em, p.councilId, { meetingId }, p.ability);
-      const items = await this.repo.actionItems(em, p.councilId, { meetingId }, p.ability);
-      if (decisions.length === 0 && items.length === 0) return null;
-      const minutes = (await this.repo.minutes(em, p.councilId, meetingId))!;
-      await this.audit.record(em, {
-        councilId: p.councilId,
-        actor: actorOf(p),
-        action: 'minutes.read',
-        outcome: 'allowed',
-        resourceType: 'minutes',
-        resourceId: meetingId,
-        resourceIds: caseIdsOf([...decisions, ...items]),
-        ruleId: decidingRuleId(p.ability, 'read', decisions.length ? 'Decision' : 'ActionItem'),
-        requestId: p.requestId,
-        reason: 'access=assigned_case',
-      });
-      return caseOnlyMinutesView(minutes, decisions, items);
-    });
-    if (!result)
-      throw await notVisible(this.audit, p, 'minutes.read', 'minutes', meetingId, 'Meeting');
-    return result;
+  read(p: CouncilPrincipal, meetingId: string): Promise<FullMinutes | CaseOnlyMinutes> {
+    return this.access.use<FullMinutes | CaseOnlyMinutes>(
+      p,
+      { action: 'read', subject: 'Minutes', resourceId: meetingId },
+      async (s) => {
+        const full = await this.repo.minutes(s, meetingId, true);
+        const facts = full ? await this.facts(s, meetingId) : null;
+        if (full && facts) {
+          const cases = await this.repo.meetingCases(s, [meetingId]);
+          return {
+            result: await this.fullView(s, full),
+            resourceIds: caseIdsOf(cases),
+            reason: 'access=full',
+            ruleId: decidingRuleId(p.ability, 'read', subject('Minutes', facts)),
+          };
+        }
+        // Not in full: only the parts about a case the caller may read now — what the Decision
+        // and ActionItem policies grant, as SQL, about a case. Parts about no case (its own
+        // body's items included: they stay on its to-do list) are the meeting's, not a case's.
+        const decisions = await this.repo.decisions(s, { meetingId, aboutCase: true }, true);
+        const items = await this.repo.actionItems(s, { meetingId, aboutCase: true }, true);
+        if (decisions.length === 0 && items.length === 0) throw notFound('Meeting');
+        const minutes = (await this.repo.minutes(s, meetingId))!;
+        return {
+          result: caseOnlyMinutesView(minutes, decisions, items),
+          resourceIds: caseIdsOf([...decisions, ...items]),
+          reason: 'access=assigned_case',
+          ruleId: decidingRuleId(p.ability, 'read', decisions.length ? 'Decision' : 'ActionItem'),
+        };
+      },
+    );
   }
 
   /** Saves the draft as a new revision: body, decisions, action items, review outcomes. */
   put(p: CouncilPrincipal, meetingId: string, dto: PutMinutesDto): Promise<FullMinutes> {
-    return this.write(p, meetingId, 'update', 'minutes.update', async (em, meeting, minutes) => {
+    return this.write(p, meetingId, 'update', 'minutes.update', async (s, minutes) => {
       if (minutes.status === 'final') throw minutesFinal();
       const decisions = dto.decisions ?? [];
       const items = dto.actionItems ?? [];
       const reviews = dto.reviews ?? [];
       const discussed = new Set(
-        (await this.repo.meetingCases(em, p.councilId, [meetingId])).map((c) => c.caseId),
+        (await this.repo.meetingCases(s, [meetingId])).map((c) => c.caseId),
       );
       const checkCase = (caseId: string | undefined): void => {
         if (caseId === undefined) return;
-        if (meeting.tier === 'representatives') throw casesNotAllowed();
+        if (minutes.tier === 'representatives') throw casesNotAllowed();
         if (!discussed.has(caseId))
           throw new DomainError(
             422,
@@ -100,7 +98,7 @@ export class MinutesService {
           );
       };
       for (const x of [...decisions, ...items]) checkCase(x.caseId);
-      if (reviews.length > 0 && meeting.tier !== 'practitioners')
+      if (reviews.length > 0 && minutes.tier !== 'practitioners')
         throw new DomainError(
           422,
           MeetingErrorCode.ReviewsNotAllowed,
@@ -121,13 +119,7 @@ export class MinutesService {
           );
         let statusChangeId: string | null = null;
         if (d.statusChange) {
-          statusChangeId = await this.repo.statusChangeFor(
-            em,
-            p.councilId,
-            d.caseId!,
-            meetingId,
-            d.statusChange,
-          );
+          statusChangeId = await this.repo.statusChangeFor(s, d.caseId!, meetingId, d.statusChange);
           if (!statusChangeId)
             throw new DomainError(
               422,
@@ -137,7 +129,7 @@ export class MinutesService {
         }
         if (
           d.supportPlanVersion &&
-          !(await this.repo.planVersionExists(em, p.councilId, d.caseId!, d.supportPlanVersion))
+          !(await this.repo.planVersionExists(s, d.caseId!, d.supportPlanVersion))
         )
           throw new DomainError(
             422,
@@ -147,7 +139,7 @@ export class MinutesService {
         resolved.push({ statusChangeId });
       }
       const bodyIds = [...new Set(items.map((i) => i.memberBodyId))];
-      const bodies = await this.repo.memberBodies(em, p.councilId, bodyIds);
+      const bodies = await this.repo.memberBodies(s, bodyIds);
       if (bodies.length < bodyIds.length) throw notFound('Member body');
       if (bodies.some((b) => !b.current))
         throw new DomainError(
@@ -155,10 +147,25 @@ export class MinutesService {
           MeetingErrorCode.MemberBodyNotCurrent,
           'Action items can be owned by current member bodies only',
         );
+      // An item about a case goes only to a body covered on that case now: its staff could not
+      // read the item otherwise, and owning an item must not become a way into a case (§3.9).
+      const uncovered = await this.repo.uncoveredOwners(
+        s,
+        items.flatMap((i) =>
+          i.caseId ? [{ memberBodyId: i.memberBodyId, caseId: i.caseId }] : [],
+        ),
+      );
+      if (uncovered.length > 0)
+        throw new DomainError(
+          422,
+          MeetingErrorCode.OwnerNotCovered,
+          'An action item about a case can be owned only by a body covered on that case (assignment in force, with consent or a statutory basis)',
+          { details: uncovered.map((u) => ({ ...u, reason: 'not_covered' })) },
+        );
 
-      const revision = await this.repo.writeDraft(em, p.councilId, meetingId, dto.body, p.userId);
+      const revision = await this.repo.writeDraft(s, meetingId, dto.body, p.userId);
       for (const [position, d] of decisions.entries()) {
-        await this.repo.insertDecision(em, p.councilId, meetingId, revision, position, {
+        await this.repo.insertDecision(s, meetingId, revision, position, {
           text: d.text,
           caseId: d.caseId ?? null,
           statusChangeId: resolved[position].statusChangeId,
@@ -166,15 +173,14 @@ export class MinutesService {
         });
       }
       for (const [position, i] of items.entries()) {
-        await this.repo.insertActionItem(em, p.councilId, meetingId, revision, position, {
+        await this.repo.insertActionItem(s, meetingId, revision, position, {
           text: i.text,
           memberBodyId: i.memberBodyId,
           dueOn: i.dueOn,
           caseId: i.caseId ?? null,
         });
       }
-      for (const r of reviews)
-        await this.repo.insertReview(em, p.councilId, meetingId, revision, r);
+      for (const r of reviews) await this.repo.insertReview(s, meetingId, revision, r);
       return { resourceIds: [...discussed], reason: `revision=${revision}` };
     });
   }
@@ -185,7 +191,7 @@ export class MinutesService {
    * the case ledger.
    */
   finalize(p: CouncilPrincipal, meetingId: string): Promise<FullMinutes> {
-    return this.write(p, meetingId, 'finalize', 'minutes.finalize', async (em, meeting, m) => {
+    return this.write(p, meetingId, 'finalize', 'minutes.finalize', async (s, m) => {
       if (m.status === 'final') throw minutesFinal();
       if (m.revision === 0)
         throw new DomainError(
@@ -193,11 +199,9 @@ export class MinutesService {
           MeetingErrorCode.MinutesEmpty,
           'Nothing has been recorded yet: save a draft first',
         );
-      const cases = (await this.repo.meetingCases(em, p.councilId, [meetingId])).map(
-        (c) => c.caseId,
-      );
-      const reviews = await this.repo.reviews(em, p.councilId, meetingId);
-      if (meeting.tier === 'practitioners') {
+      const cases = (await this.repo.meetingCases(s, [meetingId])).map((c) => c.caseId);
+      const reviews = await this.repo.reviews(s, meetingId);
+      if (m.tier === 'practitioners') {
         const missing = cases.filter((id) => !reviews.some((r) => r.caseId === id));
         if (missing.length > 0)
           throw new DomainError(
@@ -207,10 +211,9 @@ export class MinutesService {
             { details: missing.map((caseId) => ({ caseId, reason: 'no_review_outcome' })) },
           );
       }
-      await this.repo.finalize(em, p.councilId, meetingId, p.userId);
+      await this.repo.finalize(s, meetingId, p.userId);
       const scheduled = await this.repo.scheduleReviews(
-        em,
-        p.councilId,
+        s,
         reviews.flatMap((r) =>
           r.nextReviewOn ? [{ caseId: r.caseId, nextReviewOn: r.nextReviewOn }] : [],
         ),
@@ -219,12 +222,17 @@ export class MinutesService {
         resourceIds: cases,
         reason: `revision=${m.revision}`,
         // The ledger changed for these cases: each is a write of case data, audited as such.
-        alsoRecord: scheduled.map((caseId) => ({
+        also: scheduled.map((caseId) => ({
           action: 'case.review_scheduled',
           resourceType: 'case',
           resourceId: caseId,
           caseId,
           reason: `meeting=${meetingId}`,
+          ruleId: decidingRuleId(
+            p.ability,
+            'finalize',
+            subject('Minutes', { ...m } as Record<string, unknown>),
+          ),
         })),
       };
     });
@@ -237,114 +245,67 @@ export class MinutesService {
       meetingId,
       'amend',
       'minutes.addendum',
-      async (em, _meeting, m) => {
+      async (s, m) => {
         if (m.status !== 'final')
           throw minutesNotFinal('Draft minutes are edited directly; addenda correct final minutes');
-        const id = await this.repo.insertAddendum(em, p.councilId, meetingId, {
+        const addendum = await this.repo.insertAddendum(s, meetingId, {
           text: dto.text,
           reason: dto.reason,
           authorUserId: p.userId,
           authorStaffId: p.staff?.id ?? null,
         });
-        return { resourceIds: [id], reason: null };
+        return { resourceIds: [addendum.id], reason: null, made: addendum };
       },
-      async (em, _after, done) =>
-        addendumView(
-          (await this.repo.addenda(em, p.councilId, meetingId)).find(
-            (a) => a.id === done.resourceIds[0],
-          )!,
-        ),
+      async (_s, done) => addendumView(done.made!),
     );
   }
 
   // ---- helpers -------------------------------------------------------------------------
 
   /**
-   * A write to a meeting's minutes: the meeting must be visible (else 404 and an audited
-   * denial), the minutes permitted for `action` (else 403), and locked while `work` runs; the
-   * audit events are written last, in the same transaction. Answers with `present` (by default
-   * the whole minutes as they now stand).
+   * A write to a meeting's minutes through the access primitive: the minutes are loaded, locked,
+   * through the caller's Minutes policy (not visible: an audited 404; visible but not this
+   * action: an audited 403), `work` runs, and the audit event is written last. Answers with
+   * `present` (by default the whole minutes as they now stand).
    */
-  private async write<T = FullMinutes>(
+  private write<T = FullMinutes, M = undefined>(
     p: CouncilPrincipal,
     meetingId: string,
     action: Action,
-    auditAction: string,
-    work: (em: EntityManager, meeting: MeetingRow, minutes: MinutesRow) => Promise<WriteOutcome>,
-    present?: (em: EntityManager, after: MinutesRow, done: WriteOutcome) => Promise<T>,
+    event: string,
+    work: (s: CouncilScope, minutes: MinutesRow) => Promise<WriteOutcome<M>>,
+    present?: (s: CouncilScope, done: WriteOutcome<M>) => Promise<T>,
   ): Promise<T> {
-    const result = await this.tx.run(p.councilId, async (em) => {
-      const meeting = await this.repo.findPermitted(em, p.ability, 'read', p.councilId, meetingId);
-      if (!meeting) return { found: false as const };
-      const minutes = await this.repo.findPermittedMinutes(
-        em,
-        p.ability,
-        action,
-        p.councilId,
-        meetingId,
-        true,
-      );
-      if (!minutes) throw forbidden();
-      const done = await work(em, meeting, minutes);
-      const after = (await this.repo.minutes(em, p.councilId, meetingId))!;
-      const value = present
-        ? await present(em, after, done)
-        : ((await this.fullView(em, p.councilId, after)) as T);
-      for (const extra of done.alsoRecord ?? []) {
-        await this.audit.record(em, {
-          councilId: p.councilId,
-          actor: actorOf(p),
-          outcome: 'allowed',
-          requestId: p.requestId,
-          ruleId: decidingRuleId(p.ability, action, 'Minutes'),
-          ...extra,
-        });
-      }
-      await this.record(em, p, auditAction, meetingId, done.resourceIds, action, {
-        reason: done.reason,
-      });
-      return { found: true as const, value };
-    });
-    if (!result.found)
-      throw await notVisible(this.audit, p, auditAction, 'minutes', meetingId, 'Meeting');
-    return result.value;
+    return this.access.use<T, MinutesRow>(
+      p,
+      { action, subject: 'Minutes', id: meetingId, lock: true, event },
+      async (s, l) => {
+        const done = await work(s, l.row!);
+        const result = present
+          ? await present(s, done)
+          : ((await this.fullView(s, (await this.repo.minutes(s, meetingId))!)) as T);
+        return {
+          result,
+          resourceIds: done.resourceIds,
+          reason: done.reason,
+          also: done.also,
+        };
+      },
+    );
   }
 
-  private async fullView(
-    em: EntityManager,
-    councilId: string,
-    minutes: MinutesRow,
-  ): Promise<FullMinutes> {
+  private async fullView(s: CouncilScope, minutes: MinutesRow): Promise<FullMinutes> {
     const meetingId = minutes.meetingId;
     return fullMinutesView(minutes, {
-      decisions: await this.repo.decisions(em, councilId, { meetingId }, null),
-      actionItems: await this.repo.actionItems(em, councilId, { meetingId }, null),
-      reviews: await this.repo.reviews(em, councilId, meetingId),
-      addenda: await this.repo.addenda(em, councilId, meetingId),
+      decisions: await this.repo.decisions(s, { meetingId }, false),
+      actionItems: await this.repo.actionItems(s, { meetingId }, false),
+      reviews: await this.repo.reviews(s, meetingId),
+      addenda: await this.repo.addenda(s, meetingId),
     });
   }
 
-  private record(
-    em: EntityManager,
-    p: CouncilPrincipal,
-    action: string,
-    meetingId: string,
-    resourceIds: string[],
-    ruleAction: Action,
-    extra: { reason: string | null },
-  ): Promise<void> {
-    return this.audit.record(em, {
-      councilId: p.councilId,
-      actor: actorOf(p),
-      action,
-      outcome: 'allowed',
-      resourceType: 'minutes',
-      resourceId: meetingId,
-      resourceIds,
-      caseId: null,
-      ruleId: decidingRuleId(p.ability, ruleAction, 'Minutes'),
-      requestId: p.requestId,
-      reason: extra.reason,
-    });
+  /** The minutes' policy facts (the registry's SQL), for the rule that decided a full read. */
+  private facts(s: CouncilScope, meetingId: string) {
+    return loadFacts(s.em, 'Minutes', s.councilId, meetingId);
   }
 }

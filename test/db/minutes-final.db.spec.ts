@@ -178,9 +178,9 @@ describe('final minutes in the database', () => {
         { text: '計画どおり', caseId, supportPlanVersion: 1 },
         { text: '次回は7月' },
       ],
-      actionItems: [
-        { text: '記録を引き継ぐ', memberBodyId: c.memberBodyId, dueOn: '2025-07-01', caseId },
-      ],
+      // About no case: the case was closed at this meeting, and a closed case has no body
+      // covered on it that could own an item about it (422 OWNER_NOT_COVERED).
+      actionItems: [{ text: '記録を引き継ぐ', memberBodyId: c.memberBodyId, dueOn: '2025-07-01' }],
       reviews: [
         { caseId, outcome: 'propose_closure', note: '経過良好', nextReviewOn: '2025-09-01' },
       ],

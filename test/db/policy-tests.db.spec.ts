@@ -8,7 +8,6 @@ import { Action, PolicyRole } from '../../src/access/policy-catalog';
 import { policySql } from '../../src/access/sql-filter';
 import { caseSubject } from '../../src/cases/case-projection';
 import { CaseRow, loadFacts } from '../../src/access/subject-registry';
-import { MeetingsRepository } from '../../src/meetings/meetings.repository';
 import { createTestApp, TestApp } from '../support/app';
 import { createCouncil, TestCouncil } from '../support/factories';
 
@@ -49,6 +48,13 @@ const ACTIONS_BY_SUBJECT = {
   ActionItem: ['read', 'update'],
 } as const;
 type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
+/**
+ * Fields also checked on `read` of a record (none: the record as a whole). A meeting's title
+ * and its full case list are what an attendee no longer covered on every case loses.
+ */
+const READ_FIELDS_BY_SUBJECT: Partial<Record<ObjectSubject, readonly string[]>> = {
+  Meeting: ['title', 'cases'],
+};
 
 const list = <T>(v: T | T[] | undefined): (T | undefined)[] =>
   v === undefined ? [undefined] : Array.isArray(v) ? v : [v];
@@ -145,7 +151,7 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       body: string,
       basis: string,
       scope: string,
-      ended = false,
+      ended: false | 'ended' | 'case_closed' = false,
     ) => {
       await su.query(
         `INSERT INTO case_assignments (council_id, case_id, member_body_id, role, scope, basis, basis_note, created_by, ended_at, end_reason)
@@ -159,7 +165,7 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
           basis === 'statutory' ? 'test basis' : null,
           a.staff[0].id,
           ended ? new Date() : null,
-          ended ? 'ended' : null,
+          ended || null,
         ],
       );
     };
@@ -179,10 +185,16 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     await consent(id, mine, { expired: true });
     await assign(id, mine, 'consent', 'full');
     id = await newCase(a.councilId, 'mine-assignment-ended');
-    await assign(id, mine, 'statutory', 'full', true);
+    await assign(id, mine, 'statutory', 'full', 'ended');
     id = await newCase(a.councilId, 'other-body');
     await assign(id, otherBody, 'statutory', 'full');
     await newCase(b.councilId, 'other-council');
+    // Not a resource of cases.yaml: a case of the meetings' world (policies/tests/meetings.yaml),
+    // closed, which ended the body's assignment (case-work.service.ts closes that way).
+    id = await newCase(a.councilId, 'closed-case');
+    await su.query(`UPDATE cases SET status = 'closed', closed_at = now() WHERE id = $1`, [id]);
+    await consent(id, mine);
+    await assign(id, mine, 'consent', 'full', 'case_closed');
 
     // Body-owned records on one case: plan actions and information requests.
     const host = caseIds.get('mine-consent-full')!.id;
@@ -272,24 +284,52 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
   });
 
   /**
-   * Meetings (policies/tests/meetings.yaml): one the agency principal attended, one it did not,
-   * each discussing "mine-consent-full" and "other-body"; decisions and action items about
-   * either case (or none), owned by either body. Their facts are read back through the
-   * repository, i.e. with the same SQL text the filter uses.
+   * Meetings (policies/tests/meetings.yaml): meetings the agency principal attended — for its
+   * own body, or for another body before its staff record moved — or did not, discussing cases
+   * its body is covered on now, was covered on once (consent withdrawn, assignment ended, case
+   * closed), or never was; decisions and action items about those cases (or none), owned by
+   * either body. Their facts are read through the subject registry, i.e. with the same SQL text
+   * the filter uses, and the access primitive loads them by.
    */
   async function buildMeetings(su: Pool, mine: string, otherBody: string): Promise<void> {
     const [coordinator, agency] = a.staff;
     const caseId = (name: string) => caseIds.get(name)!.id;
     const meetingIds = new Map<string, string>();
-    for (const [name, tier, attendees, cases] of [
-      ['attended', 'practitioners', [coordinator, agency], ['mine-consent-full', 'other-body']],
+    type Attendance = [{ staffId: string }, string];
+    const meetings: [string, string, Attendance[], string[]][] = [
+      [
+        'covered',
+        'case_conference',
+        [
+          [coordinator, mine],
+          [agency, mine],
+        ],
+        ['mine-consent-full'],
+      ],
+      [
+        'partly',
+        'case_conference',
+        [
+          [coordinator, mine],
+          [agency, mine],
+        ],
+        ['mine-consent-full', 'other-body'],
+      ],
+      ['withdrawn', 'case_conference', [[agency, mine]], ['mine-consent-withdrawn']],
+      ['ended', 'case_conference', [[agency, mine]], ['mine-assignment-ended']],
+      ['closed', 'case_conference', [[agency, mine]], ['closed-case']],
+      // Attended while the agency's staff record was with the other body (it moved since).
+      ['moved', 'practitioners', [[agency, otherBody]], ['mine-consent-full']],
+      ['no-cases', 'representatives', [[agency, mine]], []],
+      ['no-cases-moved', 'representatives', [[agency, otherBody]], []],
       [
         'absent',
         'case_conference',
-        [coordinator],
+        [[coordinator, mine]],
         ['mine-consent-full', 'other-body', 'mine-consent-withdrawn'],
       ],
-    ] as const) {
+    ];
+    for (const [name, tier, attendees, cases] of meetings) {
       const m = await su.query(
         `INSERT INTO meetings (council_id, tier, title, held_at, created_by) VALUES ($1, $2, 't', now(), $3) RETURNING id`,
         [a.councilId, tier, coordinator.id],
@@ -300,10 +340,10 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
         `INSERT INTO minutes (council_id, meeting_id, revision, body) VALUES ($1, $2, 1, 'b')`,
         [a.councilId, id],
       );
-      for (const s of attendees)
+      for (const [s, body] of attendees)
         await su.query(
-          `INSERT INTO meeting_attendees (council_id, meeting_id, staff_id) VALUES ($1, $2, $3)`,
-          [a.councilId, id, s.staffId],
+          `INSERT INTO meeting_attendees (council_id, meeting_id, staff_id, member_body_id) VALUES ($1, $2, $3, $4)`,
+          [a.councilId, id, s.staffId, body],
         );
       for (const c of cases)
         await su.query(
@@ -321,7 +361,19 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     }
     let position = 0;
     for (const [name, meeting, c] of [
-      ['decision-attended-other-case', 'attended', 'other-body'],
+      ['decision-covered-mine', 'covered', 'mine-consent-full'],
+      ['decision-covered-none', 'covered', null],
+      ['decision-partly-mine', 'partly', 'mine-consent-full'],
+      ['decision-partly-other', 'partly', 'other-body'],
+      ['decision-partly-none', 'partly', null],
+      ['decision-withdrawn-case', 'withdrawn', 'mine-consent-withdrawn'],
+      ['decision-withdrawn-none', 'withdrawn', null],
+      ['decision-ended-case', 'ended', 'mine-assignment-ended'],
+      ['decision-closed-case', 'closed', 'closed-case'],
+      ['decision-moved-mine', 'moved', 'mine-consent-full'],
+      ['decision-moved-none', 'moved', null],
+      ['decision-no-cases-none', 'no-cases', null],
+      ['decision-no-cases-moved-none', 'no-cases-moved', null],
       ['decision-absent-my-case', 'absent', 'mine-consent-full'],
       ['decision-absent-other-case', 'absent', 'other-body'],
       ['decision-absent-no-case', 'absent', null],
@@ -340,15 +392,25 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       });
     }
     for (const [name, meeting, c, owner] of [
-      ['item-attended-other-body', 'attended', 'other-body', otherBody],
-      ['item-absent-my-case-other-body', 'absent', 'mine-consent-full', otherBody],
+      ['item-covered-mine-other', 'covered', 'mine-consent-full', otherBody],
+      ['item-covered-none-other', 'covered', null, otherBody],
+      ['item-partly-other-mine', 'partly', 'other-body', mine],
+      ['item-partly-none-other', 'partly', null, otherBody],
+      ['item-partly-none-mine', 'partly', null, mine],
+      ['item-withdrawn-case-mine', 'withdrawn', 'mine-consent-withdrawn', mine],
+      ['item-ended-case-mine', 'ended', 'mine-assignment-ended', mine],
+      ['item-closed-case-mine', 'closed', 'closed-case', mine],
+      ['item-moved-none-other', 'moved', null, otherBody],
+      ['item-absent-my-case-other', 'absent', 'mine-consent-full', otherBody],
+      ['item-absent-my-case-mine', 'absent', 'mine-consent-full', mine],
       ['item-absent-other-case-mine', 'absent', 'other-body', mine],
       ['item-absent-other-case-other', 'absent', 'other-body', otherBody],
+      ['item-absent-none-mine', 'absent', null, mine],
     ] as const) {
       const r = await su.query(
         `INSERT INTO minutes_action_items (council_id, meeting_id, revision, position, text, member_body_id, due_on, case_id)
          VALUES ($1, $2, 1, $3, 'i', $4, current_date, $5) RETURNING id`,
-        [a.councilId, meetingIds.get(meeting), position++, owner, caseId(c)],
+        [a.councilId, meetingIds.get(meeting), position++, owner, c ? caseId(c) : null],
       );
       objects.set(name, {
         subject: 'ActionItem',
@@ -357,22 +419,13 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
         facts: {},
       });
     }
-    const repo = t.app.get(MeetingsRepository);
     const client = await su.connect();
     try {
-      const em = {
-        query: (q: string, p: unknown[]) => client.query(q, p).then((r) => r.rows),
-      } as never;
-      const load = {
-        Meeting: repo.meetingFacts,
-        Minutes: repo.minutesFacts,
-        Decision: repo.decisionFacts,
-        ActionItem: repo.actionItemFacts,
-      } as const;
+      const q = { query: (sql: string, p: unknown[]) => client.query(sql, p).then((r) => r.rows) };
       for (const o of objects.values()) {
-        if (!(o.subject in load)) continue;
-        const facts = await load[o.subject as keyof typeof load].call(repo, em, a.councilId, o.id);
-        o.facts = facts!;
+        if (!['Meeting', 'Minutes', 'Decision', 'ActionItem'].includes(o.subject)) continue;
+        const facts = await loadFacts(q, o.subject, a.councilId, o.id);
+        if (facts) o.facts = facts;
       }
     } finally {
       client.release();
@@ -435,11 +488,18 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       for (const c of doc.objects ?? []) {
         for (const p of list(c.principal))
           for (const r of list(c.resource))
-            for (const act of list(c.action)) {
-              if (!objects.has(r!) || objects.get(r!)!.subject !== c.subject)
-                throw new Error(`${file}: unknown ${c.subject} "${r}"`);
-              expected.set(key(p!, r!, act!), c.effect);
-            }
+            for (const act of list(c.action))
+              for (const f of list(c.field)) {
+                if (!objects.has(r!) || objects.get(r!)!.subject !== c.subject)
+                  throw new Error(`${file}: unknown ${c.subject} "${r}"`);
+                const fields = READ_FIELDS_BY_SUBJECT[c.subject as ObjectSubject] ?? [];
+                if (f && (act !== 'read' || !fields.includes(f)))
+                  throw new Error(`${file}: field "${f}" is not checked on ${c.subject} ${act}`);
+                const k = key(p!, r!, act!, f);
+                if (expected.has(k) && expected.get(k) !== c.effect)
+                  throw new Error(`${file}: contradictory expectations for ${k}`);
+                expected.set(k, c.effect);
+              }
       }
     }
     const failures: string[] = [];
@@ -448,42 +508,54 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       const ability = abilities.get(principal)!;
       for (const [name, o] of objects) {
         for (const act of ACTIONS_BY_SUBJECT[o.subject] as readonly Action[]) {
-          const want = expected.get(key(principal, name, act)) ?? 'deny';
-          const inMemory = ability.can(act, subject(o.subject, { ...o.facts }) as never)
-            ? 'allow'
-            : 'deny';
-          const client = await app.connect();
-          let inSql: Effect;
-          try {
-            await client.query('BEGIN');
-            await client.query(`SELECT set_config('app.council_id', $1, true)`, [a.councilId]);
-            const params: unknown[] = [o.id];
-            const where = policySql(ability, act, o.subject, 't', params);
-            inSql =
-              ((
-                await client.query(
-                  `SELECT 1 FROM ${o.table} t WHERE t.${o.idColumn ?? 'id'} = $1 AND ${where}`,
-                  params,
-                )
-              ).rowCount ?? 0) > 0
-                ? 'allow'
-                : 'deny';
-          } finally {
-            await client.query('ROLLBACK');
-            client.release();
+          const fields = act === 'read' ? (READ_FIELDS_BY_SUBJECT[o.subject] ?? []) : [];
+          for (const field of [undefined, ...fields]) {
+            const want = expected.get(key(principal, name, act, field)) ?? 'deny';
+            const inMemory = ability.can(
+              act,
+              subject(o.subject, { ...o.facts }) as never,
+              field ?? 'id',
+            )
+              ? 'allow'
+              : 'deny';
+            const client = await app.connect();
+            let inSql: Effect;
+            try {
+              await client.query('BEGIN');
+              await client.query(`SELECT set_config('app.council_id', $1, true)`, [a.councilId]);
+              const params: unknown[] = [o.id];
+              const where = policySql(ability, act, o.subject, 't', params, field);
+              inSql =
+                ((
+                  await client.query(
+                    `SELECT 1 FROM ${o.table} t WHERE t.${o.idColumn ?? 'id'} = $1 AND ${where}`,
+                    params,
+                  )
+                ).rowCount ?? 0) > 0
+                  ? 'allow'
+                  : 'deny';
+            } finally {
+              await client.query('ROLLBACK');
+              client.release();
+            }
+            checked++;
+            const k = key(principal, name, act, field);
+            if (inMemory !== inSql) failures.push(`${k}: memory ${inMemory}, SQL ${inSql}`);
+            if (inMemory !== want) failures.push(`${k}: expected ${want}, got ${inMemory}`);
           }
-          checked++;
-          if (inMemory !== inSql)
-            failures.push(`${key(principal, name, act)}: memory ${inMemory}, SQL ${inSql}`);
-          if (inMemory !== want)
-            failures.push(`${key(principal, name, act)}: expected ${want}, got ${inMemory}`);
         }
       }
     }
     expect(failures).toEqual([]);
     expect(checked).toBe(
       PRINCIPALS.length *
-        [...objects.values()].reduce((n, o) => n + ACTIONS_BY_SUBJECT[o.subject].length, 0),
+        [...objects.values()].reduce(
+          (n, o) =>
+            n +
+            ACTIONS_BY_SUBJECT[o.subject].length +
+            (READ_FIELDS_BY_SUBJECT[o.subject]?.length ?? 0),
+          0,
+        ),
     );
   });
 

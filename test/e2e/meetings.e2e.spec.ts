@@ -61,17 +61,33 @@ describe('meetings and minutes (e2e)', () => {
       ...extra,
     });
     expect(res.status).toBe(201);
-    if (assignTo) {
-      const a = await as(coordinator, 'post', `${base()}/cases/${res.body.id}/assignments`, {
-        memberBodyId: assignTo,
-        role: 'lead',
-        scope: 'limited',
-        basis: 'statutory',
-        basisNote: '法令',
-      });
-      expect(a.status).toBe(201);
-    }
+    if (assignTo) await assign(res.body.id as string, assignTo, false, 'lead');
     return res.body.id as string;
+  }
+
+  /** A covered assignment: statutory, or on the consent given (answers the assignment id). */
+  async function assign(
+    caseId: string,
+    memberBodyId: string,
+    consentOn = false,
+    role: 'lead' | 'support' = 'support',
+  ): Promise<string> {
+    if (consentOn) {
+      const consent = await as(coordinator, 'post', `${base()}/cases/${caseId}/consents`, {
+        memberBodyIds: [memberBodyId],
+        method: 'written',
+        obtainedOn: inDays(-1),
+      });
+      expect(consent.status).toBe(201);
+    }
+    const a = await as(coordinator, 'post', `${base()}/cases/${caseId}/assignments`, {
+      memberBodyId,
+      role,
+      scope: 'limited',
+      ...(consentOn ? { basis: 'consent' } : { basis: 'statutory', basisNote: '法令' }),
+    });
+    expect(a.status).toBe(201);
+    return a.body.id as string;
   }
 
   async function meeting(body: object): Promise<string> {
@@ -83,6 +99,17 @@ describe('meetings and minutes (e2e)', () => {
     expect(res.status).toBe(201);
     return res.body.id as string;
   }
+
+  /** The caller's latest audit event of that action (identifiers only). */
+  const lastEvent = async (who: TestStaff, action: string) =>
+    (
+      await t.db.superuser.query(
+        `SELECT outcome, reason, resource_type, resource_id, resource_ids, case_id, rule_id
+           FROM audit_events WHERE council_id = $1 AND actor_user_id = $2 AND action = $3
+          ORDER BY seq DESC LIMIT 1`,
+        [c.councilId, who.id, action],
+      )
+    ).rows[0] as Record<string, unknown> | undefined;
 
   const count = async (table: string): Promise<number> =>
     (
@@ -100,6 +127,8 @@ describe('meetings and minutes (e2e)', () => {
     agencyC = await newBodyWithStaff('住まい');
     caseA = await newCase({}, agencyA.memberBodyId);
     caseB = await newCase({}, agencyB.memberBodyId);
+    // A attends conferences on A and B below: a body needs coverage on every case of one.
+    await assign(caseB, agencyA.memberBodyId);
   });
   afterAll(async () => {
     await t.close();
@@ -208,7 +237,9 @@ describe('meetings and minutes (e2e)', () => {
       expect(await count('meeting_attendees')).toBeGreaterThan(0); // control: other tests' rows
     });
 
-    it('admits to a case conference only staff whose body is assigned to one of its cases', async () => {
+    it('admits to a case conference only staff whose body is covered on every one of its cases', async () => {
+      const onlyB = await newCase({}, agencyB.memberBodyId);
+      const before = await count('meetings');
       const res = await as(coordinator, 'post', `${base()}/meetings`, {
         tier: 'case_conference',
         title: '個別ケース検討会議',
@@ -218,7 +249,36 @@ describe('meetings and minutes (e2e)', () => {
       });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('ATTENDEE_NOT_INVOLVED');
-      expect(res.body.details).toEqual([{ staffId: agencyC.staffId, reason: 'not_assigned' }]);
+      expect(res.body.details).toEqual([
+        { staffId: agencyC.staffId, reason: 'not_assigned', caseIds: [caseA] },
+      ]);
+      // Covered on one of two cases is not enough: attending would show A the case of B.
+      const two = await as(coordinator, 'post', `${base()}/meetings`, {
+        tier: 'case_conference',
+        title: '個別ケース検討会議',
+        heldAt: '2026-11-20T14:00:00+09:00',
+        caseIds: [caseA, onlyB],
+        attendeeStaffIds: [coordinator.staffId, agencyA.staffId, agencyB.staffId],
+      });
+      expect(two.status).toBe(422);
+      expect(two.body.code).toBe('ATTENDEE_NOT_INVOLVED');
+      expect(two.body.details).toEqual(
+        expect.arrayContaining([
+          { staffId: agencyA.staffId, reason: 'not_assigned', caseIds: [onlyB] },
+          { staffId: agencyB.staffId, reason: 'not_assigned', caseIds: [caseA] },
+        ]),
+      );
+      expect(two.body.details).toHaveLength(2);
+      expect(await count('meetings')).toBe(before);
+      // Coordinators attend any conference; covered on both, A may attend too.
+      const ok = await as(coordinator, 'post', `${base()}/meetings`, {
+        tier: 'case_conference',
+        title: '個別ケース検討会議',
+        heldAt: '2026-11-20T14:00:00+09:00',
+        caseIds: [caseA, caseB],
+        attendeeStaffIds: [coordinator.staffId, agencyA.staffId],
+      });
+      expect(ok.status).toBe(201);
       const none = await as(coordinator, 'post', `${base()}/meetings`, {
         tier: 'case_conference',
         title: '個別ケース検討会議',
@@ -743,10 +803,17 @@ describe('meetings and minutes (e2e)', () => {
       expect(
         (await as(agencyB, 'patch', `${base()}/action-items/${other}`, { status: 'done' })).status,
       ).toBe(404);
-      // agencyA attended the meeting and sees B's item, but it is not theirs to move.
+      // agencyA attended the meeting and sees B's item, but it is not theirs to move: the
+      // update policy refuses it, and the refusal is on record with the item and its case.
       expect(
         (await as(agencyA, 'patch', `${base()}/action-items/${mine}`, { status: 'done' })).status,
       ).toBe(403);
+      expect(await lastEvent(agencyA, 'action_item.update')).toMatchObject({
+        outcome: 'denied',
+        reason: 'forbidden',
+        resource_id: mine,
+        case_id: caseB,
+      });
       expect(
         (await as(coordinator, 'patch', `${base()}/action-items/${mine}`, { status: 'done' }))
           .status,
@@ -763,6 +830,334 @@ describe('meetings and minutes (e2e)', () => {
         (await as(agencyB, 'patch', `${base()}/action-items/${mine}`, { status: 'finished' }))
           .status,
       ).toBe(400);
+    });
+  });
+
+  /**
+   * DESIGN.md §3.9: attending a meeting once is not coverage. What an attendee sees of a meeting
+   * follows its body's coverage of the cases discussed NOW, on the next request.
+   */
+  describe('need to know after the meeting (issue 12)', () => {
+    let agencyX: TestStaff;
+    let case1: string;
+    let case2: string;
+    let consent1: string;
+    let assignment2: string;
+    let m: string;
+    let items: Record<string, string>;
+    const texts = (xs: { text: string }[]) => xs.map((x) => x.text);
+    /** The coordinator asks: may agency X read the whole minutes? */
+    const explainMinutes = async () => {
+      const res = await as(
+        coordinator,
+        'get',
+        `${base()}/access/explain?action=read&subject=Minutes&id=${m}&staffId=${agencyX.staffId}`,
+      );
+      expect(res.status).toBe(200);
+      return res.body as { allowed: boolean; ruleId: string | null };
+    };
+
+    beforeAll(async () => {
+      agencyX = await newBodyWithStaff('見守り');
+      case1 = await newCase();
+      const consent = await as(coordinator, 'post', `${base()}/cases/${case1}/consents`, {
+        memberBodyIds: [agencyX.memberBodyId],
+        method: 'written',
+        obtainedOn: inDays(-1),
+      });
+      expect(consent.status).toBe(201);
+      consent1 = consent.body.id as string;
+      const a1 = await as(coordinator, 'post', `${base()}/cases/${case1}/assignments`, {
+        memberBodyId: agencyX.memberBodyId,
+        role: 'lead',
+        scope: 'limited',
+        basis: 'consent',
+      });
+      expect(a1.status).toBe(201);
+      case2 = await newCase();
+      assignment2 = await assign(case2, agencyX.memberBodyId);
+      m = await meeting({
+        tier: 'case_conference',
+        title: '見守り会議 (二件)',
+        place: '相談室',
+        caseIds: [case1, case2],
+        attendeeStaffIds: [coordinator.staffId, agencyX.staffId],
+        externalAttendees: [
+          { name: '外部 専門家', organisation: '大学', confidentialityAcknowledged: true },
+        ],
+      });
+      const put = await as(coordinator, 'put', `${base()}/meetings/${m}/minutes`, {
+        body: '二件の全体の記録',
+        decisions: [
+          { text: '一件目の方針', caseId: case1 },
+          { text: '二件目の方針', caseId: case2 },
+          { text: '次回の日程' },
+        ],
+        actionItems: [
+          {
+            text: '一件目の訪問',
+            memberBodyId: agencyX.memberBodyId,
+            dueOn: inDays(7),
+            caseId: case1,
+          },
+          {
+            text: '二件目の連絡',
+            memberBodyId: agencyX.memberBodyId,
+            dueOn: inDays(8),
+            caseId: case2,
+          },
+          { text: '資料の準備', memberBodyId: agencyX.memberBodyId, dueOn: inDays(9) },
+        ],
+      });
+      expect(put.status).toBe(200);
+      items = Object.fromEntries(
+        (put.body.actionItems as { id: string; text: string }[]).map((i) => [i.text, i.id]),
+      );
+      expect(
+        (await as(coordinator, 'post', `${base()}/meetings/${m}/minutes/finalize`)).status,
+      ).toBe(200);
+      const addendum = await as(coordinator, 'post', `${base()}/meetings/${m}/minutes/addenda`, {
+        text: '一件目の訂正',
+        reason: '誤記',
+      });
+      expect(addendum.status).toBe(201);
+    });
+
+    it('shows the attendee the whole meeting and minutes while its body is covered on every case', async () => {
+      const meetingRes = await as(agencyX, 'get', `${base()}/meetings/${m}`);
+      expect(meetingRes.status).toBe(200);
+      expect(meetingRes.body).toMatchObject({ title: '見守り会議 (二件)', place: '相談室' });
+      expect([...meetingRes.body.caseIds].sort()).toEqual([case1, case2].sort());
+      const minutes = await as(agencyX, 'get', `${base()}/meetings/${m}/minutes`);
+      expect(minutes.status).toBe(200);
+      expect(minutes.body).toMatchObject({ access: 'full', body: '二件の全体の記録' });
+      expect(texts(minutes.body.addenda)).toEqual(['一件目の訂正']);
+      expect(await lastEvent(agencyX, 'minutes.read')).toMatchObject({
+        outcome: 'allowed',
+        resource_type: 'minutes',
+        resource_id: m,
+        reason: 'access=full',
+        rule_id: 'agency.minutes.attended',
+      });
+      expect(((await lastEvent(agencyX, 'minutes.read'))!.resource_ids as string[]).sort()).toEqual(
+        [case1, case2].sort(),
+      );
+      // Explain decides on the same facts (subject registry) as the API.
+      expect(await explainMinutes()).toMatchObject({
+        allowed: true,
+        ruleId: 'agency.minutes.attended',
+      });
+    });
+
+    describe('once consent on one case is withdrawn', () => {
+      beforeAll(async () => {
+        const withdrawn = await as(
+          coordinator,
+          'post',
+          `${base()}/cases/${case1}/consents/${consent1}/withdraw`,
+          { withdrawnOn: inDays(0) },
+        );
+        expect(withdrawn.status).toBe(200);
+      });
+
+      it('shows only the parts about the case still covered: no body, no addenda, nothing about no case', async () => {
+        const sut = await as(agencyX, 'get', `${base()}/meetings/${m}/minutes`);
+        expect(sut.status).toBe(200);
+        expect(sut.body.access).toBe('assigned_case');
+        expect(texts(sut.body.decisions)).toEqual(['二件目の方針']);
+        expect(texts(sut.body.actionItems)).toEqual(['二件目の連絡']);
+        for (const gone of ['二件の全体の記録', '一件目', '次回の日程', '資料の準備'])
+          expect(JSON.stringify(sut.body)).not.toContain(gone);
+        expect(sut.body).not.toHaveProperty('addenda');
+        expect(await lastEvent(agencyX, 'minutes.read')).toMatchObject({
+          resource_id: m,
+          resource_ids: [case2],
+          reason: 'access=assigned_case',
+        });
+        expect(await explainMinutes()).toMatchObject({ allowed: false });
+      });
+
+      it('shows the meeting without its title, place or external attendees, listing only the covered case', async () => {
+        const sut = await as(agencyX, 'get', `${base()}/meetings/${m}`);
+        expect(sut.status).toBe(200);
+        expect(sut.body.caseIds).toEqual([case2]);
+        expect(sut.body.cases.map((x: { id: string }) => x.id)).toEqual([case2]);
+        for (const field of ['title', 'place', 'externalAttendees'])
+          expect(sut.body).not.toHaveProperty(field);
+        expect(await lastEvent(agencyX, 'meeting.read')).toMatchObject({ resource_ids: [case2] });
+        const list = await as(agencyX, 'get', `${base()}/meetings`);
+        const listed = list.body.items.find((x: { id: string }) => x.id === m);
+        expect(listed.caseIds).toEqual([case2]);
+        expect(JSON.stringify(list.body)).not.toContain(case1);
+        expect(await lastEvent(agencyX, 'meeting.list')).toMatchObject({ resource_type: 'case' });
+        expect((await lastEvent(agencyX, 'meeting.list'))!.resource_ids).toContain(case2);
+      });
+
+      it('no longer lists the case’s decisions or the body’s own item about it, nor lets the body move that item', async () => {
+        const decisions = await as(agencyX, 'get', `${base()}/decisions?caseId=${case1}`);
+        expect(decisions.status).toBe(200);
+        expect(decisions.body.items).toEqual([]);
+        const all = await as(agencyX, 'get', `${base()}/decisions`);
+        expect(texts(all.body.items)).toContain('二件目の方針');
+        expect(texts(all.body.items)).not.toContain('一件目の方針');
+        expect(await lastEvent(agencyX, 'decision.list')).toMatchObject({
+          resource_type: 'case',
+          resource_ids: [case2],
+        });
+        const todo = await as(agencyX, 'get', `${base()}/action-items?mine=true`);
+        expect(texts(todo.body.items)).toEqual(['二件目の連絡', '資料の準備']);
+        expect(await lastEvent(agencyX, 'action_item.list')).toMatchObject({
+          resource_type: 'case',
+          resource_ids: [case2],
+          reason: 'mine',
+        });
+        const patch = await as(
+          agencyX,
+          'patch',
+          `${base()}/action-items/${items['一件目の訪問']}`,
+          {
+            status: 'done',
+          },
+        );
+        expect(patch.status).toBe(404);
+        expect(await lastEvent(agencyX, 'action_item.update')).toMatchObject({
+          outcome: 'denied',
+          reason: 'not_visible',
+          resource_id: items['一件目の訪問'],
+          case_id: case1,
+        });
+        // Its own item about no case stays its to do.
+        const own = await as(agencyX, 'patch', `${base()}/action-items/${items['資料の準備']}`, {
+          status: 'in_progress',
+        });
+        expect(own.status).toBe(200);
+      });
+
+      describe('and the assignment on the other case ends too', () => {
+        beforeAll(async () => {
+          const ended = await as(
+            coordinator,
+            'post',
+            `${base()}/cases/${case2}/assignments/${assignment2}/end`,
+          );
+          expect(ended.status).toBe(200);
+        });
+
+        it('answers 404 for the meeting and its minutes, leaves it out of the list, and records the denials with the meeting id', async () => {
+          expect((await as(agencyX, 'get', `${base()}/meetings/${m}`)).status).toBe(404);
+          expect((await as(agencyX, 'get', `${base()}/meetings/${m}/minutes`)).status).toBe(404);
+          const list = await as(agencyX, 'get', `${base()}/meetings`);
+          expect(ids(list.body.items)).not.toContain(m);
+          for (const action of ['meeting.read', 'minutes.read'])
+            expect(await lastEvent(agencyX, action)).toMatchObject({
+              outcome: 'denied',
+              reason: 'not_visible',
+              resource_id: m,
+            });
+          expect(
+            (await as(agencyX, 'get', `${base()}/decisions?caseId=${case2}`)).body.items,
+          ).toEqual([]);
+          const todo = await as(agencyX, 'get', `${base()}/action-items?mine=true`);
+          expect(texts(todo.body.items)).toEqual(['資料の準備']);
+        });
+      });
+    });
+
+    it('does not carry attendance over when the staff record moves to another body', async () => {
+      const body = await as(coordinator, 'post', `${base()}/member-bodies`, {
+        name: `移籍元 ${Math.random().toString(36).slice(2, 8)}`,
+        kind: 'npo',
+        joinedOn: '2024-04-01',
+      });
+      const mover = await newStaff(body.body.id as string);
+      const covered = await newCase({}, mover.memberBodyId);
+      const policy = await meeting({
+        tier: 'representatives',
+        attendeeStaffIds: [coordinator.staffId, mover.staffId],
+      });
+      const conference = await meeting({
+        tier: 'case_conference',
+        caseIds: [covered],
+        attendeeStaffIds: [coordinator.staffId, mover.staffId],
+      });
+      for (const id of [policy, conference]) {
+        await as(coordinator, 'put', `${base()}/meetings/${id}/minutes`, { body: '記録' });
+        expect((await as(mover, 'get', `${base()}/meetings/${id}/minutes`)).body.access).toBe(
+          'full',
+        );
+      }
+      const moved = await as(coordinator, 'patch', `${base()}/staff/${mover.staffId}`, {
+        memberBodyId: agencyC.memberBodyId,
+      });
+      expect(moved.status).toBe(200);
+      for (const id of [policy, conference]) {
+        expect((await as(mover, 'get', `${base()}/meetings/${id}`)).status).toBe(404);
+        expect((await as(mover, 'get', `${base()}/meetings/${id}/minutes`)).status).toBe(404);
+      }
+      // The record of who attended, and for which body, stays as it was.
+      const record = await as(coordinator, 'get', `${base()}/meetings/${policy}`);
+      expect(
+        record.body.attendees.find((x: { staffId: string }) => x.staffId === mover.staffId),
+      ).toMatchObject({ memberBodyId: body.body.id });
+    });
+
+    it('takes the minutes away from the attendees when the case is closed (closing ends the assignments)', async () => {
+      const agencyZ = await newBodyWithStaff('終結');
+      const closing = await newCase({}, agencyZ.memberBodyId);
+      const conference = await meeting({
+        tier: 'case_conference',
+        caseIds: [closing],
+        attendeeStaffIds: [coordinator.staffId, agencyZ.staffId],
+      });
+      await as(coordinator, 'put', `${base()}/meetings/${conference}/minutes`, {
+        body: '終結に向けて',
+        decisions: [{ text: '終結を提案', caseId: closing }],
+      });
+      expect((await as(agencyZ, 'get', `${base()}/meetings/${conference}/minutes`)).status).toBe(
+        200,
+      );
+      const closed = await as(coordinator, 'post', `${base()}/cases/${closing}/close`, {
+        reason: '支援終結',
+        meetingId: conference,
+      });
+      expect(closed.status).toBe(200);
+      expect((await as(agencyZ, 'get', `${base()}/meetings/${conference}`)).status).toBe(404);
+      expect((await as(agencyZ, 'get', `${base()}/meetings/${conference}/minutes`)).status).toBe(
+        404,
+      );
+      expect(
+        (await as(agencyZ, 'get', `${base()}/decisions?caseId=${closing}`)).body.items,
+      ).toEqual([]);
+    });
+
+    it('refuses an action item about a case owned by a body not covered on it (422 OWNER_NOT_COVERED) and keeps nothing', async () => {
+      const conference = await meeting({
+        tier: 'case_conference',
+        caseIds: [caseA],
+        attendeeStaffIds: [coordinator.staffId],
+      });
+      const sut = await as(coordinator, 'put', `${base()}/meetings/${conference}/minutes`, {
+        body: '記録',
+        actionItems: [
+          { text: 'C: 訪問', memberBodyId: agencyC.memberBodyId, dueOn: inDays(7), caseId: caseA },
+        ],
+      });
+      expect(sut.status).toBe(422);
+      expect(sut.body.code).toBe('OWNER_NOT_COVERED');
+      expect(sut.body.details).toEqual([
+        { memberBodyId: agencyC.memberBodyId, caseId: caseA, reason: 'not_covered' },
+      ]);
+      const after = await as(coordinator, 'get', `${base()}/meetings/${conference}/minutes`);
+      expect(after.body).toMatchObject({ revision: 0, actionItems: [] });
+      // The covered body may own it, and any current body an item about no case.
+      const ok = await as(coordinator, 'put', `${base()}/meetings/${conference}/minutes`, {
+        body: '記録',
+        actionItems: [
+          { text: 'A: 訪問', memberBodyId: agencyA.memberBodyId, dueOn: inDays(7), caseId: caseA },
+          { text: 'C: 資料', memberBodyId: agencyC.memberBodyId, dueOn: inDays(7) },
+        ],
+      });
+      expect(ok.status).toBe(200);
     });
   });
 

@@ -360,7 +360,13 @@ describe('need to know inside and around a case (e2e)', () => {
         actions: [{ text: '訪問', memberBodyId: agency.memberBodyId, dueOn: await appDate(7) }],
       });
       expect(plan.status).toBe(201);
-      // A case conference the agency did not attend; the item belongs to the coordinating body.
+      // A case conference the agency did not attend; the item belongs to the coordinating body,
+      // which must be covered on the case to own an item about it (422 OWNER_NOT_COVERED).
+      await assign(caseId, c.memberBodyId, {
+        scope: 'limited',
+        basis: 'statutory',
+        basisNote: '調整機関として',
+      });
       const meeting = await as(coordinator, 'post', `${base()}/meetings`, {
         tier: 'case_conference',
         title: '個別ケース検討会議',
