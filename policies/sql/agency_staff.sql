@@ -208,11 +208,13 @@ WHERE
     )
   );
 
--- Meeting · read — rules: agency.meeting.attended
+-- Meeting · read — rules: agency.meeting.attended-covered-cases, agency.meeting.attended
 SELECT
   m.*
 FROM
   meetings m
+  JOIN minutes mn ON mn.council_id = m.council_id
+  AND mn.meeting_id = m.id
 WHERE
   (
     (
@@ -222,32 +224,278 @@ WHERE
           1
         FROM
           meeting_attendees ma
+          JOIN staff ast ON ast.council_id = ma.council_id
+          AND ast.id = ma.staff_id
+          AND ast.member_body_id = ma.member_body_id
+          JOIN member_bodies asb ON asb.council_id = ma.council_id
+          AND asb.id = ma.member_body_id
         WHERE
           ma.council_id = m.council_id
           AND ma.meeting_id = m.id
+          AND (
+            (
+              ast.ended_on IS NULL
+              OR ast.ended_on > current_date
+            )
+            AND (
+              asb.joined_on <= current_date
+              AND (
+                asb.left_on IS NULL
+                OR asb.left_on > current_date
+              )
+            )
+          )
           AND ma.staff_id = :staff_id
+      )
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          member_bodies pcb
+        WHERE
+          pcb.council_id = m.council_id
+          AND pcb.id = :staff_member_body_id
+          AND EXISTS (
+            SELECT
+              1
+            FROM
+              meeting_cases pmc
+            WHERE
+              pmc.council_id = m.council_id
+              AND pmc.meeting_id = m.id
+              AND EXISTS (
+                SELECT
+                  1
+                FROM
+                  case_assignments a
+                  JOIN member_bodies amb ON amb.council_id = a.council_id
+                  AND amb.id = a.member_body_id
+                WHERE
+                  a.council_id = pmc.council_id
+                  AND a.case_id = pmc.case_id
+                  AND a.member_body_id = pcb.id
+                  AND a.ended_at IS NULL
+                  AND (
+                    amb.joined_on <= current_date
+                    AND (
+                      amb.left_on IS NULL
+                      OR amb.left_on > current_date
+                    )
+                  )
+                  AND (
+                    a.basis = 'statutory'
+                    OR EXISTS (
+                      SELECT
+                        1
+                      FROM
+                        consents cs
+                        JOIN consent_bodies cb ON cb.council_id = cs.council_id
+                        AND cb.consent_id = cs.id
+                      WHERE
+                        cs.council_id = a.council_id
+                        AND cs.case_id = a.case_id
+                        AND cb.member_body_id = a.member_body_id
+                        AND cs.withdrawn_on IS NULL
+                        AND cs.obtained_on <= current_date
+                        AND (
+                          cs.expires_on IS NULL
+                          OR cs.expires_on >= current_date
+                        )
+                    )
+                  )
+              )
+          )
+      )
+    )
+    OR (
+      m.council_id = :council_id
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          meeting_attendees ma
+          JOIN staff ast ON ast.council_id = ma.council_id
+          AND ast.id = ma.staff_id
+          AND ast.member_body_id = ma.member_body_id
+          JOIN member_bodies asb ON asb.council_id = ma.council_id
+          AND asb.id = ma.member_body_id
+        WHERE
+          ma.council_id = m.council_id
+          AND ma.meeting_id = m.id
+          AND (
+            (
+              ast.ended_on IS NULL
+              OR ast.ended_on > current_date
+            )
+            AND (
+              asb.joined_on <= current_date
+              AND (
+                asb.left_on IS NULL
+                OR asb.left_on > current_date
+              )
+            )
+          )
+          AND ma.staff_id = :staff_id
+      )
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          member_bodies fcb
+        WHERE
+          fcb.council_id = m.council_id
+          AND fcb.id = :staff_member_body_id
+          AND NOT EXISTS (
+            SELECT
+              1
+            FROM
+              meeting_cases fmc
+            WHERE
+              fmc.council_id = m.council_id
+              AND fmc.meeting_id = m.id
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  case_assignments a
+                  JOIN member_bodies amb ON amb.council_id = a.council_id
+                  AND amb.id = a.member_body_id
+                WHERE
+                  a.council_id = fmc.council_id
+                  AND a.case_id = fmc.case_id
+                  AND a.member_body_id = fcb.id
+                  AND a.ended_at IS NULL
+                  AND (
+                    amb.joined_on <= current_date
+                    AND (
+                      amb.left_on IS NULL
+                      OR amb.left_on > current_date
+                    )
+                  )
+                  AND (
+                    a.basis = 'statutory'
+                    OR EXISTS (
+                      SELECT
+                        1
+                      FROM
+                        consents cs
+                        JOIN consent_bodies cb ON cb.council_id = cs.council_id
+                        AND cb.consent_id = cs.id
+                      WHERE
+                        cs.council_id = a.council_id
+                        AND cs.case_id = a.case_id
+                        AND cb.member_body_id = a.member_body_id
+                        AND cs.withdrawn_on IS NULL
+                        AND cs.obtained_on <= current_date
+                        AND (
+                          cs.expires_on IS NULL
+                          OR cs.expires_on >= current_date
+                        )
+                    )
+                  )
+              )
+          )
       )
     )
   );
 
 -- Minutes · read — rules: agency.minutes.attended
 SELECT
-  mi.*
+  mn.*
 FROM
-  minutes mi
+  minutes mn
+  JOIN meetings m ON m.council_id = mn.council_id
+  AND m.id = mn.meeting_id
 WHERE
   (
     (
-      mi.council_id = :council_id
+      mn.council_id = :council_id
       AND EXISTS (
         SELECT
           1
         FROM
           meeting_attendees ma
+          JOIN staff ast ON ast.council_id = ma.council_id
+          AND ast.id = ma.staff_id
+          AND ast.member_body_id = ma.member_body_id
+          JOIN member_bodies asb ON asb.council_id = ma.council_id
+          AND asb.id = ma.member_body_id
         WHERE
-          ma.council_id = mi.council_id
-          AND ma.meeting_id = mi.meeting_id
+          ma.council_id = mn.council_id
+          AND ma.meeting_id = mn.meeting_id
+          AND (
+            (
+              ast.ended_on IS NULL
+              OR ast.ended_on > current_date
+            )
+            AND (
+              asb.joined_on <= current_date
+              AND (
+                asb.left_on IS NULL
+                OR asb.left_on > current_date
+              )
+            )
+          )
           AND ma.staff_id = :staff_id
+      )
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          member_bodies fcb
+        WHERE
+          fcb.council_id = mn.council_id
+          AND fcb.id = :staff_member_body_id
+          AND NOT EXISTS (
+            SELECT
+              1
+            FROM
+              meeting_cases fmc
+            WHERE
+              fmc.council_id = mn.council_id
+              AND fmc.meeting_id = mn.meeting_id
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  case_assignments a
+                  JOIN member_bodies amb ON amb.council_id = a.council_id
+                  AND amb.id = a.member_body_id
+                WHERE
+                  a.council_id = fmc.council_id
+                  AND a.case_id = fmc.case_id
+                  AND a.member_body_id = fcb.id
+                  AND a.ended_at IS NULL
+                  AND (
+                    amb.joined_on <= current_date
+                    AND (
+                      amb.left_on IS NULL
+                      OR amb.left_on > current_date
+                    )
+                  )
+                  AND (
+                    a.basis = 'statutory'
+                    OR EXISTS (
+                      SELECT
+                        1
+                      FROM
+                        consents cs
+                        JOIN consent_bodies cb ON cb.council_id = cs.council_id
+                        AND cb.consent_id = cs.id
+                      WHERE
+                        cs.council_id = a.council_id
+                        AND cs.case_id = a.case_id
+                        AND cb.member_body_id = a.member_body_id
+                        AND cs.withdrawn_on IS NULL
+                        AND cs.obtained_on <= current_date
+                        AND (
+                          cs.expires_on IS NULL
+                          OR cs.expires_on >= current_date
+                        )
+                    )
+                  )
+              )
+          )
       )
     )
   );
@@ -257,6 +505,9 @@ SELECT
   d.*
 FROM
   minutes_decisions d
+  JOIN minutes mn ON mn.council_id = d.council_id
+  AND mn.meeting_id = d.meeting_id
+  AND mn.revision = d.revision
 WHERE
   (
     (
@@ -305,32 +556,110 @@ WHERE
     )
     OR (
       d.council_id = :council_id
+      AND d.case_id IS NULL
       AND EXISTS (
         SELECT
           1
         FROM
           meeting_attendees ma
+          JOIN staff ast ON ast.council_id = ma.council_id
+          AND ast.id = ma.staff_id
+          AND ast.member_body_id = ma.member_body_id
+          JOIN member_bodies asb ON asb.council_id = ma.council_id
+          AND asb.id = ma.member_body_id
         WHERE
           ma.council_id = d.council_id
           AND ma.meeting_id = d.meeting_id
+          AND (
+            (
+              ast.ended_on IS NULL
+              OR ast.ended_on > current_date
+            )
+            AND (
+              asb.joined_on <= current_date
+              AND (
+                asb.left_on IS NULL
+                OR asb.left_on > current_date
+              )
+            )
+          )
           AND ma.staff_id = :staff_id
+      )
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          member_bodies fcb
+        WHERE
+          fcb.council_id = d.council_id
+          AND fcb.id = :staff_member_body_id
+          AND NOT EXISTS (
+            SELECT
+              1
+            FROM
+              meeting_cases fmc
+            WHERE
+              fmc.council_id = d.council_id
+              AND fmc.meeting_id = d.meeting_id
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  case_assignments a
+                  JOIN member_bodies amb ON amb.council_id = a.council_id
+                  AND amb.id = a.member_body_id
+                WHERE
+                  a.council_id = fmc.council_id
+                  AND a.case_id = fmc.case_id
+                  AND a.member_body_id = fcb.id
+                  AND a.ended_at IS NULL
+                  AND (
+                    amb.joined_on <= current_date
+                    AND (
+                      amb.left_on IS NULL
+                      OR amb.left_on > current_date
+                    )
+                  )
+                  AND (
+                    a.basis = 'statutory'
+                    OR EXISTS (
+                      SELECT
+                        1
+                      FROM
+                        consents cs
+                        JOIN consent_bodies cb ON cb.council_id = cs.council_id
+                        AND cb.consent_id = cs.id
+                      WHERE
+                        cs.council_id = a.council_id
+                        AND cs.case_id = a.case_id
+                        AND cb.member_body_id = a.member_body_id
+                        AND cs.withdrawn_on IS NULL
+                        AND cs.obtained_on <= current_date
+                        AND (
+                          cs.expires_on IS NULL
+                          OR cs.expires_on >= current_date
+                        )
+                    )
+                  )
+              )
+          )
       )
     )
   );
 
--- ActionItem · read — rules: agency.action-item.own-body, agency.action-item.assigned-case, agency.action-item.attended
+-- ActionItem · read — rules: agency.action-item.own-body-covered-case, agency.action-item.own-body, agency.action-item.assigned-case, agency.action-item.attended
 SELECT
-  ai.*
+  i.*
 FROM
-  minutes_action_items ai
+  minutes_action_items i
+  JOIN minutes mn ON mn.council_id = i.council_id
+  AND mn.meeting_id = i.meeting_id
+  AND mn.revision = i.revision
 WHERE
   (
     (
-      ai.council_id = :council_id
-      AND ai.member_body_id = :staff_member_body_id
-    )
-    OR (
-      ai.council_id = :council_id
+      i.council_id = :council_id
+      AND i.member_body_id = :staff_member_body_id
       AND EXISTS (
         SELECT
           1
@@ -339,8 +668,8 @@ WHERE
           JOIN member_bodies amb ON amb.council_id = a.council_id
           AND amb.id = a.member_body_id
         WHERE
-          a.council_id = ai.council_id
-          AND a.case_id = ai.case_id
+          a.council_id = i.council_id
+          AND a.case_id = i.case_id
           AND a.member_body_id = :staff_member_body_id
           AND a.ended_at IS NULL
           AND (
@@ -374,29 +703,205 @@ WHERE
       )
     )
     OR (
-      ai.council_id = :council_id
+      i.council_id = :council_id
+      AND i.member_body_id = :staff_member_body_id
+      AND i.case_id IS NULL
+    )
+    OR (
+      i.council_id = :council_id
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          case_assignments a
+          JOIN member_bodies amb ON amb.council_id = a.council_id
+          AND amb.id = a.member_body_id
+        WHERE
+          a.council_id = i.council_id
+          AND a.case_id = i.case_id
+          AND a.member_body_id = :staff_member_body_id
+          AND a.ended_at IS NULL
+          AND (
+            amb.joined_on <= current_date
+            AND (
+              amb.left_on IS NULL
+              OR amb.left_on > current_date
+            )
+          )
+          AND (
+            a.basis = 'statutory'
+            OR EXISTS (
+              SELECT
+                1
+              FROM
+                consents cs
+                JOIN consent_bodies cb ON cb.council_id = cs.council_id
+                AND cb.consent_id = cs.id
+              WHERE
+                cs.council_id = a.council_id
+                AND cs.case_id = a.case_id
+                AND cb.member_body_id = a.member_body_id
+                AND cs.withdrawn_on IS NULL
+                AND cs.obtained_on <= current_date
+                AND (
+                  cs.expires_on IS NULL
+                  OR cs.expires_on >= current_date
+                )
+            )
+          )
+      )
+    )
+    OR (
+      i.council_id = :council_id
+      AND i.case_id IS NULL
       AND EXISTS (
         SELECT
           1
         FROM
           meeting_attendees ma
+          JOIN staff ast ON ast.council_id = ma.council_id
+          AND ast.id = ma.staff_id
+          AND ast.member_body_id = ma.member_body_id
+          JOIN member_bodies asb ON asb.council_id = ma.council_id
+          AND asb.id = ma.member_body_id
         WHERE
-          ma.council_id = ai.council_id
-          AND ma.meeting_id = ai.meeting_id
+          ma.council_id = i.council_id
+          AND ma.meeting_id = i.meeting_id
+          AND (
+            (
+              ast.ended_on IS NULL
+              OR ast.ended_on > current_date
+            )
+            AND (
+              asb.joined_on <= current_date
+              AND (
+                asb.left_on IS NULL
+                OR asb.left_on > current_date
+              )
+            )
+          )
           AND ma.staff_id = :staff_id
+      )
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          member_bodies fcb
+        WHERE
+          fcb.council_id = i.council_id
+          AND fcb.id = :staff_member_body_id
+          AND NOT EXISTS (
+            SELECT
+              1
+            FROM
+              meeting_cases fmc
+            WHERE
+              fmc.council_id = i.council_id
+              AND fmc.meeting_id = i.meeting_id
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  case_assignments a
+                  JOIN member_bodies amb ON amb.council_id = a.council_id
+                  AND amb.id = a.member_body_id
+                WHERE
+                  a.council_id = fmc.council_id
+                  AND a.case_id = fmc.case_id
+                  AND a.member_body_id = fcb.id
+                  AND a.ended_at IS NULL
+                  AND (
+                    amb.joined_on <= current_date
+                    AND (
+                      amb.left_on IS NULL
+                      OR amb.left_on > current_date
+                    )
+                  )
+                  AND (
+                    a.basis = 'statutory'
+                    OR EXISTS (
+                      SELECT
+                        1
+                      FROM
+                        consents cs
+                        JOIN consent_bodies cb ON cb.council_id = cs.council_id
+                        AND cb.consent_id = cs.id
+                      WHERE
+                        cs.council_id = a.council_id
+                        AND cs.case_id = a.case_id
+                        AND cb.member_body_id = a.member_body_id
+                        AND cs.withdrawn_on IS NULL
+                        AND cs.obtained_on <= current_date
+                        AND (
+                          cs.expires_on IS NULL
+                          OR cs.expires_on >= current_date
+                        )
+                    )
+                  )
+              )
+          )
       )
     )
   );
 
--- ActionItem · update — rules: agency.action-item.own-body
+-- ActionItem · update — rules: agency.action-item.own-body-covered-case, agency.action-item.own-body
 SELECT
-  ai.*
+  i.*
 FROM
-  minutes_action_items ai
+  minutes_action_items i
+  JOIN minutes mn ON mn.council_id = i.council_id
+  AND mn.meeting_id = i.meeting_id
+  AND mn.revision = i.revision
 WHERE
   (
     (
-      ai.council_id = :council_id
-      AND ai.member_body_id = :staff_member_body_id
+      i.council_id = :council_id
+      AND i.member_body_id = :staff_member_body_id
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          case_assignments a
+          JOIN member_bodies amb ON amb.council_id = a.council_id
+          AND amb.id = a.member_body_id
+        WHERE
+          a.council_id = i.council_id
+          AND a.case_id = i.case_id
+          AND a.member_body_id = :staff_member_body_id
+          AND a.ended_at IS NULL
+          AND (
+            amb.joined_on <= current_date
+            AND (
+              amb.left_on IS NULL
+              OR amb.left_on > current_date
+            )
+          )
+          AND (
+            a.basis = 'statutory'
+            OR EXISTS (
+              SELECT
+                1
+              FROM
+                consents cs
+                JOIN consent_bodies cb ON cb.council_id = cs.council_id
+                AND cb.consent_id = cs.id
+              WHERE
+                cs.council_id = a.council_id
+                AND cs.case_id = a.case_id
+                AND cb.member_body_id = a.member_body_id
+                AND cs.withdrawn_on IS NULL
+                AND cs.obtained_on <= current_date
+                AND (
+                  cs.expires_on IS NULL
+                  OR cs.expires_on >= current_date
+                )
+            )
+          )
+      )
+    )
+    OR (
+      i.council_id = :council_id
+      AND i.member_body_id = :staff_member_body_id
+      AND i.case_id IS NULL
     )
   );

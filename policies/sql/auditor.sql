@@ -76,5 +76,7 @@ SELECT
   m.*
 FROM
   meetings m
+  JOIN minutes mn ON mn.council_id = m.council_id
+  AND mn.meeting_id = m.id
 WHERE
   (m.council_id = :council_id);

@@ -308,6 +308,8 @@ SELECT
   m.*
 FROM
   meetings m
+  JOIN minutes mn ON mn.council_id = m.council_id
+  AND mn.meeting_id = m.id
 WHERE
   (m.council_id = :council_id);
 
@@ -316,61 +318,80 @@ SELECT
   m.*
 FROM
   meetings m
+  JOIN minutes mn ON mn.council_id = m.council_id
+  AND mn.meeting_id = m.id
 WHERE
   (m.council_id = :council_id);
 
 -- Minutes · read — rules: coordinator.minutes.manage
 SELECT
-  mi.*
+  mn.*
 FROM
-  minutes mi
+  minutes mn
+  JOIN meetings m ON m.council_id = mn.council_id
+  AND m.id = mn.meeting_id
 WHERE
-  (mi.council_id = :council_id);
+  (mn.council_id = :council_id);
 
 -- Minutes · update — rules: coordinator.minutes.manage
 SELECT
-  mi.*
+  mn.*
 FROM
-  minutes mi
+  minutes mn
+  JOIN meetings m ON m.council_id = mn.council_id
+  AND m.id = mn.meeting_id
 WHERE
-  (mi.council_id = :council_id);
+  (mn.council_id = :council_id);
 
 -- Minutes · finalize — rules: coordinator.minutes.manage
 SELECT
-  mi.*
+  mn.*
 FROM
-  minutes mi
+  minutes mn
+  JOIN meetings m ON m.council_id = mn.council_id
+  AND m.id = mn.meeting_id
 WHERE
-  (mi.council_id = :council_id);
+  (mn.council_id = :council_id);
 
 -- Minutes · amend — rules: coordinator.minutes.manage
 SELECT
-  mi.*
+  mn.*
 FROM
-  minutes mi
+  minutes mn
+  JOIN meetings m ON m.council_id = mn.council_id
+  AND m.id = mn.meeting_id
 WHERE
-  (mi.council_id = :council_id);
+  (mn.council_id = :council_id);
 
 -- Decision · read — rules: coordinator.decision.read
 SELECT
   d.*
 FROM
   minutes_decisions d
+  JOIN minutes mn ON mn.council_id = d.council_id
+  AND mn.meeting_id = d.meeting_id
+  AND mn.revision = d.revision
 WHERE
   (d.council_id = :council_id);
 
 -- ActionItem · read — rules: coordinator.action-item.manage
 SELECT
-  ai.*
+  i.*
 FROM
-  minutes_action_items ai
+  minutes_action_items i
+  JOIN minutes mn ON mn.council_id = i.council_id
+  AND mn.meeting_id = i.meeting_id
+  AND mn.revision = i.revision
 WHERE
-  (ai.council_id = :council_id);
+  (i.council_id = :council_id);
 
 -- ActionItem · update — rules: coordinator.action-item.manage
 SELECT
-  ai.*
+  i.*
 FROM
-  minutes_action_items ai
+  minutes_action_items i
+  JOIN minutes mn ON mn.council_id = i.council_id
+  AND mn.meeting_id = i.meeting_id
+  AND mn.revision = i.revision
 WHERE
-  (ai.council_id = :council_id);
+  (i.council_id = :council_id);

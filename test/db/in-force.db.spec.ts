@@ -105,10 +105,7 @@ describe('"in force": the principal lookup and meeting eligibility agree', () =>
     expect(await answers(s)).toEqual(notInForce);
   });
 
-  // Fails until meeting eligibility (src/meetings, ported on branch i12-hm) asks in-force.ts
-  // too: it ignored joined_on, so it still counted this person. Once both branches are merged
-  // Jest reports "failing test passed": then drop `.failing`.
-  it.failing('a body whose joining date is still ahead: in force for neither', async () => {
+  it('a body whose joining date is still ahead: in force for neither', async () => {
     const s = await pledgedStaff('future');
     const moved = await as(c.staff[0], 'patch', `${base()}/member-bodies/${s.memberBodyId}`, {
       joinedOn: await appDate(30),
