@@ -17,6 +17,47 @@ export default tseslint.config(
     },
   },
   {
+    // One access path (DESIGN.md §4, CONVENTIONS.md example 9): only src/access makes council
+    // scopes, and use cases reach council data through AccessService.use — never by opening a
+    // council transaction or writing audit events themselves. (The audit reports and the login
+    // fan-out still do; the CLI verifies on a bare connection by design.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/access/**', 'src/database/**', 'src/cli/**', 'src/audit/**', 'src/auth/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/access/council-scope'],
+              importNames: ['sealScope', 'sealRegister', 'sealPublic'],
+              message: 'Only src/access creates scopes: go through AccessService.use.',
+            },
+            {
+              group: ['**/database/council-transactions'],
+              message: 'Use cases open no transaction of their own: go through AccessService.use.',
+            },
+            {
+              group: ['**/audit/audit.service'],
+              message: 'The access primitive writes the audit event: return what was disclosed.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Literal[value=/set_config\\('app\\.council_id'/]",
+          message: 'Only src/access sets app.council_id.',
+        },
+        {
+          selector: "TemplateElement[value.raw=/set_config\\('app\\.council_id'/]",
+          message: 'Only src/access sets app.council_id.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -77,6 +77,18 @@ export interface Disclosure {
 
 export type Done<T> = Disclosure & { result: T };
 
+/** What `decide` answers: the same verdict `use` would reach, and why. */
+export interface AccessDecision {
+  allowed: boolean;
+  /** The HTTP status `use` would answer with: 200, 403, 404 or 409. */
+  status: number;
+  /** `permitted`, `not_visible`, `forbidden`, `pledge_required`, `case_closed`, `own_record`… */
+  reason: string;
+  ruleId: string | null;
+  /** For a field-level question: whether that field may be acted on; null otherwise. */
+  fieldAllowed: boolean | null;
+}
+
 /** Actions that may still happen on a closed case (everything else answers 409 CASE_CLOSED). */
 const ON_CLOSED_CASE: ReadonlySet<Action> = new Set<Action>(['read', 'reopen']);
 
@@ -177,6 +189,57 @@ export class AccessService {
       if (isDenial(error) && !founding) await this.recordDenial(p, event, req, table, error);
       throw error;
     }
+  }
+
+  /**
+   * What `use` would decide for this request, without doing or recording anything: the same
+   * loading through the same policies (visibility, the declared action, the closed-case rule,
+   * the pledge). Explain answers from this, so what it says and what the API does cannot drift
+   * (issue 12 item 4). With `field`, also whether that field of the record may be acted on.
+   */
+  async decide(
+    p: CouncilPrincipal,
+    req: Omit<AccessRequest, 'lock' | 'event'>,
+    field?: string,
+  ): Promise<AccessDecision> {
+    const table = SUBJECT_TABLES[req.subject];
+    // The route's type-level check (the guard's, for HTTP requests).
+    if (!p.ability.can(req.action, req.subject))
+      return { allowed: false, status: 403, reason: 'forbidden', ruleId: null, fieldAllowed: null };
+    return this.tx.run(p.councilId, async (em) => {
+      const scope = sealScope(em, p.councilId, p);
+      let loaded: Loaded<Record<string, unknown>>;
+      try {
+        loaded = await this.load<Record<string, unknown>>(scope, { ...req, lock: false }, table);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const reason =
+          error.status === 404
+            ? 'not_visible'
+            : error.code === ErrorCode.Forbidden
+              ? 'forbidden'
+              : String(error.code).toLowerCase();
+        return {
+          allowed: false,
+          status: error.status,
+          reason,
+          ruleId: error instanceof PolicyRefusal ? error.ruleId : null,
+          fieldAllowed: null,
+        };
+      }
+      const facts =
+        req.subject === 'Case' ? loaded.case : (loaded.row ?? (req.id ? null : undefined));
+      const on = (facts ? asSubject(req.subject, { ...facts }) : req.subject) as Parameters<
+        AppAbility['can']
+      >[1];
+      return {
+        allowed: true,
+        status: 200,
+        reason: 'permitted',
+        ruleId: decidingRuleId(p.ability, req.action, on),
+        fieldAllowed: field === undefined ? null : p.ability.can(req.action, on, field),
+      };
+    });
   }
 
   /**

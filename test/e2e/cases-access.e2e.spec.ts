@@ -327,7 +327,12 @@ describe('cases through the access layer (e2e)', () => {
         principal: { role: 'agency_staff', memberBodyId: agency.memberBodyId },
       });
       const no = await explain(auditor, unassigned);
-      expect(no.body).toMatchObject({ allowed: false, ruleId: null, reason: 'no_rule_permits' });
+      expect(no.body).toMatchObject({
+        allowed: false,
+        ruleId: null,
+        reason: 'not_visible',
+        status: 404,
+      });
       expect((await explain(agency, assigned)).status).toBe(403);
       const self = await as(
         coordinator,
@@ -339,7 +344,7 @@ describe('cases through the access layer (e2e)', () => {
       expect(self.body).toMatchObject({
         allowed: false,
         ruleId: 'coordinator.staff.not-self',
-        reason: 'denied_by_rule',
+        reason: 'own_record',
       });
       const enforced = await as(
         coordinator,
