@@ -1,4 +1,4 @@
-import { StaffRole } from '../councils/council.entity';
+import { StaffRole } from '../councils/council.types';
 import type { AppAbility } from './ability.factory';
 
 /** The caller as seen inside one council, resolved from the live staff record on every request. */

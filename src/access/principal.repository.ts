@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CouncilTransactions } from '../database/council-transactions';
-import { StaffRole } from '../councils/council.entity';
+import { StaffRole } from '../councils/council.types';
 import { staffInForce } from './in-force';
 
 export interface ActiveStaffRow {

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { CouncilScope, PublicScope, RegisterScope } from '../access/council-scope';
 import { memberBodyInForce, staffInForce } from '../access/in-force';
 import { Position } from '../common/http/pagination';
-import { MemberBodyKind, StaffRole } from './council.entity';
+import { MemberBodyKind, StaffRole } from './council.types';
 
 /** A council's public part (name, coordinating body, current bodies) reads under either scope. */
 type Scoped = CouncilScope | PublicScope;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RegisterScope } from '../access/council-scope';
 import { staffInForce } from '../access/in-force';
-import { StaffRole } from './council.entity';
+import { StaffRole } from './council.types';
 
 export interface Membership {
   staffId: string;

@@ -4,18 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
 import { SecurityEventEntity } from '../auth/security-event.entity';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
-import { CouncilEntity, MemberBodyEntity, StaffEntity } from '../councils/council.entity';
 import { UserEntity } from '../users/user.entity';
 
-export const ENTITIES = [
-  UserEntity,
-  SessionEntity,
-  RefreshTokenEntity,
-  SecurityEventEntity,
-  CouncilEntity,
-  MemberBodyEntity,
-  StaffEntity,
-];
+export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, SecurityEventEntity];
 
 /**
  * The API's connection pool, as the application role. Schema changes happen only through

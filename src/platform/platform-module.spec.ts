@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CONCERNS } from '../cases/case.dto';
-import { MEMBER_BODY_KINDS } from '../councils/council.entity';
+import { MEMBER_BODY_KINDS } from '../councils/council.types';
 import { MEETING_TIERS as TIERS_OF_MEETINGS } from '../meetings/meetings.dto';
 import { BODY_KINDS, CONCERN_CATEGORIES, MEETING_TIERS } from './statistics-vocabulary';
 

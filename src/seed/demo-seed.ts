@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { CouncilPrincipal } from '../access/council-principal';
 import { PrincipalResolver } from '../access/principal-resolver';
 import { CasesService } from '../cases/cases.service';
-import { StaffRole } from '../councils/council.entity';
+import { StaffRole } from '../councils/council.types';
 import { CouncilsService } from '../councils/councils.service';
 import { MemberBodiesService } from '../councils/member-bodies.service';
 import { PledgeService } from '../councils/pledge.service';

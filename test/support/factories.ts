@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { PrincipalResolver } from '../../src/access/principal-resolver';
-import { StaffRole } from '../../src/councils/council.entity';
+import { StaffRole } from '../../src/councils/council.types';
 import { CouncilsService } from '../../src/councils/councils.service';
 import { MemberBodiesService } from '../../src/councils/member-bodies.service';
 import { PledgeService } from '../../src/councils/pledge.service';

@@ -17,7 +17,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsCalendarDate, PLAIN_TEXT } from '../../common/http/validators';
-import { MEMBER_BODY_KINDS, MemberBodyKind, STAFF_ROLES, StaffRole } from '../council.entity';
+import { MEMBER_BODY_KINDS, MemberBodyKind, STAFF_ROLES, StaffRole } from '../council.types';
 
 const NAME = { message: 'must not contain control characters' };
 
