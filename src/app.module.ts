@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
+import { WorklistModule } from './worklist/worklist.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -34,6 +35,7 @@ export class AppModule {
         CouncilsModule,
         CasesModule,
         ExplainModule,
+        WorklistModule,
         MeModule,
         SeedModule,
         MeetingsModule,

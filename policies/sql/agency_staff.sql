@@ -208,6 +208,9 @@ WHERE
     )
   );
 
+-- Worklist · read — rules: agency.worklist
+-- not council data: decided by the role alone, no row filter
+
 -- Meeting · read — rules: agency.meeting.attended-covered-cases, agency.meeting.attended
 SELECT
   m.*

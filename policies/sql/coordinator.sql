@@ -303,6 +303,9 @@ WHERE
 -- AccessDecision · read — rules: coordinator.access.explain
 -- not council data: decided by the role alone, no row filter
 
+-- Worklist · read — rules: coordinator.worklist
+-- not council data: decided by the role alone, no row filter
+
 -- Meeting · read — rules: coordinator.meeting.manage
 SELECT
   m.*

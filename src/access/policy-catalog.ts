@@ -38,6 +38,8 @@ export const SUBJECTS = [
   'InfoRequest',
   'AuditEvent',
   'AccessDecision',
+  // What is due for the caller (GET …/worklist): items of several subjects, each under its own policy.
+  'Worklist',
   'Statistics',
   'PublicNotice',
   // Machine clients of the platform (DESIGN.md §3.6): registered and revoked by the operator.
@@ -74,6 +76,7 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   InfoRequest: ['councilId', 'caseId', 'memberBodyId'],
   AuditEvent: ['councilId'],
   AccessDecision: ['councilId'],
+  Worklist: ['councilId'],
   Statistics: [],
   PublicNotice: [],
   PlatformClient: [],
@@ -125,6 +128,7 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   InfoRequest: 'councilId',
   AuditEvent: 'councilId',
   AccessDecision: 'councilId',
+  Worklist: 'councilId',
   Meeting: 'councilId',
   Minutes: 'councilId',
   Decision: 'councilId',
@@ -147,6 +151,7 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'InfoRequest',
   'AuditEvent',
   'AccessDecision',
+  'Worklist',
   'Meeting',
   'Minutes',
   'Decision',

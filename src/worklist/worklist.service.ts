@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService } from '../access/access.service';
+import { CouncilPrincipal } from '../access/council-principal';
+import { WorklistQueryDto } from './worklist.dto';
+import {
+  WORKLIST_KINDS,
+  WorklistKind,
+  WorklistRepository,
+  WorklistRow,
+} from './worklist.repository';
+
+export interface Worklist {
+  items: WorklistRow[];
+  /** How many items of each kind are due in the window (for a badge), before `kind` and `limit`. */
+  counts: Record<WorklistKind, number>;
+  nextCursor: null;
+}
+
+/** Overdue first, then by due date; undated items (pledges) last. */
+const byUrgency = (a: WorklistRow, b: WorklistRow): number =>
+  Number(b.overdue) - Number(a.overdue) ||
+  (a.dueOn ?? '9999-12-31').localeCompare(b.dueOn ?? '9999-12-31') ||
+  a.kind.localeCompare(b.kind) ||
+  a.refId.localeCompare(b.refId);
+
+/**
+ * What the caller has to do (issue 18 item 1): consents running out or expired under an active
+ * assignment, reviews due, information requests to answer or awaiting an answer, plan actions
+ * and action items due, staff without the current pledge, meetings coming up. Items carry ids,
+ * case numbers and dates only; the event names every case the list disclosed (§3.10).
+ */
+@Injectable()
+export class WorklistService {
+  constructor(
+    private readonly access: AccessService,
+    private readonly repo: WorklistRepository,
+  ) {}
+
+  get(p: CouncilPrincipal, q: WorklistQueryDto): Promise<Worklist> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Worklist', event: 'worklist.read' },
+      async (s) => {
+        const all = (await this.repo.items(s, q.dueWithin ?? 14)).sort(byUrgency);
+        const counts = Object.fromEntries(WORKLIST_KINDS.map((k) => [k, 0])) as Record<
+          WorklistKind,
+          number
+        >;
+        for (const item of all) counts[item.kind] += 1;
+        const wanted = q.kind ? new Set(q.kind) : null;
+        const items = all.filter((i) => !wanted || wanted.has(i.kind)).slice(0, q.limit ?? 50);
+        return {
+          result: { items, counts, nextCursor: null },
+          resourceType: 'case',
+          resourceIds: [...new Set(items.map((i) => i.caseId).filter((id): id is string => !!id))],
+          reason: q.kind ? `kinds=${q.kind.join(',')}` : null,
+        };
+      },
+    );
+  }
+}
