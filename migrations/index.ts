@@ -6,6 +6,7 @@ import { AuditCheckpoints1763780400000 } from './1763780400000-audit-checkpoints
 import { Meetings1763780500000 } from './1763780500000-meetings';
 import { Platform1763780600000 } from './1763780600000-platform';
 import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
+import { CaseNameKeys1763780780000 } from './1763780780000-case-name-keys';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
 import { AttendanceBody1763780710000 } from './1763780710000-attendance-body';
 
@@ -21,4 +22,5 @@ export const migrations = [
   MinutesNoTruncate1763780705000,
   AttendanceBody1763780710000,
   CaseNeedToKnow1763780730000,
+  CaseNameKeys1763780780000,
 ];

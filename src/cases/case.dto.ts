@@ -15,6 +15,9 @@ import {
   MaxLength,
   ValidateIf,
   ValidateNested,
+  IsInt,
+  Min,
+  Max,
 } from 'class-validator';
 import { PageQueryDto } from '../common/http/pagination';
 import { IsCalendarDate, PLAIN_TEXT } from '../common/http/validators';
@@ -50,7 +53,8 @@ export const SENSITIVE_CONCERNS: ReadonlySet<Concern> = new Set<Concern>([
   'abuse_violence',
 ]);
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
-const KANA = /^[\u3040-\u30ff\u3000\s・ー]*$/;
+/** Hiragana, katakana (half-width too: stored as entered, matched normalised), spaces, ・ and ー. */
+const KANA = /^[\u3040-\u30ff\uff65-\uff9f\u3000\s・ー]*$/;
 const TEXT = { message: 'must not contain control characters' };
 
 export class CaseSubjectDto {
@@ -264,4 +268,44 @@ export class CreateAssignmentDto {
   @IsNotEmpty({ message: 'basisNote is required for a statutory basis' })
   @MaxLength(2000)
   basisNote?: string;
+}
+
+export class CaseSearchQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'A name or kana reading, whole or its beginning; matched after normalisation (hiragana/katakana, half-width, spaces, long vowels, small kana, common variant kanji)',
+    example: 'やまだ はなこ',
+    maxLength: 100,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(PLAIN_TEXT, TEXT)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'date', example: '1950-04-01' })
+  @IsOptional()
+  @IsCalendarDate()
+  birthDate?: string;
+
+  @ApiPropertyOptional({ example: '2026-0001' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{4,}$/, { message: 'caseNumber must look like 2026-0001' })
+  caseNumber?: string;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class MatchCaseDto {
+  @ApiProperty({ type: CaseSubjectDto, description: 'The person about to be registered' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CaseSubjectDto)
+  subject!: CaseSubjectDto;
 }

@@ -5,6 +5,8 @@ import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
 import {
   CaseQueryDto,
+  CaseSearchQueryDto,
+  MatchCaseDto,
   CreateAssignmentDto,
   CreateCaseDto,
   CreateConsentDto,
@@ -12,11 +14,15 @@ import {
   WithdrawConsentDto,
 } from './case.dto';
 import { CasesService } from './cases.service';
+import { CaseSearchService } from './case-search.service';
 
 @ApiTags('cases')
 @Controller('councils/:councilId/cases')
 export class CasesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly cases: CasesService,
+    private readonly searcher: CaseSearchService,
+  ) {}
 
   @Post()
   @Authorize('create', 'Case')
@@ -28,6 +34,21 @@ export class CasesController {
   @Authorize('read', 'Case')
   list(@Principal() p: CouncilPrincipal, @Query() q: CaseQueryDto) {
     return this.cases.list(p, q);
+  }
+
+  /** Search by name (normalised), birth date or case number, among the cases the caller may see. */
+  @Get('search')
+  @Authorize('read', 'Case')
+  search(@Principal() p: CouncilPrincipal, @Query() q: CaseSearchQueryDto) {
+    return this.searcher.search(p, q);
+  }
+
+  /** Before registering: cases that may be the same person, with a score and what matched. */
+  @Post('match')
+  @HttpCode(200)
+  @Authorize('create', 'Case')
+  match(@Principal() p: CouncilPrincipal, @Body() dto: MatchCaseDto) {
+    return this.searcher.match(p, dto);
   }
 
   @Get(':caseId')

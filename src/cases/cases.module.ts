@@ -5,10 +5,19 @@ import { CaseWorkService } from './case-work.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { CaseSearchRepository } from './case-search.repository';
+import { CaseSearchService } from './case-search.service';
 
 @Module({
   controllers: [CasesController, CaseWorkController, InfoRequestsController],
-  providers: [CasesRepository, CasesService, CaseWorkRepository, CaseWorkService],
+  providers: [
+    CasesRepository,
+    CasesService,
+    CaseWorkRepository,
+    CaseWorkService,
+    CaseSearchRepository,
+    CaseSearchService,
+  ],
   exports: [CasesService, CasesRepository, CaseWorkService],
 })
 export class CasesModule {}

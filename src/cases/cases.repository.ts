@@ -6,6 +6,7 @@ import { CASE_COLUMNS, CaseRow } from '../access/subject-registry';
 import { ASSIGNMENT_COVERED } from '../access/subject-sql';
 import { Position } from '../common/http/pagination';
 import { memberBodyCurrency } from '../councils/councils.repository';
+import { normaliseName } from './name-normalisation';
 
 export { CASE_COLUMNS, CaseRow };
 
@@ -40,6 +41,14 @@ export interface ConsentRow {
   createdAt: Date;
   active: boolean;
 }
+
+/** The search key column of each name field (issue 17). */
+const NAME_KEYS: Record<string, string> = {
+  familyName: 'family_name_key',
+  givenName: 'given_name_key',
+  familyNameKana: 'family_kana_key',
+  givenNameKana: 'given_kana_key',
+};
 
 const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_date AND (cs.expires_on IS NULL OR cs.expires_on >= current_date))`;
 
@@ -80,8 +89,10 @@ export class CasesRepository {
   ): Promise<CaseRow> {
     const rows = (await s.em.query(
       `INSERT INTO cases AS c (council_id, case_number, family_name, given_name, family_name_kana, given_name_kana, birth_date,
-                          gender, address, phone, sensitive, summary, concerns, review_due_on, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING ${CASE_COLUMNS}`,
+                          gender, address, phone, sensitive, summary, concerns, review_due_on, created_by,
+                          family_name_key, given_name_key, family_kana_key, given_kana_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       RETURNING ${CASE_COLUMNS}`,
       [
         s.councilId,
         c.caseNumber,
@@ -98,6 +109,10 @@ export class CasesRepository {
         c.concerns,
         c.reviewDueOn ?? null,
         createdBy,
+        normaliseName(c.familyName),
+        normaliseName(c.givenName),
+        normaliseName(c.familyNameKana),
+        normaliseName(c.givenNameKana),
       ],
     )) as CaseRow[];
     return rows[0];
@@ -157,6 +172,12 @@ export class CasesRepository {
         params.push(k === 'sensitive' ? JSON.stringify(v) : v);
         return `${columns[k]} = $${params.length}`;
       });
+    // A name changed: so does its search key (name-normalisation.ts).
+    for (const [field, key] of Object.entries(NAME_KEYS)) {
+      if (set[field] === undefined) continue;
+      params.push(normaliseName(set[field] as string | null));
+      sets.push(`${key} = $${params.length}`);
+    }
     if (sets.length === 0) return null;
     const rows = (await s.em.query(
       `UPDATE cases AS c SET ${sets.join(', ')}, updated_at = now() WHERE c.council_id = $1 AND c.id = $2
@@ -251,20 +272,6 @@ export class CasesRepository {
       [s.councilId, caseId, by, reason],
     )) as [{ id: string; memberBodyId: string }[], number];
     return rows;
-  }
-
-  /** Registered cases with the same kana and birth date: the intake's duplicate check. */
-  async possibleDuplicates(
-    s: CouncilScope,
-    row: CaseRow,
-  ): Promise<{ id: string; caseNumber: string }[]> {
-    if (!row.familyNameKana || !row.givenNameKana || !row.birthDate) return [];
-    return (await s.em.query(
-      `SELECT id, case_number AS "caseNumber" FROM cases
-        WHERE council_id = $1 AND id <> $2 AND family_name_kana = $3 AND given_name_kana = $4 AND birth_date = $5
-        ORDER BY created_at, id`,
-      [s.councilId, row.id, row.familyNameKana, row.givenNameKana, row.birthDate],
-    )) as { id: string; caseNumber: string }[];
   }
 
   // ---- consents ------------------------------------------------------------------------

@@ -22,6 +22,8 @@ import {
   WithdrawConsentDto,
 } from './case.dto';
 import { AssignmentRow, CasesRepository } from './cases.repository';
+import { CaseSearchRepository } from './case-search.repository';
+import { DUPLICATE_SCORE } from './case-search.service';
 
 const uniqueViolation = (error: unknown, constraint: string): boolean => {
   const e = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
@@ -43,6 +45,7 @@ export class CasesService {
   constructor(
     private readonly access: AccessService,
     private readonly repo: CasesRepository,
+    private readonly matcher: CaseSearchRepository,
   ) {}
 
   create(
@@ -63,7 +66,9 @@ export class CasesService {
         },
         p.userId,
       );
-      const possibleDuplicates = await this.repo.possibleDuplicates(s, row);
+      const possibleDuplicates = (
+        await this.matcher.match(s, dto.subject, row.id, DUPLICATE_SCORE)
+      ).map((d) => ({ id: d.id, caseNumber: d.caseNumber }));
       return {
         result: { ...projectCase(p.ability, row), possibleDuplicates },
         resourceId: row.id,
