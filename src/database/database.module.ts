@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import './pg-types';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
@@ -6,6 +6,7 @@ import { SecurityEventEntity } from '../auth/security-event.entity';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { CouncilEntity, MemberBodyEntity, StaffEntity } from '../councils/council.entity';
 import { UserEntity } from '../users/user.entity';
+import { PeriodicJobs } from './leader';
 
 export const ENTITIES = [
   UserEntity,
@@ -19,8 +20,10 @@ export const ENTITIES = [
 
 /**
  * The API's connection pool, as the application role. Schema changes happen only through
- * migrations run as the owner role (never `synchronize`).
+ * migrations run as the owner role (never `synchronize`). Also the periodic jobs' leader
+ * (PeriodicJobs), for any module that schedules work.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -50,5 +53,7 @@ export const ENTITIES = [
       }),
     }),
   ],
+  providers: [PeriodicJobs],
+  exports: [PeriodicJobs],
 })
 export class DatabaseModule {}
