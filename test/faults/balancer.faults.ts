@@ -24,7 +24,7 @@ if (!version)
 
 /** Health checks every 300 ms, down after 2 failures: the drain must outlast ~1 s, with margin. */
 const CHECK_INTERVAL_MS = 300;
-const DRAIN_MS = Number(process.env.KC_DRAIN_MS ?? 4_000);
+const DRAIN_MS = Number(process.env.KC_DRAIN_MS ?? 4_000); // KC_DRAIN_MS=0: see what HAProxy's retries hide
 /** Bounds on the load (this machine only; it stops by itself). */
 const MAX_REQUESTS = 20_000;
 const WORKERS = 6;
@@ -202,17 +202,24 @@ interface Written {
       }
     };
 
+    let loadEnded = false;
     const until = async (condition: () => boolean): Promise<void> => {
-      while (!condition()) await new Promise((r) => setTimeout(r, 20));
+      while (!condition()) {
+        if (loadEnded) throw new Error(`the load stopped early:\n${failures.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     };
 
-    const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+    const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w))).finally(
+      () => (loadEnded = true),
+    );
     try {
       await until(() => tally.sent >= 200);
       for (const b of backends) {
         const old = instances.get(b.name)!;
         old.child.kill('SIGTERM');
         expect(await old.exited).toBe(0);
+        await haproxy.waitFor(b.name, 'DOWN'); // so that "UP" below is the new process
         if (DRAIN_MS) expect(old.output()).toContain('not ready, draining');
         await start(b);
         tally.restarts++;

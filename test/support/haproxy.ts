@@ -108,12 +108,15 @@ export class HaProxy {
     return states;
   }
 
-  /** Resolves once HAProxy reports `server` in `state` (polled: a condition, not a duration). */
+  /**
+   * Resolves once HAProxy reports `server` fully in `state` ("UP 1/2" — going down — and
+   * "DOWN 1/2" — coming up — are neither). Polled: a condition, not a duration.
+   */
   async waitFor(server: string, state: 'UP' | 'DOWN', timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const now = (await this.serverStates())[server];
-      if (now?.startsWith(state)) return;
+      if (now === state) return;
       if (Date.now() > deadline)
         throw new Error(`haproxy: ${server} still ${now} after ${timeoutMs} ms\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
