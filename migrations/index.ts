@@ -9,6 +9,7 @@ import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
 import { CaseNameKeys1763780780000 } from './1763780780000-case-name-keys';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
 import { AttendanceBody1763780710000 } from './1763780710000-attendance-body';
+import { JobRuns1763780750000 } from './1763780750000-job-runs';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -22,5 +23,6 @@ export const migrations = [
   MinutesNoTruncate1763780705000,
   AttendanceBody1763780710000,
   CaseNeedToKnow1763780730000,
+  JobRuns1763780750000,
   CaseNameKeys1763780780000,
 ];

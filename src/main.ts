@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './common/http/configure-app';
+import { drainAndClose } from './common/http/graceful-shutdown';
 import { ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { assertLeastPrivilege, assertPlatformBoundary } from './database/role-check';
@@ -51,11 +52,17 @@ async function bootstrap(): Promise<void> {
     const seeded = runtime.config.embedded ? await app.get(DemoSeeder).seedIfEmpty() : false;
     await app.listen(runtime.config.http.port, runtime.config.http.host);
 
+    // SIGTERM (an orchestrator, a rolling restart) drains first: not ready, still serving, so
+    // the load balancer stops sending requests before the server stops accepting them. SIGINT
+    // (Ctrl-C at a terminal) does not wait.
     const shutdown = async (signal: string): Promise<void> => {
+      const drainMs = signal === 'SIGTERM' ? runtime.config.http.shutdownDrainMs : 0;
       say(
-        `${signal} received: closing the server${runtime.config.embedded ? ' and the embedded database' : ''}`,
+        `${signal} received: ${drainMs ? `not ready, draining for ${drainMs} ms, then ` : ''}closing the server${runtime.config.embedded ? ' and the embedded database' : ''}`,
       );
-      await app.close().catch(() => undefined);
+      await drainAndClose(app, () => new Promise((r) => setTimeout(r, drainMs))).catch(
+        () => undefined,
+      );
       await stop(0);
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -67,7 +74,7 @@ async function bootstrap(): Promise<void> {
     say('');
     say(`  Council case coordination API  ${url}/api   (ready in ${Date.now() - started} ms)`);
     say(`  Swagger UI                     ${url}/api/docs`);
-    say(`  Health                         ${url}/api/health`);
+    say(`  Health                         ${url}/api/health  (…/ready, …/live)`);
     if (runtime.config.embedded) {
       say(
         `  Database                       embedded PostgreSQL, data in ${runtime.config.dataDir}${seeded ? ' (demo council seeded)' : ''}`,

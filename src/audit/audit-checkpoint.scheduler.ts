@@ -1,43 +1,40 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { JobRun, PeriodicJobs } from '../database/leader';
 import { AuditReportsService } from './audit-reports.service';
+
+export const CHECKPOINT_JOB = 'audit.checkpoints';
 
 /**
  * Signs a checkpoint of every council's chain on a schedule, so there is always a recent
- * signed statement an auditor can keep outside the database. Several instances may run it:
- * checkpoints are idempotent per (council, seq).
+ * signed statement an auditor can keep outside the database. However many instances run, one
+ * of them does it once per AUDIT_CHECKPOINT_INTERVAL_MINUTES (PeriodicJobs); should it run
+ * twice after a crash, checkpoints are idempotent per (council, seq).
  */
 @Injectable()
-export class AuditCheckpointScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditCheckpointScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('AuditCheckpoints');
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly dataSource: DataSource,
     private readonly reports: AuditReportsService,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onApplicationBootstrap(): void {
     const minutes = this.config.audit.checkpointIntervalMinutes;
-    if (minutes > 0) {
-      this.timer = setInterval(() => void this.runOnce(), minutes * 60_000);
-      this.timer.unref();
-    }
+    if (minutes > 0) this.jobs.every(CHECKPOINT_JOB, minutes * 60_000, () => this.runOnce());
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** This interval's checkpoints, unless another instance has made them (or is making them). */
+  runDue(intervalMinutes: number, at?: Date): Promise<JobRun<number>> {
+    return this.jobs.runDue(CHECKPOINT_JOB, intervalMinutes * 60_000, () => this.runOnce(), at);
   }
 
+  /** Checkpoints every council now (no leader: tests and the interval's leader call it). */
   async runOnce(): Promise<number> {
     let made = 0;
     let councils: { id: string }[];

@@ -10,6 +10,7 @@ import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { throttlerStorage } from './throttle-storage';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { JwtStrategy } from './jwt.strategy';
       inject: [APP_CONFIG],
       useFactory: (config: RuntimeConfig) => ({
         throttlers: [{ name: 'auth', ttl: 60_000, limit: config.auth.loginRatePerMinute }],
+        storage: throttlerStorage(config),
       }),
     }),
   ],

@@ -13,7 +13,10 @@ describe('loadConfig', () => {
       keepAliveTimeoutMs: 65_000,
       bodyLimit: '100kb',
       trustProxy: false,
+      keepAliveTimeoutMs: 65_000,
+      shutdownDrainMs: 5_000,
     });
+    expect(config.redis).toBeNull();
     expect(config.auth).toMatchObject({
       accessTtlSeconds: 900,
       maxFailures: 5,
@@ -52,6 +55,9 @@ describe('loadConfig', () => {
     [{ PLATFORM_DATABASE_URL: 'mysql://x' }, 'PLATFORM_DATABASE_URL'],
     [{ PLATFORM_K: '1' }, 'PLATFORM_K'],
     [{ PLATFORM_TOKEN_TTL_SECONDS: '86400' }, 'PLATFORM_TOKEN_TTL_SECONDS'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX'],
+    [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => sut(env)).toThrow(ConfigError);
     expect(() => sut(env)).toThrow(new RegExp(variable));
@@ -66,6 +72,14 @@ describe('loadConfig', () => {
     expect(
       sut({ PLATFORM_DATABASE_URL: 'postgres://council_platform@h/db' }).database.platformUrl,
     ).toBe('postgres://council_platform@h/db');
+  });
+
+  it('uses Redis for the throttle only when REDIS_URL is set, under a default key prefix', () => {
+    expect(sut({ REDIS_URL: 'redis://cache.example:6379/2' }).redis).toEqual({
+      url: 'redis://cache.example:6379/2',
+      keyPrefix: 'kodoku-council:throttle:',
+    });
+    expect(sut({ REDIS_URL: '' }).redis).toBeNull();
   });
 
   it('names every bad variable at once', () => {

@@ -160,6 +160,32 @@ export class EnvironmentVariables {
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
   /**
+   * On SIGTERM, how long the instance keeps serving after its readiness check has turned 503, so
+   * that a load balancer notices before the instance stops accepting connections. Longer than
+   * the balancer's health-check interval × fall count. SIGINT (Ctrl-C) does not wait.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_DRAIN_MS = 5_000;
+
+  /**
+   * A Redis shared by every instance (redis://…, rediss://… for TLS): the login, refresh and
+   * token throttle counts there, so the limit holds across instances. Unset: in memory, per
+   * instance.
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of every key the throttle writes in Redis (one Redis may serve several installations). */
+  @Matches(/^[A-Za-z0-9:_.-]{1,100}$/, {
+    message: 'REDIS_KEY_PREFIX: letters, digits and : _ . - only (at most 100)',
+  })
+  REDIS_KEY_PREFIX = 'kodoku-council:throttle:';
+
+  /**
    * Ed25519 private key (PKCS#8 PEM, or its base64) that signs audit checkpoints. Required with
    * DATABASE_URL; generated under DATA_DIR otherwise. Publish the public key to auditors.
    */
@@ -238,7 +264,10 @@ export interface AppConfig {
     bodyLimit: string;
     trustProxy: boolean;
     keepAliveTimeoutMs: number;
+    shutdownDrainMs: number;
   };
+  /** The shared throttle store; null: in memory, per instance. */
+  redis: { url: string; keyPrefix: string } | null;
   database: {
     /** Null means: start the embedded PostgreSQL under `dataDir`. */
     url: string | null;
@@ -293,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PLATFORM_DATABASE_URL',
     'MIGRATION_DATABASE_URL',
     'JWT_SECRET',
+    'REDIS_URL',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
@@ -343,7 +373,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       bodyLimit: vars.BODY_LIMIT,
       trustProxy: vars.TRUST_PROXY,
       keepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
     },
+    redis: vars.REDIS_URL ? { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX } : null,
     database: {
       url: vars.DATABASE_URL ?? null,
       platformUrl: vars.PLATFORM_DATABASE_URL ?? null,

@@ -1,17 +1,20 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import './pg-types';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
 import { SecurityEventEntity } from '../auth/security-event.entity';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { UserEntity } from '../users/user.entity';
+import { PeriodicJobs } from './leader';
 
 export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, SecurityEventEntity];
 
 /**
  * The API's connection pool, as the application role. Schema changes happen only through
- * migrations run as the owner role (never `synchronize`).
+ * migrations run as the owner role (never `synchronize`). Also the periodic jobs' leader
+ * (PeriodicJobs), for any module that schedules work.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -41,5 +44,7 @@ export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, Security
       }),
     }),
   ],
+  providers: [PeriodicJobs],
+  exports: [PeriodicJobs],
 })
 export class DatabaseModule {}

@@ -32,6 +32,11 @@ describe('database unavailable (e2e)', () => {
       code: 'DATABASE_UNAVAILABLE',
       db: 'down',
     });
+    // Out of the balancer's rotation, but alive: an orchestrator must not restart it for this.
+    const ready = await request(t.server).get('/api/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.code).toBe('DATABASE_UNAVAILABLE');
+    await request(t.server).get('/api/health/live').expect(200);
 
     // An authenticated request cannot check its session: 503, not a misleading 401.
     const me = await request(t.server).get('/api/me').set('Authorization', `Bearer ${accessToken}`);
@@ -44,6 +49,7 @@ describe('database unavailable (e2e)', () => {
 
     await proxy.restart();
     await request(t.server).get('/api/health').expect(200);
+    await request(t.server).get('/api/health/ready').expect(200);
     await request(t.server)
       .get('/api/me')
       .set('Authorization', `Bearer ${accessToken}`)

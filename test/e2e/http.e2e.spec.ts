@@ -34,6 +34,15 @@ describe('HTTP surface (e2e)', () => {
     expect(res.body).toEqual({ status: 'ok', db: 'up' });
   });
 
+  it('answers readiness with the database up and liveness without asking the database', async () => {
+    const ready = await request(t.server).get('/api/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', db: 'up' });
+    const live = await request(t.server).get('/api/health/live');
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ status: 'ok' });
+  });
+
   it('keeps idle keep-alive connections open longer than a load balancer’s 60 s idle timeout', () => {
     const server = t.app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
     expect(server.keepAliveTimeout).toBeGreaterThan(60_000);

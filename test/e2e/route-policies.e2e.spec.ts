@@ -50,7 +50,7 @@ describe('route policies', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('marks public only the health check, login, refresh, the client token and the public notice', () => {
+  it('marks public only the health checks, login, refresh, the client token and the public notice', () => {
     const open = routes()
       .filter(
         (r) =>
@@ -62,6 +62,8 @@ describe('route policies', () => {
       .sort();
     expect(open).toEqual([
       'GET /health',
+      'GET /health/live',
+      'GET /health/ready',
       'GET /public/councils',
       'POST /auth/login',
       'POST /auth/refresh',

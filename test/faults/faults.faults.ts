@@ -1,5 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -11,17 +10,16 @@ import {
   toChainRow,
 } from '../../src/audit/audit-chain';
 import { AuditReportsService } from '../../src/audit/audit-reports.service';
-import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
+import { createTestApp, TestApp } from '../support/app';
 import { testServerInfo } from '../support/database';
 import { createCouncil, login, TestCouncil } from '../support/factories';
+import { assertBuilt, serverEnv, startServerProcess } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
 
 /**
  * Faults (issue 9): the server killed mid-write, the database going away under load, the audit
  * store failing, and a backup round trip. Run by `npm run test:faults` (and .ci/run).
  */
-const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const tally = { requests: 0, faults: 0, eventsVerified: 0 };
 
 async function consistent(t: TestApp, councilId: string): Promise<void> {
@@ -40,6 +38,11 @@ async function consistent(t: TestApp, councilId: string): Promise<void> {
   tally.eventsVerified += result.checked;
 }
 
+/** Waits for a condition of the load (never a fixed duration). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
+
 const newCase = (i: number) => ({
   subject: { familyName: '障害', givenName: `試験${i}` },
   summary: 'fault test',
@@ -51,8 +54,7 @@ describe('faults', () => {
   let c: TestCouncil;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN))
-      throw new Error('dist/ is missing: run `npm run build` first (npm run test:faults does)');
+    assertBuilt();
     t = await createTestApp();
     c = await createCouncil(t, ['coordinator']);
   });
@@ -64,37 +66,7 @@ describe('faults', () => {
   });
 
   it('keeps every committed change with its audit event when the server is killed -9 mid-stream', async () => {
-    const start = async (): Promise<{ child: ChildProcess; url: string }> => {
-      const child = spawn(process.execPath, [MAIN], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: t.db.appUrl,
-          PLATFORM_DATABASE_URL: t.db.platformUrl,
-          JWT_SECRET: TEST_JWT_SECRET,
-          AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
-          PORT: '0',
-          LOG_LEVEL: 'silent',
-          LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
-          AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-        child.stdout!.on('data', () => {
-          const m = /API\s+(http:\/\/\S+)\/api\s/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
-      return { child, url };
-    };
+    const start = () => startServerProcess(serverEnv(t));
     const first = await start();
     const token = (await login(t, c.staff[0])).accessToken;
     const created: string[] = [];
@@ -111,7 +83,7 @@ describe('faults', () => {
         if (res.status === 201) created.push(((await res.json()) as { id: string }).id);
       }
     });
-    await new Promise((r) => setTimeout(r, 1_500));
+    await until(() => created.length >= 20); // mid-stream: writes acknowledged, more in flight
     first.child.kill('SIGKILL');
     tally.faults++;
     stop = true;
@@ -137,6 +109,7 @@ describe('faults', () => {
       await consistent(t, c.councilId);
     } finally {
       second.child.kill('SIGTERM');
+      await second.exited;
     }
   });
 
@@ -160,12 +133,14 @@ describe('faults', () => {
           if (res.status >= 500) expect(res.status).toBe(503);
         }
       });
-      await new Promise((r) => setTimeout(r, 500));
+      const count = (status: number) => statuses.get(status) ?? 0;
+      await until(() => count(201) >= 10);
       await proxy.stop(); // the database "restarts": connections drop, new ones are refused
       tally.faults++;
-      await new Promise((r) => setTimeout(r, 1_000));
+      await until(() => count(503) >= 10);
       await proxy.restart();
-      await new Promise((r) => setTimeout(r, 1_500));
+      const before = count(201);
+      await until(() => count(201) >= before + 10); // recovered under load
       stop = true;
       await Promise.all(load);
       expect(statuses.get(503)).toBeGreaterThan(0);

@@ -30,7 +30,34 @@ export async function createTestApp(
   appUrl: (db: TestDatabase) => string = (db) => db.appUrl,
 ): Promise<TestApp> {
   const db = await createTestDatabase();
-  const url = appUrl(db);
+  const t = await startApp(db, env, appUrl(db));
+  return {
+    ...t,
+    close: async () => {
+      await t.app.close();
+      await db.drop();
+    },
+  };
+}
+
+/**
+ * Another instance on the database of `first`, as behind a load balancer: its `close()` leaves
+ * the database to `first`. Passport's strategies are process-global (the last app created
+ * serves the token checks of all), so close every instance together, `first` last.
+ */
+export async function createInstanceOn(
+  first: TestApp,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const t = await startApp(first.db, env, first.config.database.url);
+  return { ...t, close: () => t.app.close() };
+}
+
+async function startApp(
+  db: TestDatabase,
+  env: Record<string, string>,
+  url: string,
+): Promise<Omit<TestApp, 'close'>> {
   const base = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -57,14 +84,5 @@ export async function createTestApp(
   });
   configureApp(app, config);
   await app.init();
-  return {
-    app,
-    server: app.getHttpServer() as App,
-    db,
-    config,
-    close: async () => {
-      await app.close();
-      await db.drop();
-    },
-  };
+  return { app, server: app.getHttpServer() as App, db, config };
 }

@@ -20,5 +20,7 @@ export enum ErrorCode {
   Conflict = 'CONFLICT',
   Unprocessable = 'UNPROCESSABLE',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  /** Readiness only: the instance has begun a graceful shutdown (SIGTERM) and is draining. */
+  ShuttingDown = 'SHUTTING_DOWN',
   Internal = 'INTERNAL_ERROR',
 }

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RuntimeConfig } from '../../config/app-config';
+import { Lifecycle } from '../../health/lifecycle';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { requestId } from './request-id';
 import { StrictValidationPipe } from './validation';
@@ -19,6 +20,7 @@ export const API_PREFIX = 'api';
 export function configureApp(app: NestExpressApplication, config: RuntimeConfig): INestApplication {
   app.useLogger(app.get(Logger));
   app.use(requestId);
+  app.use(app.get(Lifecycle).closeConnectionsWhenDraining());
   app.use(helmet());
   if (config.http.trustProxy) app.set('trust proxy', 1);
   app.disable('x-powered-by');
