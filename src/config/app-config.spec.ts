@@ -10,7 +10,6 @@ describe('loadConfig', () => {
     expect(config.http).toEqual({
       host: '127.0.0.1',
       port: 3000,
-      keepAliveTimeoutMs: 65_000,
       bodyLimit: '100kb',
       trustProxy: false,
       keepAliveTimeoutMs: 65_000,
