@@ -30,9 +30,15 @@ describe('every disclosure attributable to its case (e2e)', () => {
   const as = actingAs(() => t);
   const base = () => `/api/councils/${c.councilId}`;
 
-  async function newCase(kana?: { familyNameKana: string; givenNameKana: string }) {
+  /** A new case; each its own person (distinct given names) unless `subject` says otherwise. */
+  async function newCase(subject?: object) {
     const res = await as(coordinator, 'post', `${base()}/cases`, {
-      subject: { familyName: '帰属', givenName: '太郎', birthDate: '1960-01-02', ...kana },
+      subject: {
+        familyName: '帰属',
+        givenName: `太郎${Math.random().toString(36).slice(2, 8)}`,
+        birthDate: '1960-01-02',
+        ...subject,
+      },
       summary: 's',
       concerns: ['isolation'],
     });
@@ -120,7 +126,7 @@ describe('every disclosure attributable to its case (e2e)', () => {
   });
 
   it('names the possible duplicates a registration showed the coordinator', async () => {
-    const kana = { familyNameKana: 'キゾク', givenNameKana: 'タロウ' };
+    const kana = { givenName: '次郎', familyNameKana: 'キゾク', givenNameKana: 'ジロウ' };
     const original = await newCase(kana);
     const duplicate = await newCase(kana);
     expect(duplicate.possibleDuplicates.map((d) => d.id)).toEqual([original.id]);
