@@ -4,7 +4,7 @@ import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-
 import { toChainRow, verifyChain } from '../../src/audit/audit-chain';
 import { auditVerify } from '../../src/cli/commands';
 import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
-import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
+import { createCouncil, TestCouncil, TestStaff, actingAs, login } from '../support/factories';
 
 /** The audit log an auditor can trust and use (issue 7; DESIGN.md §3.4–3.5). */
 describe('audit for auditors (e2e)', () => {
@@ -467,6 +467,55 @@ describe('audit for auditors (e2e)', () => {
         `/api/councils/${w.c.councilId}/audit/anomalies?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
       );
       expect(res.status).toBe(400);
+    });
+  });
+
+  describe('request ids (identifiers only, DESIGN.md §3.5)', () => {
+    /** What a client could try to smuggle into the append-only log: a name and a birth date. */
+    const SMUGGLED = 'Yamada.Taro.1950-05-05';
+
+    const smuggledEvents = async (councilId: string): Promise<number> =>
+      (
+        await t.db.superuser.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_events
+            WHERE council_id = $1 AND (request_id LIKE '%Yamada%' OR reason LIKE '%Yamada%')`,
+          [councilId],
+        )
+      ).rows[0].n;
+
+    it('never writes a client-sent X-Request-Id into the audit log, even through a wrong-password login', async () => {
+      const w = await world();
+      const before = await t.db.superuser.query<{ seq: string }>(
+        `SELECT max(seq)::text AS seq FROM audit_events WHERE council_id = $1`,
+        [w.c.councilId],
+      );
+      const failed = await request(t.server)
+        .post('/api/auth/login')
+        .set('X-Request-Id', SMUGGLED)
+        .send({ email: w.agency.email, password: 'not the password' });
+      expect(failed.status).toBe(401);
+      expect(failed.headers['x-request-id']).toBe(SMUGGLED); // echoed to the caller…
+      const read = await request(t.server)
+        .get(`/api/councils/${w.c.councilId}/cases/${w.caseId}`)
+        .set('X-Request-Id', SMUGGLED)
+        .set('Authorization', `Bearer ${(await login(t, w.agency)).accessToken}`);
+      expect(read.status).toBe(200);
+
+      const { rows } = await t.db.superuser.query<{ action: string; requestId: string }>(
+        `SELECT action, request_id AS "requestId" FROM audit_events
+          WHERE council_id = $1 AND seq > $2 ORDER BY seq`,
+        [w.c.councilId, before.rows[0].seq],
+      );
+      // …but the log holds the server's own ids for both requests, and never the caller's.
+      expect(rows.map((r) => r.action)).toEqual(
+        expect.arrayContaining(['auth.login', 'case.read']),
+      );
+      for (const r of rows) expect(r.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await smuggledEvents(w.c.councilId)).toBe(0);
+      const security = await t.db.superuser.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM security_events WHERE request_id LIKE '%Yamada%'`,
+      );
+      expect(security.rows[0].n).toBe(0);
     });
   });
 
