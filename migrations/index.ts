@@ -7,6 +7,7 @@ import { Meetings1763780500000 } from './1763780500000-meetings';
 import { Platform1763780600000 } from './1763780600000-platform';
 import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
+import { PublishedStatistics1763780740000 } from './1763780740000-published-statistics';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Platform1763780600000,
   MinutesNoTruncate1763780705000,
   CaseNeedToKnow1763780730000,
+  PublishedStatistics1763780740000,
 ];

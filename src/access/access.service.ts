@@ -7,7 +7,7 @@ import { CouncilTransactions } from '../database/council-transactions';
 import { AppAbility, decidingRuleId } from './ability.factory';
 import { auditSubject } from './authorize';
 import { actorOf, CouncilPrincipal } from './council-principal';
-import { CouncilScope, sealScope } from './council-scope';
+import { CouncilScope, sealScope, sealSystemScope, SystemScope } from './council-scope';
 import { Action, SubjectType } from './policy-catalog';
 import { policySql } from './sql-filter';
 import { CaseRow, SUBJECT_TABLES, SubjectTable } from './subject-registry';
@@ -58,6 +58,15 @@ export interface Disclosure {
 }
 
 export type Done<T> = Disclosure & { result: T };
+
+/**
+ * What the installation's own work did: its audit event (no actor), or null when it changed and
+ * disclosed nothing (e.g. a month found already published).
+ */
+export interface SystemDone<T> {
+  result: T;
+  audit: Omit<AuditInput, 'councilId' | 'actor' | 'requestId'> | null;
+}
 
 /** Actions that may still happen on a closed case (everything else answers 409 CASE_CLOSED). */
 const ON_CLOSED_CASE: ReadonlySet<Action> = new Set<Action>(['read', 'reopen']);
@@ -148,6 +157,29 @@ export class AccessService {
       if (isDenial(error)) await this.recordDenial(p, event, req, table, error);
       throw error;
     }
+  }
+
+  /**
+   * Work the installation does in a council on its own account — a scheduled job, an operator's
+   * CLI command — with no caller whose policy could be checked: the same council transaction
+   * (RLS, §3.3) and the audit event written last in it, with `actor_role` 'system' (§3.4).
+   */
+  async system<T>(
+    councilId: string,
+    work: (scope: SystemScope) => Promise<SystemDone<T>>,
+  ): Promise<T> {
+    return this.tx.run(councilId, async (em) => {
+      const done = await work(sealSystemScope(em, councilId));
+      if (done.audit) {
+        await this.audit.record(em, {
+          ...done.audit,
+          councilId,
+          actor: { userId: null, role: 'system', memberBodyId: null },
+          requestId: null,
+        });
+      }
+      return done.result;
+    });
   }
 
   private async load<R>(

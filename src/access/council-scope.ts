@@ -29,3 +29,22 @@ export function sealScope(
 ): CouncilScope {
   return { em, councilId, principal } as unknown as CouncilScope;
 }
+
+declare const systemBrand: unique symbol;
+
+/**
+ * A council transaction the installation opened on its own account (a scheduled job, an
+ * operator's CLI command): `app.council_id` is set, there is no caller and so no policy, and
+ * `AccessService.system` writes the audit event last. Repositories that serve both callers and
+ * the installation take `CouncilScope | SystemScope`.
+ */
+export interface SystemScope {
+  readonly [systemBrand]: true;
+  readonly em: EntityManager;
+  readonly councilId: string;
+}
+
+/** For the access layer only (src/access). */
+export function sealSystemScope(em: EntityManager, councilId: string): SystemScope {
+  return { em, councilId } as unknown as SystemScope;
+}

@@ -39,6 +39,8 @@ export const SUBJECTS = [
   'AuditEvent',
   'AccessDecision',
   'Statistics',
+  // A council's own figures and the publication of its months (coordinators, DESIGN.md §3.12).
+  'CouncilStatistics',
   'PublicNotice',
   // Machine clients of the platform (DESIGN.md §3.6): registered and revoked by the operator.
   'PlatformClient',
@@ -75,6 +77,7 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   AuditEvent: ['councilId'],
   AccessDecision: ['councilId'],
   Statistics: [],
+  CouncilStatistics: ['councilId'],
   PublicNotice: [],
   PlatformClient: [],
   // attendeeStaffIds: staff who attended the meeting; caseVisibleToBodyIds: bodies with a
@@ -107,6 +110,7 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   InfoRequest: 'councilId',
   AuditEvent: 'councilId',
   AccessDecision: 'councilId',
+  CouncilStatistics: 'councilId',
   Meeting: 'councilId',
   Minutes: 'councilId',
   Decision: 'councilId',
@@ -129,6 +133,7 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'InfoRequest',
   'AuditEvent',
   'AccessDecision',
+  'CouncilStatistics',
   'Meeting',
   'Minutes',
   'Decision',

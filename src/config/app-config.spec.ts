@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       port: 3000,
       bodyLimit: '100kb',
       trustProxy: false,
+      keepAliveTimeoutMs: 65_000,
     });
     expect(config.auth).toMatchObject({
       accessTtlSeconds: 900,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { App } from 'supertest/types';
@@ -31,6 +34,8 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const url = appUrl(db);
+  // Each app's checkpoint witness in a directory of its own, removed with it.
+  const witnessDir = mkdtempSync(join(tmpdir(), 'kc-witness-'));
   const base = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -39,6 +44,8 @@ export async function createTestApp(
     JWT_SECRET: TEST_JWT_SECRET,
     AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
+    STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
+    AUDIT_WITNESS_DIR: witnessDir,
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     DB_POOL_SIZE: '5',
     ...env,
@@ -65,6 +72,7 @@ export async function createTestApp(
     close: async () => {
       await app.close();
       await db.drop();
+      rmSync(witnessDir, { recursive: true, force: true });
     },
   };
 }
