@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return migrate(out);
     case 'audit:verify':
-      if (!(await auditVerify(values.council, out))) process.exitCode = 3;
+      if (!(await auditVerify(values.council, out, values.witness))) process.exitCode = 3;
       return;
     case 'statistics:publish':
       if (!(await statisticsPublish(values.council, values.period, out))) process.exitCode = 3;

@@ -214,8 +214,14 @@ describe('audit for auditors (e2e)', () => {
         [],
       );
       const res = await verify(w);
-      expect(res.body.valid).toBe(true); // the chain alone cannot tell…
-      expect(res.body.checkpoints).toMatchObject({ valid: false }); // …the signed checkpoint can
+      // The chain alone cannot tell; the signed checkpoint can, and that is the verdict.
+      expect(res.body).toMatchObject({
+        valid: false,
+        problem: 'checkpoint',
+        failed: ['checkpoints', 'witness'],
+        chain: { valid: true, firstBrokenSeq: null },
+        checkpoints: { valid: false, problem: 'hash_mismatch' },
+      });
     });
 
     it('is made on a schedule for every council with events', async () => {
