@@ -8,6 +8,7 @@ import { Platform1763780600000 } from './1763780600000-platform';
 import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
 import { PublishedStatistics1763780740000 } from './1763780740000-published-statistics';
+import { DatabaseHardening1763780741000 } from './1763780741000-database-hardening';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   MinutesNoTruncate1763780705000,
   CaseNeedToKnow1763780730000,
   PublishedStatistics1763780740000,
+  DatabaseHardening1763780741000,
 ];

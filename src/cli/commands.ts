@@ -33,7 +33,9 @@ export async function createAdmin(
       logger: false,
     });
     try {
-      const result = await ctx.get(UsersService).ensureSystemAdmin(email, password ?? null);
+      const result = await ctx
+        .get(UsersService)
+        .ensureSystemAdmin(email, password ?? null, runtime.config.database.migrationUrl);
       out(
         `${result.created ? 'created' : 'promoted'} system admin ${result.user.email} (${result.user.id})`,
       );

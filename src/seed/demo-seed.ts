@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { AbilityFactory } from '../access/ability.factory';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -55,6 +56,7 @@ export class DemoSeeder {
   private readonly logger = new Logger('DemoSeed');
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly councils: CouncilsService,
@@ -177,12 +179,13 @@ export class DemoSeeder {
   }
 
   private async seed(): Promise<void> {
-    const { user: admin } = await this.users.findOrCreate({
-      email: 'admin@demo.example',
-      displayName: 'デモ 管理者',
-      password: DEMO_PASSWORD,
-      isSystemAdmin: true,
-    });
+    // Made an administrator by the owner role: the application role cannot (issue 14).
+    const { user: admin } = await this.users.ensureSystemAdmin(
+      'admin@demo.example',
+      DEMO_PASSWORD,
+      this.config.database.migrationUrl,
+      'デモ 管理者',
+    );
     // The operator sets the council up, exactly as through the API ...
     const council = await this.councils.create(
       { userId: admin.id, isSystemAdmin: true },
