@@ -74,8 +74,16 @@ export class AuditReportsService {
     action = 'audit.search',
   ) {
     const after = cursor ? this.decodeSeqCursor(cursor) : null;
+    assertOrdered(f.from, f.to);
     return this.tx.run(p.councilId, async (em) => {
-      const rows = await this.repo.events(em, p.councilId, f, after, limit + 1);
+      const range = await this.repo.dayRange(em, f.from ?? null, f.to ?? null);
+      const rows = await this.repo.events(
+        em,
+        p.councilId,
+        { ...f, from: range.from ?? undefined, to: range.to ?? undefined },
+        after,
+        limit + 1,
+      );
       const items = rows.slice(0, limit).map(eventView);
       await this.readAudited(em, p, action, f.caseId ?? null, f.actorUserId ?? null);
       return {
@@ -282,15 +290,14 @@ export class AuditReportsService {
     });
   }
 
-  async anomalies(p: CouncilPrincipal, from: string, to: string) {
-    if (!(new Date(from) < new Date(to))) {
-      throw new DomainError(400, 'VALIDATION_FAILED', 'from must be before to', {
-        details: [{ field: 'from', messages: ['must be before to'] }],
-      });
-    }
+  /** Findings over whole days, both ends included (`from`, `to`: YYYY-MM-DD). */
+  async anomalies(p: CouncilPrincipal, fromDay: string, toDay: string) {
+    assertOrdered(fromDay, toDay);
     const a = this.config.audit.anomaly;
     const [start, end] = a.officeHours.split('-');
     return this.tx.run(p.councilId, async (em) => {
+      const range = await this.repo.dayRange(em, fromDay, toDay);
+      const [from, to] = [range.from!, range.to!];
       const seqs = (xs: string[]) => xs.map(Number);
       const findings = [
         ...(
@@ -366,7 +373,7 @@ export class AuditReportsService {
         })),
       ];
       await this.readAudited(em, p, 'audit.anomalies', null, null, `findings=${findings.length}`);
-      return { from, to, thresholds: a, findings };
+      return { from: fromDay, to: toDay, thresholds: a, findings };
     });
   }
 
@@ -413,6 +420,15 @@ export class AuditReportsService {
     }
     throw new DomainError(400, 'VALIDATION_FAILED', 'The cursor is not valid', {
       details: [{ field: 'cursor', messages: ['is not a cursor this server issued'] }],
+    });
+  }
+}
+
+/** A date range whose last day comes before its first is refused (400). */
+function assertOrdered(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && to < from) {
+    throw new DomainError(400, 'VALIDATION_FAILED', 'to must not be before from', {
+      details: [{ field: 'to', messages: ['must not be before from'] }],
     });
   }
 }

@@ -6,6 +6,10 @@ import { auditVerify } from '../../src/cli/commands';
 import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
 import { createCouncil, TestCouncil, TestStaff, actingAs, login } from '../support/factories';
 
+/** A day in the council's calendar (Asia/Tokyo), `offset` days from today. */
+const tokyoDay = (offset: number): string =>
+  new Date(Date.now() + 9 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+
 /** The audit log an auditor can trust and use (issue 7; DESIGN.md §3.4–3.5). */
 describe('audit for auditors (e2e)', () => {
   let t: TestApp;
@@ -310,14 +314,13 @@ describe('audit for auditors (e2e)', () => {
       const w = await world();
       await as(w.agency, 'get', `/api/councils/${w.c.councilId}/cases/${w.caseId}`);
       const base = `/api/councils/${w.c.councilId}/audit`;
-      const now = new Date();
       for (const path of [
         `${base}/events`,
         `${base}/verify`,
         `${base}/checkpoints`,
         `${base}/access-report?caseId=${w.caseId}`,
         `${base}/timeline?userId=${w.agency.id}`,
-        `${base}/anomalies?from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 60_000).toISOString()}`,
+        `${base}/anomalies?from=${tokyoDay(-1)}&to=${tokyoDay(0)}`,
         `${base}/export?format=jsonl`,
         `${base}/export?format=csv`,
       ]) {
@@ -442,9 +445,12 @@ describe('audit for auditors (e2e)', () => {
         endedOn: new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10),
       });
 
-      const from = new Date(Date.now() - 3600_000).toISOString();
-      const to = new Date(Date.now() + 60_000).toISOString();
-      const res = await as(w.auditor, 'get', `${base}/audit/anomalies?from=${from}&to=${to}`);
+      // One day, both ends included: today.
+      const res = await as(
+        w.auditor,
+        'get',
+        `${base}/audit/anomalies?from=${tokyoDay(0)}&to=${tokyoDay(0)}`,
+      );
       expect(res.status).toBe(200);
       const kinds = new Map<string, { actorUserId: string | null; eventSeqs: number[] }[]>();
       for (const f of res.body.findings) kinds.set(f.kind, [...(kinds.get(f.kind) ?? []), f]);
@@ -470,10 +476,51 @@ describe('audit for auditors (e2e)', () => {
       const res = await as(
         w.auditor,
         'get',
-        `/api/councils/${w.c.councilId}/audit/anomalies?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+        `/api/councils/${w.c.councilId}/audit/anomalies?from=2026-02-01&to=2026-01-31`,
       );
       expect(res.status).toBe(400);
     });
+  });
+
+  describe('date ranges (API.md v2: from/to are dates, both included)', () => {
+    const events = (w: World, query: string) =>
+      as(w.auditor, 'get', `/api/councils/${w.c.councilId}/audit/events?${query}`);
+
+    it('includes the whole of the last day: from = to = today finds today’s events', async () => {
+      const w = await world();
+
+      const sut = await events(w, `from=${tokyoDay(0)}&to=${tokyoDay(0)}`);
+
+      expect(sut.status).toBe(200);
+      expect(sut.body.items.length).toBeGreaterThan(3);
+    });
+
+    it('ends with the last day: to = yesterday finds none of today’s events', async () => {
+      const w = await world();
+
+      const sut = await events(w, `from=${tokyoDay(-7)}&to=${tokyoDay(-1)}`);
+
+      expect(sut.status).toBe(200);
+      expect(sut.body.items).toEqual([]);
+    });
+
+    it.each(['events', 'anomalies'])(
+      'refuses date-times and impossible dates in the %s range (400)',
+      async (path) => {
+        const w = await world();
+        for (const query of [
+          `from=${tokyoDay(0)}T00:00:00Z&to=${tokyoDay(0)}`,
+          `from=${tokyoDay(0)}&to=2026-02-30`,
+        ]) {
+          const res = await as(
+            w.auditor,
+            'get',
+            `/api/councils/${w.c.councilId}/audit/${path}?${query}`,
+          );
+          expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        }
+      },
+    );
   });
 
   describe('request ids (identifiers only, DESIGN.md §3.5)', () => {
