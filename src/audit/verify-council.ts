@@ -252,13 +252,34 @@ export interface SigningCheck {
 }
 
 /**
+ * Checkpoints as signing sees them: one the chain disagrees with (another hash at its seq, or no
+ * event there) is a contradiction whoever signed it — a genuine one proves a rewrite, a forged one
+ * proves tampering — so no signature needs checking to refuse. Agreeing ones are harmless.
+ */
+function agreement(list: CheckpointView[], hashAt: Map<number, string>): CheckpointCheck {
+  const sorted = [...list].sort((a, b) => a.seq - b.seq);
+  const first = sorted.find((c) => hashAt.get(c.seq) !== c.hash) ?? null;
+  const holding = sorted.filter(
+    (c) => (!first || c.seq < first.seq) && hashAt.get(c.seq) === c.hash,
+  );
+  return {
+    checked: list.length,
+    valid: !first,
+    firstInvalidSeq: first?.seq ?? null,
+    problem: first ? (hashAt.has(first.seq) ? 'hash_mismatch' : 'beyond_chain') : null,
+    lastValidSeq: holding.length > 0 ? holding[holding.length - 1].seq : null,
+  };
+}
+
+/**
  * Before signing (DESIGN.md §3.13): the chain verified **from its last trusted checkpoint** —
- * every trusted checkpoint, in the database or the witness, must still match the hash the chain
- * has at its seq; every stored checkpoint must be trusted; and the events after the latest one
+ * every checkpoint, in the database or the witness, must agree with the hash the chain has at
+ * its seq; the latest agreeing one signed by a trusted key is the anchor; and the events after it
  * must chain from its hash to the head. So a head is signed only if it extends what was signed
  * before, and a consistent rewrite (hashes recomputed, head updated) is refused even when its
  * checkpoint rows were deleted, as long as the witness kept them. Cost: the events since the
- * last checkpoint, not the whole log.
+ * anchor, one comparison per checkpoint and (normally) one signature check — not the whole log,
+ * nor every signature, which the full verification checks.
  */
 export async function verifyForSigning(
   query: Query,
@@ -270,7 +291,6 @@ export async function verifyForSigning(
     checkpointView(councilId, c),
   );
   const external = witness?.checkpoints.filter((c) => c.councilId === councilId) ?? [];
-  const trusted = [...stored, ...external].filter((c) => checkpointTrusted(c, trustedPublicKeys));
   const head =
     ((await query(CHAIN_HEAD_SQL, [councilId])) as { seq: string; hash: Buffer }[])[0] ?? null;
   const hashAt = await hashesAt(
@@ -278,10 +298,11 @@ export async function verifyForSigning(
     councilId,
     [...stored, ...external].map((c) => c.seq),
   );
-  const anchor = trusted.reduce<CheckpointView | null>(
-    (a, c) => (!a || c.seq > a.seq ? c : a),
-    null,
-  );
+  const anchor =
+    [...stored, ...external]
+      .filter((c) => hashAt.get(c.seq) === c.hash)
+      .sort((a, b) => b.seq - a.seq)
+      .find((c) => checkpointTrusted(c, trustedPublicKeys)) ?? null;
   const fromSeq = anchor?.seq ?? 0;
   const tail = await verifyChain(
     async (after, limit) => (await query(CHAIN_BATCH_SQL, [councilId, after, limit])) as ChainRow[],
@@ -291,8 +312,14 @@ export async function verifyForSigning(
   );
   const report = combine(
     tail,
-    checkCheckpoints(stored, hashAt, trustedPublicKeys),
-    witness ? witnessCheck(witness, external, hashAt, trustedPublicKeys) : undefined,
+    agreement(stored, hashAt),
+    witness
+      ? {
+          ...agreement(external, hashAt),
+          source: witness.source,
+          malformedLines: witness.malformedLines,
+        }
+      : undefined,
   );
   return { valid: report.valid, head, fromSeq, report };
 }

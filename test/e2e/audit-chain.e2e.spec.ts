@@ -591,7 +591,7 @@ describe('the audit hash chain (e2e, docs/audit.md)', () => {
       expect(rows[0]).toEqual({
         actorUserId: w.auditor.id,
         outcome: 'denied',
-        reason: `chain_broken seq=${covering} failed=chain+checkpoints+witness`,
+        reason: `chain_broken seq=${covering} failed=checkpoints+witness`,
       });
     });
 
