@@ -22,6 +22,10 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Access policies are data read at start-up (a bad file stops the server).
 COPY policies ./policies
+# The checkpoint witness (AUDIT_WITNESS_DIR): the one place the app writes; mount a volume here,
+# ideally storage the database administrators cannot write (docs/audit.md, "The witness").
+RUN mkdir -p /var/lib/kodoku-council/audit-witness && chown node:node /var/lib/kodoku-council/audit-witness
+ENV AUDIT_WITNESS_DIR=/var/lib/kodoku-council/audit-witness
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -12,6 +12,7 @@ import { CouncilsService } from '../src/councils/councils.service';
 import { MemberBodiesService } from '../src/councils/member-bodies.service';
 import { PledgeService } from '../src/councils/pledge.service';
 import { StaffService } from '../src/councils/staff.service';
+import { grantSystemAdmin } from '../src/users/system-admin';
 import { UsersService } from '../src/users/users.service';
 import { benchEnv, measure } from './support';
 
@@ -28,8 +29,8 @@ async function main(): Promise<void> {
       email: 'admin@bench.example',
       displayName: 'a',
       password: 'bench-password-1',
-      isSystemAdmin: true,
     });
+    await grantSystemAdmin(env.superuserUrl, admin.id);
     const principals = app.get(PrincipalResolver);
     const council = await app
       .get(CouncilsService)

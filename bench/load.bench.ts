@@ -13,6 +13,7 @@ import { CouncilsService } from '../src/councils/councils.service';
 import { MemberBodiesService } from '../src/councils/member-bodies.service';
 import { PledgeService } from '../src/councils/pledge.service';
 import { StaffService } from '../src/councils/staff.service';
+import { grantSystemAdmin } from '../src/users/system-admin';
 import { UsersService } from '../src/users/users.service';
 import { benchEnv } from './support';
 
@@ -68,8 +69,8 @@ async function main(): Promise<void> {
       email: 'admin@load.example',
       displayName: 'a',
       password: PASSWORD,
-      isSystemAdmin: true,
     });
+    await grantSystemAdmin(env.superuserUrl, admin.id);
     const principals = app.get(PrincipalResolver);
     const vus: Vu[] = [];
     const perCouncil = Math.ceil(USERS / COUNCILS);

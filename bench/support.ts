@@ -60,6 +60,8 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
     AUDIT_SIGNING_KEY: newSigningKey(),
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
+    STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
+    AUDIT_WITNESS_DIR: join(dir, 'audit-witness'),
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: String(poolSize),
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',

@@ -10,6 +10,8 @@ import { CaseNameKeys1763780780000 } from './1763780780000-case-name-keys';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
 import { AttendanceBody1763780710000 } from './1763780710000-attendance-body';
 import { JobRuns1763780750000 } from './1763780750000-job-runs';
+import { PublishedStatistics1763780740000 } from './1763780740000-published-statistics';
+import { DatabaseHardening1763780741000 } from './1763780741000-database-hardening';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -23,6 +25,8 @@ export const migrations = [
   MinutesNoTruncate1763780705000,
   AttendanceBody1763780710000,
   CaseNeedToKnow1763780730000,
+  PublishedStatistics1763780740000,
+  DatabaseHardening1763780741000,
   JobRuns1763780750000,
   CaseNameKeys1763780780000,
 ];

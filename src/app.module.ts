@@ -15,6 +15,7 @@ import { MeetingsModule } from './meetings/meetings.module';
 import { PlatformModule } from './platform/platform.module';
 import { PlatformClientsModule } from './platform-clients/platform-clients.module';
 import { SeedModule } from './seed/seed.module';
+import { StatisticsModule } from './statistics/statistics.module';
 import { MeModule } from './users/me.module';
 import { UsersModule } from './users/users.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         MeetingsModule,
         PlatformClientsModule,
         PlatformModule,
+        StatisticsModule,
       ],
     };
   }

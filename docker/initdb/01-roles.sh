@@ -7,7 +7,7 @@
 #   council_app         what the API connects as: LOGIN NOSUPERUSER NOBYPASSRLS, owns nothing,
 #                       gets only the per-table grants the migrations give it
 #   council_platform    the API's platform connection: no grant on any table, only EXECUTE on
-#                       the aggregate functions of schema `platform` (DESIGN.md §3.6)
+#                       the published-statistics functions of schema `platform` (DESIGN.md §3.6)
 #   council_statistics  NOLOGIN, owns those functions, SELECT on a few columns only
 #
 # Passwords come from COUNCIL_OWNER_PASSWORD, COUNCIL_APP_PASSWORD and COUNCIL_PLATFORM_PASSWORD.
@@ -46,8 +46,9 @@ GRANT council_statistics TO council_owner;
 SELECT format('CREATE DATABASE %I OWNER council_owner ENCODING %L', :'council_db', 'UTF8')
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'council_db') \gexec
 REVOKE ALL ON DATABASE :"council_db" FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE :"council_db" TO council_owner, council_app;
-GRANT CONNECT ON DATABASE :"council_db" TO council_platform;
+-- CONNECT only: no TEMPORARY for the application or platform role (a temporary object can
+-- shadow a name; migration 1763780741000 revokes it too).
+GRANT CONNECT ON DATABASE :"council_db" TO council_owner, council_app, council_platform;
 
 -- Schema hardening inside the new database (hardenSchema()).
 \connect :"council_db"

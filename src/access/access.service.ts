@@ -7,7 +7,15 @@ import { CouncilTransactions } from '../database/council-transactions';
 import { AppAbility, decidingRuleId } from './ability.factory';
 import { auditSubject, pledgeRequired } from './authorize';
 import { actorOf, CouncilPrincipal } from './council-principal';
-import { CouncilScope, RegisterScope, sealPublic, sealRegister, sealScope } from './council-scope';
+import {
+  CouncilScope,
+  RegisterScope,
+  sealPublic,
+  sealRegister,
+  sealScope,
+  sealSystemScope,
+  SystemScope,
+} from './council-scope';
 import { Action, PLEDGE_SUBJECTS, SubjectType } from './policy-catalog';
 import { PolicyRefusal, refusal } from './refusal';
 import { policySql } from './sql-filter';
@@ -87,6 +95,15 @@ export interface AccessDecision {
   ruleId: string | null;
   /** For a field-level question: whether that field may be acted on; null otherwise. */
   fieldAllowed: boolean | null;
+}
+
+/**
+ * What the installation's own work did: its audit event (no actor), or null when it changed and
+ * disclosed nothing (e.g. a month found already published).
+ */
+export interface SystemDone<T> {
+  result: T;
+  audit: Omit<AuditInput, 'councilId' | 'actor' | 'requestId'> | null;
 }
 
 /** Actions that may still happen on a closed case (everything else answers 409 CASE_CLOSED). */
@@ -257,6 +274,29 @@ export class AccessService {
           return sealPublic(em, councilId);
         }),
       );
+    });
+  }
+
+  /**
+   * Work the installation does in a council on its own account — a scheduled job, an operator's
+   * CLI command — with no caller whose policy could be checked: the same council transaction
+   * (RLS, §3.3) and the audit event written last in it, with `actor_role` 'system' (§3.4).
+   */
+  async system<T>(
+    councilId: string,
+    work: (scope: SystemScope) => Promise<SystemDone<T>>,
+  ): Promise<T> {
+    return this.tx.run(councilId, async (em) => {
+      const done = await work(sealSystemScope(em, councilId));
+      if (done.audit) {
+        await this.audit.record(em, {
+          ...done.audit,
+          councilId,
+          actor: { userId: null, role: 'system', memberBodyId: null },
+          requestId: null,
+        });
+      }
+      return done.result;
     });
   }
 

@@ -44,6 +44,20 @@ export interface PublicScope {
   readonly councilId: string;
 }
 
+declare const systemBrand: unique symbol;
+
+/**
+ * A council transaction the installation opened on its own account (a scheduled job, an
+ * operator's CLI command): `app.council_id` is set, there is no caller and so no policy, and
+ * `AccessService.system` writes the audit event last. Repositories that serve both callers and
+ * the installation take `CouncilScope | SystemScope`.
+ */
+export interface SystemScope {
+  readonly [systemBrand]: true;
+  readonly em: EntityManager;
+  readonly councilId: string;
+}
+
 /**
  * A transaction that belongs to no one council (AccessService.register): the register of
  * councils, and — when `userId` is set — that user's own staff records across councils (RLS
@@ -68,4 +82,9 @@ export function sealRegister(
   council: (councilId: string) => Promise<PublicScope>,
 ): RegisterScope {
   return { em, userId, council } as unknown as RegisterScope;
+}
+
+/** For the access layer only (src/access). */
+export function sealSystemScope(em: EntityManager, councilId: string): SystemScope {
+  return { em, councilId } as unknown as SystemScope;
 }

@@ -41,6 +41,8 @@ export const SUBJECTS = [
   // What is due for the caller (GET …/worklist): items of several subjects, each under its own policy.
   'Worklist',
   'Statistics',
+  // A council's own figures and the publication of its months (coordinators, DESIGN.md §3.12).
+  'CouncilStatistics',
   'PublicNotice',
   // Machine clients of the platform (DESIGN.md §3.6): registered and revoked by the operator.
   'PlatformClient',
@@ -78,6 +80,7 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   AccessDecision: ['councilId'],
   Worklist: ['councilId'],
   Statistics: [],
+  CouncilStatistics: ['councilId'],
   PublicNotice: [],
   PlatformClient: [],
   // attendeeStaffIds: staff whose attendance of the meeting still counts (the staff record in
@@ -129,6 +132,7 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   AuditEvent: 'councilId',
   AccessDecision: 'councilId',
   Worklist: 'councilId',
+  CouncilStatistics: 'councilId',
   Meeting: 'councilId',
   Minutes: 'councilId',
   Decision: 'councilId',
@@ -152,6 +156,7 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'AuditEvent',
   'AccessDecision',
   'Worklist',
+  'CouncilStatistics',
   'Meeting',
   'Minutes',
   'Decision',

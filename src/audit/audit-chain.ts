@@ -134,17 +134,20 @@ export interface VerifyResult {
 
 /**
  * Walks a chain in seq order, batch by batch, keeping only the running hash: memory stays flat
- * however long the log. `next(afterSeq)` returns the following rows (empty when done).
+ * however long the log. `next(afterSeq)` returns the following rows (empty when done). From the
+ * genesis, or from a trusted checkpoint `from` (its seq and hash): then only the events after it
+ * are read, and the first of them must chain from its hash.
  */
 export async function verifyChain(
   next: (afterSeq: string, limit: number) => Promise<ChainRow[]>,
   head: { seq: string; hash: Buffer } | null,
   batchSize = 4_000,
+  from?: { seq: bigint; hash: Buffer },
 ): Promise<VerifyResult> {
-  let expected = 1n;
-  let prev: Buffer = GENESIS_HASH;
+  let expected = (from?.seq ?? 0n) + 1n;
+  let prev: Buffer = from?.hash ?? GENESIS_HASH;
   let checked = 0;
-  let after = '0';
+  let after = String(from?.seq ?? 0n);
   const broken = (seq: bigint, problem: string): VerifyResult => ({
     valid: false,
     checked,
@@ -184,7 +187,11 @@ export async function verifyChain(
     }
   }
   // Rows removed from the end: the head still remembers how far the chain went.
-  if (head && (BigInt(head.seq) !== expected - 1n || (checked > 0 && !head.hash.equals(prev)))) {
+  if (
+    head &&
+    (BigInt(head.seq) !== expected - 1n ||
+      ((checked > 0 || from !== undefined) && !head.hash.equals(prev)))
+  ) {
     return broken(expected, 'head');
   }
   return {

@@ -13,6 +13,7 @@ export interface EventFilter {
   actorUserId?: string;
   action?: string;
   outcome?: 'allowed' | 'denied';
+  /** Instants, half-open [from, to): the service turns the API's inclusive dates into these. */
   from?: string;
   to?: string;
 }
@@ -77,6 +78,25 @@ export class AuditQueryRepository {
         limit,
       ],
     )) as EventRow[];
+  }
+
+  /**
+   * Inclusive dates (whole days of the council's calendar, the session's TIME_ZONE) as the
+   * half-open range of instants the queries use: [first day 00:00, the day after the last 00:00).
+   */
+  async dayRange(
+    em: EntityManager,
+    from: string | null,
+    to: string | null,
+  ): Promise<{ from: string | null; to: string | null }> {
+    const rows = (await em.query(
+      `SELECT $1::date::timestamptz AS "from", ($2::date + 1)::timestamptz AS "to"`,
+      [from, to],
+    )) as { from: Date | null; to: Date | null }[];
+    return {
+      from: rows[0].from ? rows[0].from.toISOString() : null,
+      to: rows[0].to ? rows[0].to.toISOString() : null,
+    };
   }
 
   async head(em: EntityManager, councilId: string): Promise<{ seq: string; hash: Buffer } | null> {

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createPublicKey, sign, KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { EntityManager } from 'typeorm';
 import { actorOf, CouncilPrincipal } from '../access/council-principal';
 import { conflict, DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { encodeCursor } from '../common/http/pagination';
 import { APP_CONFIG, RuntimeConfig, signingKeyFrom } from '../config/app-config';
 import { CouncilTransactions } from '../database/council-transactions';
@@ -11,8 +13,11 @@ import {
   CheckpointView,
   checkpointView,
   verifyCouncil,
+  verifyForSigning,
   VerificationReport,
+  WitnessInput,
 } from './verify-council';
+import { appendToWitnessDir, postToWitnessUrl, readWitness } from './audit-witness';
 
 export { checkpointSignatureValid, type CheckpointView } from './verify-council';
 import { AuditQueryRepository, EventFilter, EventRow } from './audit-query.repository';
@@ -69,8 +74,16 @@ export class AuditReportsService {
     action = 'audit.search',
   ) {
     const after = cursor ? this.decodeSeqCursor(cursor) : null;
+    assertOrdered(f.from, f.to);
     return this.tx.run(p.councilId, async (em) => {
-      const rows = await this.repo.events(em, p.councilId, f, after, limit + 1);
+      const range = await this.repo.dayRange(em, f.from ?? null, f.to ?? null);
+      const rows = await this.repo.events(
+        em,
+        p.councilId,
+        { ...f, from: range.from ?? undefined, to: range.to ?? undefined },
+        after,
+        limit + 1,
+      );
       const items = rows.slice(0, limit).map(eventView);
       await this.readAudited(em, p, action, f.caseId ?? null, f.actorUserId ?? null);
       return {
@@ -86,13 +99,18 @@ export class AuditReportsService {
     });
   }
 
-  /** Recomputes the chain (streaming) and checks every stored checkpoint against it. */
+  /**
+   * Recomputes the chain (streaming) and checks every stored checkpoint, and every checkpoint of
+   * this server's witness directory, against it. `valid` holds only if all of them do (§3.13).
+   */
   async verify(p: CouncilPrincipal | null, councilId: string): Promise<VerificationReport> {
+    const witness = this.serverWitness(councilId);
     return this.tx.snapshot(councilId, async (em) => {
       const report = await verifyCouncil(
         (sql, params) => em.query(sql, params),
         councilId,
         this.trustedKeys(),
+        witness,
       );
       if (p) await this.readAudited(em, p, 'audit.verify', null, null, `valid=${report.valid}`);
       return report;
@@ -101,42 +119,92 @@ export class AuditReportsService {
 
   /**
    * Signs {councilId, seq, hash, at} of a chain head the server has just verified (DESIGN.md
-   * §3.13): the chain and every stored checkpoint are checked in one snapshot, and that
-   * snapshot's head is what is signed. A broken chain, or one a trusted checkpoint contradicts,
-   * is refused with 409 CHAIN_BROKEN (API.md "Verify"). Idempotent per seq.
+   * §3.13): in one snapshot, every trusted checkpoint (stored, or kept by the witness) must still
+   * match the chain, every stored one must be trusted, and the events since the latest must
+   * chain from it to the head — then that head is signed. Otherwise 409 CHAIN_BROKEN, recorded
+   * as a refused `audit.checkpoint`, and nothing is signed. The checkpoint goes to the witness
+   * (directory, and URL if configured) before it is stored; if a witness cannot take it, 503
+   * WITNESS_UNAVAILABLE and nothing is stored. Idempotent per seq.
    */
   async checkpoint(p: CouncilPrincipal | null, councilId: string): Promise<CheckpointView | null> {
-    const verified = await this.tx.snapshot(councilId, async (em) => ({
-      report: await verifyCouncil(
+    const witness = this.serverWitness(councilId);
+    const check = await this.tx.snapshot(councilId, (em) =>
+      verifyForSigning(
         (sql, params) => em.query(sql, params),
         councilId,
         this.trustedKeys(),
+        witness,
       ),
-      head: await this.repo.head(em, councilId),
-    }));
-    if (!verified.report.valid || !verified.report.checkpoints.valid)
-      throw conflict('CHAIN_BROKEN', 'The audit chain does not verify; no checkpoint was signed');
-    const head = verified.head;
+    );
+    if (!check.valid) {
+      const r = check.report;
+      await this.audit.recordAlone({
+        councilId,
+        actor: p ? actorOf(p) : { userId: null, role: 'system', memberBodyId: null },
+        action: 'audit.checkpoint',
+        outcome: 'denied',
+        resourceType: 'audit_event',
+        reason: `chain_broken seq=${r.firstBrokenSeq ?? 'none'} failed=${r.failed.join('+')}`,
+        requestId: p?.requestId ?? null,
+      });
+      throw conflict(
+        ErrorCode.ChainBroken,
+        'The audit chain does not verify; no checkpoint was signed',
+      );
+    }
+    const head = check.head;
     if (!head || head.seq === '0') return null;
     return this.tx.run(councilId, async (em) => {
-      const at = new Date();
-      const view = {
-        councilId,
-        seq: Number(head.seq),
-        hash: head.hash.toString('hex'),
-        at: at.toISOString(),
-      };
-      const signature = sign(null, Buffer.from(checkpointPayload(view)), this.privateKey);
-      await this.repo.insertCheckpoint(
-        em,
-        councilId,
-        { seq: head.seq, hash: head.hash, at, signature, publicKey: this.publicKeyPem },
-        p?.userId ?? null,
-      );
-      const stored = (await this.repo.checkpoints(em, councilId)).find((c) => c.seq === head.seq)!;
+      let stored = (await this.repo.checkpoints(em, councilId)).find((c) => c.seq === head.seq);
+      if (!stored) {
+        const at = new Date();
+        const payload = {
+          councilId,
+          seq: Number(head.seq),
+          hash: head.hash.toString('hex'),
+          at: at.toISOString(),
+        };
+        const signature = sign(null, Buffer.from(checkpointPayload(payload)), this.privateKey);
+        await this.witness({
+          ...payload,
+          signature: signature.toString('base64'),
+          publicKey: this.publicKeyPem,
+        });
+        await this.repo.insertCheckpoint(
+          em,
+          councilId,
+          { seq: head.seq, hash: head.hash, at, signature, publicKey: this.publicKeyPem },
+          p?.userId ?? null,
+        );
+        stored = (await this.repo.checkpoints(em, councilId)).find((c) => c.seq === head.seq)!;
+      }
       if (p) await this.readAudited(em, p, 'audit.checkpoint', null, null, `seq=${head.seq}`);
       return checkpointView(councilId, stored);
     });
+  }
+
+  /** The checkpoints this server's witness directory holds for the council (none yet: empty). */
+  private serverWitness(councilId: string): WitnessInput {
+    const dir = this.config.audit.witnessDir;
+    const witness = existsSync(dir)
+      ? readWitness(dir, councilId)
+      : { source: dir, checkpoints: [], malformedLines: [] };
+    // Clients are told which witness, not where it is on the server's disk.
+    return { ...witness, source: 'AUDIT_WITNESS_DIR' };
+  }
+
+  /** Hands a signed checkpoint to every configured witness, or refuses to go on (503). */
+  private async witness(view: CheckpointView): Promise<void> {
+    try {
+      await appendToWitnessDir(this.config.audit.witnessDir, view);
+      if (this.config.audit.witnessUrl) await postToWitnessUrl(this.config.audit.witnessUrl, view);
+    } catch {
+      throw new DomainError(
+        503,
+        ErrorCode.WitnessUnavailable,
+        'The checkpoint witness could not record the checkpoint; nothing was signed',
+      );
+    }
   }
 
   checkpoints(p: CouncilPrincipal) {
@@ -222,15 +290,14 @@ export class AuditReportsService {
     });
   }
 
-  async anomalies(p: CouncilPrincipal, from: string, to: string) {
-    if (!(new Date(from) < new Date(to))) {
-      throw new DomainError(400, 'VALIDATION_FAILED', 'from must be before to', {
-        details: [{ field: 'from', messages: ['must be before to'] }],
-      });
-    }
+  /** Findings over whole days, both ends included (`from`, `to`: YYYY-MM-DD). */
+  async anomalies(p: CouncilPrincipal, fromDay: string, toDay: string) {
+    assertOrdered(fromDay, toDay);
     const a = this.config.audit.anomaly;
     const [start, end] = a.officeHours.split('-');
     return this.tx.run(p.councilId, async (em) => {
+      const range = await this.repo.dayRange(em, fromDay, toDay);
+      const [from, to] = [range.from!, range.to!];
       const seqs = (xs: string[]) => xs.map(Number);
       const findings = [
         ...(
@@ -306,7 +373,7 @@ export class AuditReportsService {
         })),
       ];
       await this.readAudited(em, p, 'audit.anomalies', null, null, `findings=${findings.length}`);
-      return { from, to, thresholds: a, findings };
+      return { from: fromDay, to: toDay, thresholds: a, findings };
     });
   }
 
@@ -353,6 +420,15 @@ export class AuditReportsService {
     }
     throw new DomainError(400, 'VALIDATION_FAILED', 'The cursor is not valid', {
       details: [{ field: 'cursor', messages: ['is not a cursor this server issued'] }],
+    });
+  }
+}
+
+/** A date range whose last day comes before its first is refused (400). */
+function assertOrdered(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && to < from) {
+    throw new DomainError(400, 'VALIDATION_FAILED', 'to must not be before from', {
+      details: [{ field: 'to', messages: ['must not be before from'] }],
     });
   }
 }

@@ -1,12 +1,19 @@
 import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { notFound } from '../common/errors/domain-error';
 import { PageQueryDto, pageLimit } from '../common/http/pagination';
+import { IsCalendarDate } from '../common/http/validators';
 import { AuditReportsService } from './audit-reports.service';
+
+/** API.md v2: every from/to is a date, both ends included, in the council's time zone. */
+const FROM_DESCRIPTION =
+  'First day, included (YYYY-MM-DD, a whole day in the council’s time zone, TIME_ZONE)';
+const TO_DESCRIPTION =
+  'Last day, included (YYYY-MM-DD, a whole day in the council’s time zone); not before from';
 
 class EventQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
@@ -19,13 +26,13 @@ class EventQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['allowed', 'denied'])
   outcome?: 'allowed' | 'denied';
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date', example: '2026-04-01', description: FROM_DESCRIPTION })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   from?: string;
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date', example: '2026-04-30', description: TO_DESCRIPTION })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   to?: string;
 }
 
@@ -45,8 +52,12 @@ class ExportQueryDto {
 }
 
 class PeriodQueryDto {
-  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) from!: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) to!: string;
+  @ApiProperty({ format: 'date', example: '2026-04-01', description: FROM_DESCRIPTION })
+  @IsCalendarDate()
+  from!: string;
+  @ApiProperty({ format: 'date', example: '2026-04-30', description: TO_DESCRIPTION })
+  @IsCalendarDate()
+  to!: string;
 }
 
 /** The auditor's API (API.md "Audit"): coordinators may read events, only auditors verify and export. */

@@ -62,4 +62,14 @@ export class AuditService {
   async recordDenial(event: Omit<AuditInput, 'outcome'>): Promise<void> {
     await this.tx.run(event.councilId, (em) => this.record(em, { ...event, outcome: 'denied' }));
   }
+
+  /**
+   * An event committed on its own, before the access it records leaves the server: for reads
+   * that do not run in a council transaction of the application role (the platform reads
+   * snapshots as its own database role), so "recorded, or it does not happen" (§3.4) holds by
+   * ordering — the answer is sent only after this commits.
+   */
+  async recordAlone(event: AuditInput): Promise<void> {
+    await this.tx.run(event.councilId, (em) => this.record(em, event));
+  }
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessService } from '../access/access.service';
 import { AuditQueryRepository } from '../audit/audit-query.repository';
 import { AuditReportsService } from '../audit/audit-reports.service';
 import { AuditService } from '../audit/audit.service';
@@ -6,6 +7,8 @@ import { AppConfigModule } from '../config/app-config.module';
 import { RuntimeConfig } from '../config/app-config';
 import { CouncilTransactions } from '../database/council-transactions';
 import { DatabaseModule } from '../database/database.module';
+import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
+import { StatisticsRepository } from '../statistics/statistics.repository';
 import { UsersModule } from '../users/users.module';
 
 @Module({})
@@ -14,7 +17,15 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule],
-      providers: [CouncilTransactions, AuditQueryRepository, AuditService, AuditReportsService],
+      providers: [
+        CouncilTransactions,
+        AuditQueryRepository,
+        AuditService,
+        AuditReportsService,
+        AccessService,
+        StatisticsRepository,
+        StatisticsPublicationService,
+      ],
     };
   }
 }

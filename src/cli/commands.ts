@@ -10,6 +10,7 @@ import {
   withCredentials,
   withDatabase,
 } from '../database/provision';
+import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
 import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
 
@@ -32,7 +33,9 @@ export async function createAdmin(
       logger: false,
     });
     try {
-      const result = await ctx.get(UsersService).ensureSystemAdmin(email, password ?? null);
+      const result = await ctx
+        .get(UsersService)
+        .ensureSystemAdmin(email, password ?? null, runtime.config.database.migrationUrl);
       out(
         `${result.created ? 'created' : 'promoted'} system admin ${result.user.email} (${result.user.id})`,
       );
@@ -71,6 +74,39 @@ export async function dbProvision(
   out(`MIGRATION_DATABASE_URL=${withCredentials(base, OWNER_ROLE, ownerPassword)}`);
   out(`DATABASE_URL=${withCredentials(base, APP_ROLE, appPassword)}`);
   out(`PLATFORM_DATABASE_URL=${withCredentials(base, PLATFORM_ROLE, platformPassword)}`);
+}
+
+/**
+ * `statistics:publish --council <id> --period <p>`: publishes every month of a closed period now
+ * (the scheduled job waits STATISTICS_PUBLISH_DELAY_DAYS), each recorded as statistics.publish.
+ * A month a coordinator holds is refused; an already published month is left as it is.
+ * Returns false when any month was held (the CLI exits 3).
+ */
+export async function statisticsPublish(
+  councilId: string | undefined,
+  period: string | undefined,
+  out: Print,
+): Promise<boolean> {
+  if (
+    !councilId ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(councilId)
+  )
+    throw new Error('statistics:publish needs --council <uuid>');
+  if (!period) throw new Error('statistics:publish needs --period YYYY-MM|YYYY-Qn|FYYYYY');
+  return withRuntime(async (runtime) => {
+    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
+      logger: false,
+    });
+    try {
+      const results = await ctx
+        .get(StatisticsPublicationService)
+        .publishPeriod(councilId.toLowerCase(), period);
+      for (const r of results) out(`${r.month} ${r.outcome}`);
+      return results.every((r) => r.outcome !== 'held');
+    } finally {
+      await ctx.close();
+    }
+  });
 }
 
 export { auditVerify } from './audit-verify';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { auditVerify, createAdmin, dbProvision, migrate } from './commands';
+import { auditVerify, createAdmin, dbProvision, migrate, statisticsPublish } from './commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -8,8 +8,15 @@ Commands:
   create-admin --email <e> [--password <p>]   create (or promote) a system admin; without
                                               --password one is generated and printed once
   migrate                                     apply pending migrations (as the owner role)
-  audit:verify --council <id>                 recompute a council's audit chain and check its
-                                              signed checkpoints; exit code 3 if broken
+  audit:verify --council <id> [--witness <dir|file>]
+                                              recompute a council's audit chain and check its
+                                              signed checkpoints (and, with --witness, the
+                                              checkpoints kept outside the database); exit code
+                                              3 if anything does not verify
+  statistics:publish --council <id> --period <YYYY-MM|YYYY-Qn|FYYYYY>
+                                              publish every month of a closed period now
+                                              (computed once, suppressed, stored); exit code 3
+                                              if a coordinator holds one of them
   db:provision --admin-url <url> [--database <name>]
                                               create the owner, application and platform roles
                                               and the database on a PostgreSQL server (DATABASE_URL
@@ -31,6 +38,8 @@ async function main(argv: string[]): Promise<void> {
       'admin-url': { type: 'string' },
       database: { type: 'string', default: 'council' },
       council: { type: 'string' },
+      period: { type: 'string' },
+      witness: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -40,7 +49,10 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return migrate(out);
     case 'audit:verify':
-      if (!(await auditVerify(values.council, out))) process.exitCode = 3;
+      if (!(await auditVerify(values.council, out, values.witness))) process.exitCode = 3;
+      return;
+    case 'statistics:publish':
+      if (!(await statisticsPublish(values.council, values.period, out))) process.exitCode = 3;
       return;
     case 'db:provision':
       return dbProvision(values['admin-url'], values.database ?? 'council', out);

@@ -19,8 +19,16 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
             ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/api/health'),
           },
           serializers: {
-            req: (req: { id?: string; method?: string; url?: string }) => ({
+            // `id` is the server's request id (the audit log's); the caller's own X-Request-Id
+            // is logged beside it for correlation, and nowhere else (src/common/http/request-id.ts).
+            req: (req: {
+              id?: string;
+              method?: string;
+              url?: string;
+              raw?: { clientRequestId?: string };
+            }) => ({
               id: req.id,
+              clientRequestId: req.raw?.clientRequestId,
               method: req.method,
               path: (req.url ?? '').split('?')[0],
             }),

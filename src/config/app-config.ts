@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createPrivateKey, KeyObject } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -134,6 +135,26 @@ export class EnvironmentVariables {
   @Max(100)
   PLATFORM_K = 5;
 
+  /**
+   * Minutes between runs of the statistics publication job (0: off). Each run publishes, for
+   * every council, the closed months whose publication is due and that no coordinator holds.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60)
+  STATISTICS_PUBLISH_INTERVAL_MINUTES = 60;
+
+  /**
+   * Days after a month closes before the job publishes it: the coordinators' window to correct
+   * registrations or hold the month. The CLI (statistics:publish) may publish any closed month.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  STATISTICS_PUBLISH_DELAY_DAYS = 10;
+
   /** Platform client tokens are short-lived too: at most an hour. */
   @Transform(toInt)
   @IsInt()
@@ -200,6 +221,22 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   AUDIT_PREVIOUS_PUBLIC_KEYS?: string;
+
+  /**
+   * Where every signed checkpoint is also written, one JSON line per checkpoint in
+   * <dir>/<councilId>.jsonl, appended and fsynced: a witness outside the database (DESIGN.md
+   * §3.13). Default: <DATA_DIR>/audit-witness. Put it on storage the database administrators
+   * cannot rewrite (an append-only or WORM volume shared by every instance).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AUDIT_WITNESS_DIR?: string;
+
+  /** Optional second witness: each signed checkpoint is POSTed here as JSON (must answer 2xx). */
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'AUDIT_WITNESS_URL must be an http(s) URL' })
+  AUDIT_WITNESS_URL?: string;
 
   /** Minutes between automatic checkpoints of every council's audit chain (0: off). */
   @Transform(toInt)
@@ -289,8 +326,12 @@ export interface AppConfig {
   };
   log: { level: EnvironmentVariables['LOG_LEVEL'] };
   platform: { k: number; tokenTtlSeconds: number };
+  statistics: { publishIntervalMinutes: number; publishDelayDays: number };
   audit: {
     signingKey: string | null;
+    /** Directory witness of signed checkpoints (resolved against DATA_DIR by default). */
+    witnessDir: string;
+    witnessUrl: string | null;
     previousPublicKeys: string[];
     checkpointIntervalMinutes: number;
     retentionYears: number;
@@ -323,6 +364,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'MIGRATION_DATABASE_URL',
     'JWT_SECRET',
     'REDIS_URL',
+    'AUDIT_SIGNING_KEY',
+    'AUDIT_PREVIOUS_PUBLIC_KEYS',
+    'AUDIT_WITNESS_DIR',
+    'AUDIT_WITNESS_URL',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
@@ -395,8 +440,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     log: { level: vars.LOG_LEVEL },
     platform: { k: vars.PLATFORM_K, tokenTtlSeconds: vars.PLATFORM_TOKEN_TTL_SECONDS },
+    statistics: {
+      publishIntervalMinutes: vars.STATISTICS_PUBLISH_INTERVAL_MINUTES,
+      publishDelayDays: vars.STATISTICS_PUBLISH_DELAY_DAYS,
+    },
     audit: {
       signingKey: vars.AUDIT_SIGNING_KEY ?? null,
+      witnessDir: resolve(vars.AUDIT_WITNESS_DIR ?? join(vars.DATA_DIR, 'audit-witness')),
+      witnessUrl: vars.AUDIT_WITNESS_URL ?? null,
       previousPublicKeys: (vars.AUDIT_PREVIOUS_PUBLIC_KEYS ?? '')
         .split(',')
         .map((k) => k.trim())

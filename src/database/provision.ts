@@ -78,12 +78,10 @@ export async function provisionDatabase(
     }`,
   );
   await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+  // The application and platform roles may connect, nothing more: no TEMPORARY, since a
+  // temporary object can shadow a name (migrations/1763780741000-database-hardening.ts).
   await admin.query(
-    `GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(OWNER_ROLE)}, ${quoteIdent(APP_ROLE)}`,
-  );
-  // The platform role may connect, nothing more (no TEMPORARY: it creates nothing anywhere).
-  await admin.query(
-    `GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(PLATFORM_ROLE)}`,
+    `GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(OWNER_ROLE)}, ${quoteIdent(APP_ROLE)}, ${quoteIdent(PLATFORM_ROLE)}`,
   );
   return true;
 }

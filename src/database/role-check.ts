@@ -83,7 +83,7 @@ export async function inspectPlatformRole(url: string): Promise<PlatformRoleFact
     const exec = await client.query<{ ok: boolean }>(
       `SELECT EXISTS (
          SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-          WHERE n.nspname = 'platform' AND p.proname = 'council_statistics'
+          WHERE n.nspname = 'platform' AND p.proname = 'published_statistics'
             AND has_schema_privilege(n.oid, 'USAGE') AND has_function_privilege(p.oid, 'EXECUTE')) AS ok`,
     );
     return {
@@ -124,7 +124,7 @@ export async function assertPlatformBoundary(url: string): Promise<void> {
   }
   if (!facts.canExecuteStatistics) {
     throw new Error(
-      `PLATFORM_DATABASE_URL connects as role "${facts.role}", which cannot run platform.council_statistics: ` +
+      `PLATFORM_DATABASE_URL connects as role "${facts.role}", which cannot run platform.published_statistics: ` +
         'apply the migrations, and connect as the platform role (see docs/operations.md, "Database roles").',
     );
   }

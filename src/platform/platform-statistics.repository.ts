@@ -1,42 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { Period } from './period';
 import { PlatformDatabase } from './platform-database';
-import { RawCell } from './suppression';
 
-export interface CouncilAggregates {
-  counts: RawCell[];
-  /** Cases registered in the period with a first plan before its end, and their median days. */
-  planTiming: { cases: number; medianDays: number | null };
+/** One published period as migrations/1763780740000-published-statistics.ts stores it. */
+export interface PublishedSnapshot {
+  period: string;
+  kind: 'month' | 'quarter' | 'year';
+  from: string;
+  to: string;
+  k: number;
+  publishedAt: string;
+  cells: { dimension: string; value: string; count: number | null; suppressed: boolean }[];
 }
 
 /**
- * The only queries of the platform: calls of the aggregate functions that
- * migrations/1763780600000-platform.ts defines — never a table, as the role could not read one.
+ * The only queries of the platform: calls of the two functions the platform role may run —
+ * never a table, as the role could not read one, and never an ad-hoc count, as no function
+ * it can run computes one (DESIGN.md §3.12).
  */
 @Injectable()
 export class PlatformStatisticsRepository {
   constructor(private readonly db: PlatformDatabase) {}
 
-  /** The council's aggregates for the period, or null if there is no such council. */
-  read(councilId: string, period: Period): Promise<CouncilAggregates | null> {
+  /**
+   * The council's stored snapshot of the period; null when the period is not (entirely)
+   * published; 'no_council' when there is no such council.
+   */
+  read(councilId: string, period: string): Promise<PublishedSnapshot | null | 'no_council'> {
     return this.db.snapshot(async (client) => {
       const exists = await client.query<{ exists: boolean }>(
         'SELECT platform.council_exists($1) AS exists',
         [councilId],
       );
-      if (!exists.rows[0].exists) return null;
-      const counts = await client.query<{ dimension: string; value: string; n: number }>(
-        'SELECT dimension, value, n FROM platform.council_statistics($1, $2::date, $3::date)',
-        [councilId, period.from, period.to],
+      if (!exists.rows[0].exists) return 'no_council';
+      const { rows } = await client.query<{ snapshot: PublishedSnapshot | null }>(
+        'SELECT platform.published_statistics($1, $2) AS snapshot',
+        [councilId, period],
       );
-      const timing = await client.query<{ cases: number; medianDays: number | null }>(
-        'SELECT cases, median_days AS "medianDays" FROM platform.council_plan_timing($1, $2::date, $3::date)',
-        [councilId, period.from, period.to],
-      );
-      return {
-        counts: counts.rows.map((r) => ({ dimension: r.dimension, value: r.value, count: r.n })),
-        planTiming: timing.rows[0],
-      };
+      return rows[0].snapshot;
     });
   }
 }

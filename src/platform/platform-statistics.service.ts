@@ -1,73 +1,93 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
-import { StatisticsDto, StatisticsQueryDto } from './dto/statistics.dto';
-import { coversAMonth, Period } from './period';
-import { PlatformStatisticsRepository } from './platform-statistics.repository';
-import { ADDITIVE_GROUPS, COUNT_VALUES } from './statistics-vocabulary';
-import { Cell, RawCell, suppress } from './suppression';
+import { PlatformClient } from '../platform-clients/platform-token';
+import { StatisticsDto } from './dto/statistics.dto';
+import { parsePeriod } from './period';
+import { PlatformStatisticsRepository, PublishedSnapshot } from './platform-statistics.repository';
+import { DIMENSIONS } from './statistics-vocabulary';
 
 /**
- * Suppressed aggregate statistics for the wider platform (DESIGN.md §3.6). The aggregates come
- * through the platform role (no table grants); this service checks the period, keeps only the
- * cells of the fixed vocabulary and suppresses small counts before anything is answered.
+ * Published statistics for the wider platform (DESIGN.md §3.6, §3.12). The platform role reads
+ * stored snapshots of closed, fixed periods — computed once, suppressed in the database — so
+ * asking twice gives the same bytes, whatever was registered or corrected since, and no two
+ * answers can be subtracted to reveal a person. Every read is recorded in the council's audit
+ * log (`statistics.read`) before the answer leaves.
  */
 @Injectable()
 export class PlatformStatisticsService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly repo: PlatformStatisticsRepository,
+    private readonly audit: AuditService,
   ) {}
 
-  async statistics(q: StatisticsQueryDto): Promise<StatisticsDto> {
-    const period: Period = { from: q.from, to: q.to };
-    if (period.to < period.from) {
-      throw new DomainError(400, ErrorCode.ValidationFailed, 'The period ends before it begins', {
-        details: [{ field: 'to', messages: ['must not be before from'] }],
-      });
-    }
-    if (!coversAMonth(period)) {
-      throw new DomainError(
-        400,
-        ErrorCode.PeriodTooShort,
-        'The period must cover at least one calendar month',
-        { details: [{ field: 'to', messages: ['must be at least one month after from'] }] },
-      );
-    }
+  async statistics(
+    client: PlatformClient,
+    q: { councilId: string; period: string },
+  ): Promise<StatisticsDto> {
+    const period = parsePeriod(q.period);
+    if (!period) throw notPublished(q.period); // the DTO refuses these already
     const councilId = q.councilId.toLowerCase();
-    const aggregates = await this.repo.read(councilId, period);
-    if (!aggregates) throw notFound('Council');
-    const k = this.config.platform.k;
-
-    // Answer exactly the vocabulary's cells, in its order: a row the function might return
-    // beyond it is dropped, a missing one is a server fault (never a silently absent cell).
-    const raw: RawCell[] = [];
-    for (const [dimension, values] of Object.entries(COUNT_VALUES)) {
-      for (const value of values) {
-        const row = aggregates.counts.find((c) => c.dimension === dimension && c.value === value);
-        if (!row || !Number.isInteger(row.count) || row.count < 0)
-          throw new Error(`platform.council_statistics gave no count for ${dimension}/${value}`);
-        raw.push(row);
-      }
+    const snapshot = await this.repo.read(councilId, period.id);
+    if (snapshot === 'no_council') throw notFound('Council');
+    const recorded = {
+      councilId,
+      actor: { userId: null, role: 'platform_client', memberBodyId: null },
+      action: 'statistics.read',
+      resourceType: 'platform_client',
+      resourceId: client.id,
+    };
+    if (!snapshot) {
+      await this.audit.recordAlone({
+        ...recorded,
+        outcome: 'denied',
+        reason: `period=${period.id} not_published`,
+      });
+      throw notPublished(period.id);
     }
-    const { cases, medianDays } = aggregates.planTiming;
-    // A median of fewer than k cases says too much about each of them: withheld like a count.
-    const median: Cell =
-      cases >= k && medianDays !== null
-        ? {
-            dimension: 'median_days_to_first_plan',
-            value: 'days',
-            count: Math.round(medianDays * 10) / 10,
-            suppressed: false,
-          }
-        : { dimension: 'median_days_to_first_plan', value: 'days', count: null, suppressed: true };
-
+    assertSuppressed(snapshot);
+    await this.audit.recordAlone({
+      ...recorded,
+      outcome: 'allowed',
+      reason: `period=${period.id}`,
+    });
     return {
       councilId,
-      period,
-      k,
-      cells: [...suppress(raw, ADDITIVE_GROUPS, k), median],
+      period: { id: snapshot.period, kind: snapshot.kind, from: snapshot.from, to: snapshot.to },
+      k: snapshot.k,
+      publishedAt: new Date(snapshot.publishedAt).toISOString(),
+      cells: snapshot.cells.map((c) => ({
+        dimension: c.dimension,
+        value: c.value,
+        count: c.count,
+        suppressed: c.suppressed,
+      })),
     };
+  }
+}
+
+const notPublished = (period: string): DomainError =>
+  new DomainError(
+    400,
+    ErrorCode.PeriodNotPublished,
+    'Only closed, published periods are answered: a month (YYYY-MM), a 年度 quarter (YYYY-Qn) or a 年度 year (FYYYYY)',
+    { details: [{ field: 'period', messages: [`${period} is not a published period`] }] },
+  );
+
+/**
+ * Belt and braces: the database stores only suppressed cells (CHECK constraints), and this
+ * refuses to pass on anything else — a count below k, or a cell both counted and withheld, is
+ * a server fault, never an answer.
+ */
+function assertSuppressed(s: PublishedSnapshot): void {
+  for (const c of s.cells) {
+    const ok =
+      (DIMENSIONS as readonly string[]).includes(c.dimension) &&
+      c.suppressed === (c.count === null) &&
+      (c.count === null ||
+        c.dimension === 'median_days_to_first_plan' ||
+        (Number.isInteger(c.count) && c.count >= s.k));
+    if (!ok) throw new Error(`a published cell is not suppressed: ${c.dimension}/${c.value}`);
   }
 }

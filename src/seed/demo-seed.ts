@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { CouncilPrincipal } from '../access/council-principal';
 import { PrincipalResolver } from '../access/principal-resolver';
@@ -58,6 +59,7 @@ export class DemoSeeder {
   private readonly logger = new Logger('DemoSeed');
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly councils: CouncilsService,
@@ -159,12 +161,13 @@ export class DemoSeeder {
   }
 
   private async seed(): Promise<void> {
-    const { user: admin } = await this.users.findOrCreate({
-      email: 'admin@demo.example',
-      displayName: 'デモ 管理者',
-      password: DEMO_PASSWORD,
-      isSystemAdmin: true,
-    });
+    // Made an administrator by the owner role: the application role cannot (issue 14).
+    const { user: admin } = await this.users.ensureSystemAdmin(
+      'admin@demo.example',
+      DEMO_PASSWORD,
+      this.config.database.migrationUrl,
+      'デモ 管理者',
+    );
     // The operator sets the council up, exactly as through the API ...
     const founder = await this.principals.outsideCouncils(admin.id, SEED);
     if (!founder) throw new Error('the demo operator is not a system admin');

@@ -39,14 +39,14 @@ export class UsersRepository {
       .getOne()) as UserWithHash | null;
   }
 
+  /** A new user; never an administrator (the application role cannot write is_system_admin). */
   async insert(
-    user: { email: string; displayName: string; passwordHash: string; isSystemAdmin: boolean },
+    user: { email: string; displayName: string; passwordHash: string },
     em?: EntityManager,
   ): Promise<UserEntity> {
     const rows = (await this.manager(em).query(
-      `INSERT INTO users (email, display_name, password_hash, is_system_admin)
-       VALUES ($1, $2, $3, $4) RETURNING id`,
-      [user.email, user.displayName, user.passwordHash, user.isSystemAdmin],
+      `INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, $3) RETURNING id`,
+      [user.email, user.displayName, user.passwordHash],
     )) as { id: string }[];
     return (await this.findById(rows[0].id, em)) as UserEntity;
   }
@@ -55,13 +55,6 @@ export class UsersRepository {
     await this.manager(em).query(
       `UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`,
       [id, passwordHash],
-    );
-  }
-
-  async setSystemAdmin(id: string, isSystemAdmin: boolean, em?: EntityManager): Promise<void> {
-    await this.manager(em).query(
-      `UPDATE users SET is_system_admin = $2, updated_at = now() WHERE id = $1`,
-      [id, isSystemAdmin],
     );
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PasswordHasher } from '../auth/password-hasher';
 import { UserEntity } from './user.entity';
+import { grantSystemAdmin, OWNER_URL_REQUIRED } from './system-admin';
 import { UsersRepository } from './users.repository';
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
@@ -22,9 +23,12 @@ export class UsersService {
     return this.users.findByEmail(normalizeEmail(email), em);
   }
 
-  /** Creates the user, or returns the existing one with that e-mail (one login per person). */
+  /**
+   * Creates the user, or returns the existing one with that e-mail (one login per person).
+   * Never an administrator: see `ensureSystemAdmin`.
+   */
   async findOrCreate(
-    input: { email: string; displayName: string; password: string; isSystemAdmin?: boolean },
+    input: { email: string; displayName: string; password: string },
     em?: EntityManager,
   ): Promise<{ user: UserEntity; created: boolean }> {
     const email = normalizeEmail(input.email);
@@ -36,7 +40,6 @@ export class UsersService {
         email,
         displayName: input.displayName.trim(),
         passwordHash,
-        isSystemAdmin: input.isSystemAdmin ?? false,
       },
       em,
     );
@@ -45,26 +48,26 @@ export class UsersService {
 
   /**
    * The CLI's way to make the first system admin of an installation (there is no API for it:
-   * no one can grant system_admin through the API).
+   * no one can grant system_admin through the API), and the embedded demo seed's. The user is
+   * created (or found) as the application role; the grant itself is made as the owner role
+   * (`ownerUrl`), the only one that may write `is_system_admin`.
    */
   async ensureSystemAdmin(
     email: string,
     password: string | null,
+    ownerUrl: string | null,
+    displayName = 'System administrator',
   ): Promise<{ user: UserEntity; created: boolean; password: string | null }> {
-    return this.dataSource.transaction(async (em) => {
-      const existing = await this.users.findByEmail(normalizeEmail(email), em);
-      if (existing) {
-        await this.users.setSystemAdmin(existing.id, true, em);
-        if (password)
-          await this.users.setPassword(existing.id, await this.hasher.hash(password), em);
-        return { user: { ...existing, isSystemAdmin: true }, created: false, password };
-      }
-      const chosen = password ?? generatePassword();
-      const { user } = await this.findOrCreate(
-        { email, displayName: 'System administrator', password: chosen, isSystemAdmin: true },
-        em,
-      );
-      return { user, created: true, password: chosen };
-    });
+    if (!ownerUrl) throw new Error(OWNER_URL_REQUIRED);
+    const existing = await this.users.findByEmail(normalizeEmail(email));
+    if (existing) {
+      if (password) await this.users.setPassword(existing.id, await this.hasher.hash(password));
+      await grantSystemAdmin(ownerUrl, existing.id);
+      return { user: { ...existing, isSystemAdmin: true }, created: false, password };
+    }
+    const chosen = password ?? generatePassword();
+    const { user } = await this.findOrCreate({ email, displayName, password: chosen });
+    await grantSystemAdmin(ownerUrl, user.id);
+    return { user: { ...user, isSystemAdmin: true }, created: true, password: chosen };
   }
 }

@@ -139,6 +139,15 @@ describe('the platform database role', () => {
         'staff.council_id',
         'staff.member_body_id',
         'staff.user_id',
+        // Whether a month is held (never who held it or why), and the snapshots it publishes.
+        'statistics_holds.council_id',
+        'statistics_holds.month',
+        'statistics_holds.released_at',
+        'statistics_snapshots.cells',
+        'statistics_snapshots.council_id',
+        'statistics_snapshots.k',
+        'statistics_snapshots.month',
+        'statistics_snapshots.published_at',
         'support_plans.case_id',
         'support_plans.council_id',
         'support_plans.created_at',
@@ -150,7 +159,7 @@ describe('the platform database role', () => {
     expect(role[0]).toEqual({ rolcanlogin: false, rolbypassrls: false, rolsuper: false });
   });
 
-  it('runs the functions as the statistics role, with a fixed search path, executable by the platform role only', async () => {
+  it('runs the platform functions as the statistics role, with a fixed search path, executable by the platform role only', async () => {
     const { rows } = await db.superuser.query<{
       name: string;
       owner: string;
@@ -164,11 +173,7 @@ describe('the platform database role', () => {
               has_function_privilege('council_platform', p.oid, 'EXECUTE') AS platform
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'platform' ORDER BY 1`,
     );
-    expect(rows.map((r) => r.name)).toEqual([
-      'council_exists',
-      'council_plan_timing',
-      'council_statistics',
-    ]);
+    expect(rows.map((r) => r.name)).toEqual(['council_exists', 'published_statistics']);
     for (const r of rows) {
       expect(r).toMatchObject({
         owner: 'council_statistics',
@@ -180,79 +185,325 @@ describe('the platform database role', () => {
     // council_app has EXECUTE through no grant of its own, and no USAGE on the schema anyway.
     const { rows: usage } = await db.superuser.query(
       `SELECT has_schema_privilege('council_app', 'platform', 'USAGE') AS app,
-              has_schema_privilege('council_platform', 'public', 'USAGE') AS platform_on_public`,
+              has_schema_privilege('council_platform', 'public', 'USAGE') AS platform_on_public,
+              has_schema_privilege('council_platform', 'statistics', 'USAGE') AS platform_on_statistics`,
     );
-    expect(usage[0]).toEqual({ app: false, platform_on_public: false });
+    expect(usage[0]).toEqual({
+      app: false,
+      platform_on_public: false,
+      platform_on_statistics: false,
+    });
   });
 
-  describe('with data in two councils', () => {
+  /**
+   * DESIGN.md §3.12, issue 14: whatever the platform role calls, with whatever period, it never
+   * receives a count between 1 and k−1, nor two different answers for the same period.
+   */
+  describe('published snapshots only', () => {
+    const K = 5;
     const councilA = '11111111-1111-4111-8111-111111111111';
     const councilB = '22222222-2222-4222-8222-222222222222';
+    let user: string;
+    /** Today in the council's calendar (the server's TimeZone, as the API sets it). */
+    let today: string;
+    let app: Pool;
+
+    /** Cases registered at `at` (as a database administrator would write them). */
+    async function register(
+      council: string,
+      at: string,
+      cases: { birthDate: string | null; concerns: string[] }[],
+    ): Promise<void> {
+      for (const c of cases) {
+        await db.superuser.query(
+          `INSERT INTO cases (council_id, case_number, family_name, given_name, birth_date, summary, concerns, created_at, created_by)
+           VALUES ($1, gen_random_uuid()::text, '秘密', '太郎', $2, 'secret', $3, $4, $5)`,
+          [council, c.birthDate, c.concerns, at, user],
+        );
+      }
+    }
+
+    /** statistics.publish_month as the application role, scoped to the council. */
+    async function publish(council: string, month: string): Promise<string> {
+      const client = await app.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('app.council_id', $1, true)`, [council]);
+        const { rows } = await client.query<{ outcome: string }>(
+          `SELECT statistics.publish_month($1, $2::date, $3) AS outcome`,
+          [council, `${month}-01`, K],
+        );
+        await client.query('COMMIT');
+        return rows[0].outcome;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+
+    /** What the platform role receives, as JSON text (NULL: nothing). */
+    const read = async (council: string, period: string): Promise<string | null> =>
+      (
+        await platform.query<{ s: string | null }>(
+          `SELECT platform.published_statistics($1, $2)::text AS s`,
+          [council, period],
+        )
+      ).rows[0].s;
+
+    const months = (fromYear: number, toYear: number): string[] =>
+      Array.from(
+        { length: (toYear - fromYear + 1) * 12 },
+        (_, i) => `${fromYear + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      );
 
     beforeAll(async () => {
-      const su = db.superuser;
-      const { rows } = await su.query<{ id: string }>(
+      app = new Pool({ connectionString: db.appUrl, max: 2, options: '-c TimeZone=Asia/Tokyo' });
+      const { rows } = await db.superuser.query<{ id: string }>(
         `INSERT INTO users (email, display_name, password_hash) VALUES ('stats@test.example', 'S', 'x') RETURNING id`,
       );
-      const user = rows[0].id;
-      for (const [council, n] of [
-        [councilA, 6],
-        [councilB, 2],
-      ] as const) {
-        await su.query(
+      user = rows[0].id;
+      today = (await app.query<{ today: string }>(`SELECT current_date::text AS today`)).rows[0]
+        .today;
+      for (const council of [councilA, councilB]) {
+        await db.superuser.query(
           `INSERT INTO councils (id, name, municipalities, established_on) VALUES ($1::uuid, $1::text, '{X}', '2024-04-01')`,
           [council],
         );
-        for (let i = 0; i < n; i++) {
-          await su.query(
-            `INSERT INTO cases (council_id, case_number, family_name, given_name, birth_date, summary, concerns, created_by)
-             VALUES ($1, $2, '秘密', '太郎', '1950-05-05', 'secret', '{isolation,not_a_category}', $3)`,
-            [council, `2026-${String(i + 1).padStart(4, '0')}`, user],
-          );
+      }
+      // January 2025: 6 people aged 65+ and 1 of unknown age with two sensitive concerns;
+      // February: 3; March: 5; and some in the month still open. Council B: 2 in January.
+      await register(councilA, '2025-01-10T12:00:00+09:00', [
+        ...Array.from({ length: 6 }, () => ({ birthDate: '1950-05-05', concerns: ['isolation'] })),
+        { birthDate: null, concerns: ['abuse_violence', 'mental_health', 'not_a_category'] },
+      ]);
+      await register(
+        councilA,
+        '2025-02-10T12:00:00+09:00',
+        Array.from({ length: 3 }, () => ({ birthDate: '1990-01-01', concerns: ['poverty'] })),
+      );
+      await register(
+        councilA,
+        '2025-03-10T12:00:00+09:00',
+        Array.from({ length: 5 }, () => ({ birthDate: '1990-01-01', concerns: ['isolation'] })),
+      );
+      await register(councilA, `${today}T00:00:00+09:00`, [
+        { birthDate: '1970-01-01', concerns: ['hikikomori'] },
+      ]);
+      await register(
+        councilB,
+        '2025-01-20T12:00:00+09:00',
+        Array.from({ length: 2 }, () => ({ birthDate: '1950-05-05', concerns: ['isolation'] })),
+      );
+      for (const month of ['2025-01', '2025-02', '2025-03'])
+        for (const council of [councilA, councilB])
+          expect(await publish(council, month)).toBe('published');
+    });
+    afterAll(async () => {
+      await app.end();
+    });
+
+    it('can run two functions of its own and nothing else outside the system catalogue', async () => {
+      const { rows } = await platform.query<{ fn: string }>(
+        `SELECT p.oid::regprocedure::text AS fn
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+            AND has_schema_privilege(n.oid, 'USAGE') AND has_function_privilege(p.oid, 'EXECUTE')
+          ORDER BY 1`,
+      );
+      expect(rows.map((r) => r.fn)).toEqual([
+        'platform.council_exists(uuid)',
+        'platform.published_statistics(uuid,text)',
+      ]);
+    });
+
+    it.each([
+      [
+        'the old ad-hoc count for a one-day period',
+        `SELECT * FROM platform.council_statistics($1, '2025-01-10', '2025-01-10')`,
+      ],
+      [
+        'the old ad-hoc count for overlapping periods',
+        `SELECT * FROM platform.council_statistics($1, '2025-01-15', '2025-02-14')`,
+      ],
+      [
+        'the old plan timing',
+        `SELECT * FROM platform.council_plan_timing($1, '2025-01-01', '2025-01-31')`,
+      ],
+      [
+        'the counting function',
+        `SELECT * FROM statistics.council_counts($1, '2025-01-01', '2025-01-31')`,
+      ],
+      [
+        'the plan timing function',
+        `SELECT * FROM statistics.council_plan_timing($1, '2025-01-01', '2025-01-31')`,
+      ],
+      ['publication (with k = 2)', `SELECT statistics.publish_month($1, '2025-04-01', 2)`],
+      ['suppression', `SELECT statistics.suppress('[]', '[]', 2) WHERE $1::uuid IS NOT NULL`],
+      ['the snapshots without scope', `SELECT statistics.published($1, '2025-01')`],
+      ['the snapshots table', `SELECT * FROM public.statistics_snapshots WHERE council_id = $1`],
+    ])('is refused %s', async (_what, sql) => {
+      await expect(platform.query(sql, [councilA])).rejects.toThrow(
+        /permission denied|does not exist/,
+      );
+    });
+
+    it.each([
+      ['a day', '2025-01-10'],
+      ['a day as a range', '2025-01-10/2025-01-10'],
+      ['an overlapping range', '2025-01-15/2025-02-14'],
+      ['a lower-case fiscal year', 'fy2024'],
+      ['a quarter zero', '2024-Q0'],
+      ['an injection', "2025-01' OR '1'='1"],
+    ])('refuses %s as a period', async (_what, period) => {
+      await expect(read(councilA, period)).rejects.toThrow(
+        /a period is YYYY-MM, YYYY-Qn or FYYYYY/,
+      );
+    });
+
+    it('answers nothing for a period that is open, in the future, or closed but not published', async () => {
+      const month = today.slice(0, 7);
+      const year = Number(today.slice(0, 4));
+      const fiscal = Number(month.slice(5)) >= 4 ? year : year - 1;
+      const quarter = Math.floor(((Number(month.slice(5)) + 8) % 12) / 3) + 1;
+      for (const period of [
+        month, // open
+        `${fiscal}-Q${quarter}`, // open
+        `FY${fiscal}`, // open
+        `${year + 1}-01`, // future
+        `${fiscal + 3}-Q2`, // future
+        `FY${fiscal + 5}`, // future
+        '2024-12', // closed, never published
+        '2025-04', // closed, never published
+        'FY2024', // three of its twelve months published
+      ])
+        expect({ period, answer: await read(councilA, period) }).toEqual({ period, answer: null });
+    });
+
+    it('never returns a count between 1 and k−1, for any month, quarter or year, in any council', async () => {
+      const periods = [
+        ...months(2023, 2027),
+        ...[2023, 2024, 2025, 2026, 2027].flatMap((y) => [1, 2, 3, 4].map((q) => `${y}-Q${q}`)),
+        ...[2023, 2024, 2025, 2026, 2027].map((y) => `FY${y}`),
+      ];
+      const seen: number[] = [];
+      let answered = 0;
+      for (const council of [councilA, councilB]) {
+        for (const period of periods) {
+          const text = await read(council, period);
+          if (text === null) continue;
+          answered++;
+          const s = JSON.parse(text) as {
+            k: number;
+            cells: { dimension: string; count: number | null; suppressed: boolean }[];
+          };
+          expect(s.k).toBe(K);
+          for (const c of s.cells) {
+            expect(c.suppressed).toBe(c.count === null);
+            if (c.count !== null && c.dimension !== 'median_days_to_first_plan') seen.push(c.count);
+          }
         }
       }
+      expect(answered).toBe(2 * 4); // three months and a quarter, in each council
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((n) => n > 0 && n < K)).toEqual([]);
     });
 
-    it('counts one council at a time, through row-level security', async () => {
-      const counts = async (council: string) =>
-        (
-          await platform.query<{ dimension: string; value: string; n: number }>(
-            `SELECT * FROM platform.council_statistics($1, current_date - 40, current_date + 1)`,
-            [council],
-          )
-        ).rows;
-      const a = await counts(councilA);
-      const b = await counts(councilB);
-      expect(a.find((r) => r.dimension === 'cases_opened')?.n).toBe(6);
-      expect(b.find((r) => r.dimension === 'cases_opened')?.n).toBe(2);
-      expect(a.find((r) => r.dimension === 'age_band' && r.value === '65_plus')?.n).toBe(6);
-      // Values come from fixed lists only: stored text outside them never comes out.
-      expect(a.map((r) => r.value)).not.toContain('not_a_category');
-      const { rows } = await platform.query(`SELECT platform.council_exists($1) AS yes`, [
-        '33333333-3333-4333-8333-333333333333',
+    it('withholds the small cells of a published month, zeros included', async () => {
+      const january = JSON.parse((await read(councilA, '2025-01'))!) as {
+        cells: { dimension: string; value: string; count: number | null }[];
+      };
+      const cell = (d: string, v: string) =>
+        january.cells.find((c) => c.dimension === d && c.value === v)!.count;
+      expect({
+        opened: cell('cases_opened', 'all'),
+        isolation: cell('concern', 'isolation'),
+        abuse: cell('concern', 'abuse_violence'),
+        mentalHealth: cell('concern', 'mental_health'),
+        unknownAge: cell('age_band', 'unknown'),
+        over65: cell('age_band', '65_plus'),
+        // 7 − 6 = 1 person among four withheld bands (the zeros are withheld too): not which.
+        under20: cell('age_band', 'under_20'),
+      }).toEqual({
+        opened: 7,
+        isolation: 6,
+        abuse: null,
+        mentalHealth: null,
+        unknownAge: null,
+        over65: 6,
+        under20: null,
+      });
+      expect(january.cells.map((c) => c.value)).not.toContain('not_a_category');
+    });
+
+    it('builds a quarter only from published monthly cells: a cell withheld in any month stays withheld', async () => {
+      const q4 = JSON.parse((await read(councilA, '2024-Q4'))!) as {
+        period: string;
+        from: string;
+        to: string;
+        cells: { dimension: string; value: string; count: number | null }[];
+      };
+      expect({ period: q4.period, from: q4.from, to: q4.to }).toEqual({
+        period: '2024-Q4',
+        from: '2025-01-01',
+        to: '2025-03-31',
+      });
+      const cell = (d: string, v: string) =>
+        q4.cells.find((c) => c.dimension === d && c.value === v)!.count;
+      // 7 + 3 + 5 = 15 cases, but February's 3 were withheld: so is the quarter's total, else
+      // quarter − January − March would give February back.
+      expect(cell('cases_opened', 'all')).toBeNull();
+      expect(cell('concern', 'isolation')).toBeNull(); // 6, 0 (withheld), 5
+      expect(cell('cases_open', 'all')).toBe(15); // a stock: March's end
+      expect(cell('median_days_to_first_plan', 'days')).toBeNull();
+    });
+
+    it('answers the same bytes for a published month after a late registration and a correction', async () => {
+      const before = {
+        month: await read(councilA, '2025-01'),
+        quarter: await read(councilA, '2024-Q4'),
+      };
+      await register(councilA, '2025-01-31T23:00:00+09:00', [
+        { birthDate: '2000-01-01', concerns: ['abuse_violence'] },
       ]);
-      expect(rows[0].yes).toBe(false);
+      await db.superuser.query(
+        `UPDATE cases SET concerns = '{isolation,mental_health}' WHERE council_id = $1 AND birth_date IS NULL`,
+        [councilA],
+      );
+
+      const after = {
+        month: await read(councilA, '2025-01'),
+        quarter: await read(councilA, '2024-Q4'),
+      };
+
+      expect(after).toEqual(before);
+      expect(await publish(councilA, '2025-01')).toBe('already_published');
     });
 
-    it('leaves the statistics role itself bound by RLS and by its column grants', async () => {
-      const client = await db.superuser.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SET LOCAL ROLE council_statistics');
-        const { rows } = await client.query('SELECT count(id)::int AS n FROM cases');
-        expect(rows[0].n).toBe(0); // no council set: no rows, like everyone else (§3.3)
-        await client.query('SAVEPOINT s');
-        await expect(client.query('SELECT family_name FROM cases')).rejects.toThrow(
-          /permission denied/,
-        );
-        await client.query('ROLLBACK TO SAVEPOINT s');
-        await expect(client.query('SELECT body FROM case_notes')).rejects.toThrow(
-          /permission denied/,
-        );
-      } finally {
-        await client.query('ROLLBACK');
-        client.release();
-      }
+    it('is refused publication of a month that has not closed, even by the application role', async () => {
+      await expect(publish(councilA, today.slice(0, 7))).rejects.toThrow(/has not closed/);
+    });
+
+    it('keeps the snapshots append-only and refuses storing a small count, whoever writes', async () => {
+      await expect(
+        db.superuser.query(`UPDATE statistics_snapshots SET k = 2 WHERE council_id = $1`, [
+          councilA,
+        ]),
+      ).rejects.toThrow(/append-only/);
+      await expect(
+        db.superuser.query(
+          `INSERT INTO statistics_snapshots (council_id, month, k, cells)
+           VALUES ($1, '2025-05-01', 5, '[{"dimension":"concern","value":"poverty","count":1,"suppressed":false}]')`,
+          [councilA],
+        ),
+      ).rejects.toThrow(/check constraint/);
+      await expect(
+        app.query(
+          `INSERT INTO statistics_snapshots (council_id, month, k, cells) VALUES ($1, '2025-05-01', 5, '[]')`,
+          [councilA],
+        ),
+      ).rejects.toThrow(/permission denied/);
     });
   });
 });

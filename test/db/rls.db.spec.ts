@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import request from 'supertest';
+import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
 
@@ -64,6 +65,8 @@ describe('row-level security', () => {
     'minutes_action_item_history',
     'minutes_case_reviews',
     'minutes_addenda',
+    'statistics_holds',
+    'statistics_snapshots',
   ];
 
   const inDays = (n: number): string =>
@@ -300,6 +303,10 @@ describe('row-level security', () => {
       { text: 'twice a month', reason: 'typo' },
       201,
     );
+
+    // A month published (as the scheduled job does) and another held back by the coordinator.
+    await t.app.get(StatisticsPublicationService).publish(c.councilId, '2025-01', 'schedule');
+    await call(coordinator, 'post', `${base}/statistics/holds`, { period: '2025-02' }, 201);
 
     // The auditor signs the chain head; a wrong password leaves a failed-login window behind
     // (login_failure_windows has no council: a login precedes any council).

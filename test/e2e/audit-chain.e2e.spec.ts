@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Pool, PoolClient } from 'pg';
 import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.scheduler';
 import { auditVerify } from '../../src/cli/commands';
@@ -139,7 +142,10 @@ describe('the audit hash chain (e2e, docs/audit.md)', () => {
   }
 
   /** The CLI's audit:verify, in process, against this test database (as cli.e2e.spec.ts does). */
-  async function verifyFromCli(councilId: string): Promise<{ ok: boolean; report: Report }> {
+  async function verifyFromCli(
+    councilId: string,
+    witness?: string,
+  ): Promise<{ ok: boolean; report: Report }> {
     const saved = { ...process.env };
     Object.assign(process.env, {
       DATABASE_URL: t.config.database.url,
@@ -149,7 +155,7 @@ describe('the audit hash chain (e2e, docs/audit.md)', () => {
     });
     try {
       const lines: string[] = [];
-      const ok = await auditVerify(councilId, (l) => lines.push(l));
+      const ok = await auditVerify(councilId, (l) => lines.push(l), witness);
       return { ok, report: JSON.parse(lines[0]) as Report };
     } finally {
       process.env = saved;
@@ -453,7 +459,8 @@ describe('the audit hash chain (e2e, docs/audit.md)', () => {
         [],
       );
       expect(await verifyAsAuditor(w.c, w.auditor)).toMatchObject({
-        valid: true,
+        valid: false,
+        chain: { valid: true },
         checkpoints: { valid: false },
       });
 
@@ -491,6 +498,186 @@ describe('the audit hash chain (e2e, docs/audit.md)', () => {
         broken: await checkpointCount(broken),
         intact: await checkpointCount(intact.c.councilId),
       }).toEqual({ broken: 0, intact: 1 });
+    });
+  });
+
+  describe('a consistent rewrite by a database administrator (DESIGN.md §3.13, issue 14)', () => {
+    /**
+     * What a DBA can do: change the agency's read of the case (who read it, on what basis),
+     * recompute every later hash, update the head. The chain alone then verifies.
+     */
+    async function rewrite(w: World): Promise<void> {
+      await behindTriggers(
+        `DO $$ DECLARE r audit_events%ROWTYPE; prev bytea; BEGIN
+           UPDATE audit_events SET actor_user_id = '${w.coordinator.id}', basis = 'consent'
+            WHERE council_id = '${w.c.councilId}' AND seq = ${w.readSeq};
+           SELECT hash INTO prev FROM audit_events WHERE council_id = '${w.c.councilId}' AND seq = ${w.readSeq - 1};
+           FOR r IN SELECT * FROM audit_events WHERE council_id = '${w.c.councilId}' AND seq >= ${w.readSeq} ORDER BY seq LOOP
+             UPDATE audit_events SET prev_hash = prev, hash = sha256(prev || convert_to(audit_canonical(r), 'UTF8'))
+              WHERE council_id = r.council_id AND seq = r.seq RETURNING hash INTO prev;
+           END LOOP;
+           UPDATE audit_chain_heads SET hash = prev WHERE council_id = '${w.c.councilId}';
+         END $$`,
+        [],
+      );
+    }
+
+    const checkpoint = (w: World) =>
+      as(w.auditor, 'post', `/api/councils/${w.c.councilId}/audit/checkpoints`);
+
+    const deleteCheckpointRows = (councilId: string) =>
+      behindTriggers(`DELETE FROM audit_checkpoints WHERE council_id = $1`, [councilId]);
+
+    /** A council whose read of the case is covered by a checkpoint, then rewritten. */
+    async function rewritten(): Promise<{ w: World; covering: number }> {
+      const w = await world();
+      const signed = await checkpoint(w);
+      expect(signed.status).toBe(201);
+      expect(signed.body.seq).toBeGreaterThan(w.readSeq);
+      await rewrite(w);
+      return { w, covering: signed.body.seq as number };
+    }
+
+    it('makes GET …/audit/verify answer valid:false at the covering checkpoint, naming the check that failed', async () => {
+      const { w, covering } = await rewritten();
+
+      const sut = await verifyAsAuditor(w.c, w.auditor);
+
+      expect(sut).toMatchObject({
+        valid: false,
+        firstBrokenSeq: covering,
+        problem: 'checkpoint',
+        failed: ['checkpoints', 'witness'],
+        chain: { valid: true, firstBrokenSeq: null },
+        checkpoints: {
+          valid: false,
+          firstInvalidSeq: covering,
+          problem: 'hash_mismatch',
+          lastValidSeq: null, // nothing before the rewritten event is proven by a checkpoint
+        },
+        witness: { valid: false, firstInvalidSeq: covering, source: 'AUDIT_WITNESS_DIR' },
+      });
+      expect(w.readSeq).toBeLessThanOrEqual(covering);
+    });
+
+    it('makes audit:verify fail (exit 3) at the same seq', async () => {
+      const { w, covering } = await rewritten();
+
+      const sut = await verifyFromCli(w.c.councilId);
+
+      expect(sut.ok).toBe(false);
+      expect(sut.report).toMatchObject({
+        valid: false,
+        firstBrokenSeq: covering,
+        problem: 'checkpoint',
+        failed: ['checkpoints'],
+      });
+    });
+
+    it('refuses to sign the forged head (409 CHAIN_BROKEN), and records the refusal', async () => {
+      const { w, covering } = await rewritten();
+
+      const sut = await checkpoint(w);
+
+      expect({ status: sut.status, code: sut.body.code }).toEqual({
+        status: 409,
+        code: 'CHAIN_BROKEN',
+      });
+      const { rows } = await t.db.superuser.query(
+        `SELECT actor_user_id AS "actorUserId", outcome, reason FROM audit_events
+          WHERE council_id = $1 AND action = 'audit.checkpoint' ORDER BY seq DESC LIMIT 1`,
+        [w.c.councilId],
+      );
+      expect(rows[0]).toEqual({
+        actorUserId: w.auditor.id,
+        outcome: 'denied',
+        reason: `chain_broken seq=${covering} failed=checkpoints+witness`,
+      });
+    });
+
+    describe('after the checkpoint rows are deleted too', () => {
+      let w: World;
+      let covering: number;
+
+      beforeAll(async () => {
+        ({ w, covering } = await rewritten());
+        expect(await deleteCheckpointRows(w.c.councilId)).toBe(1);
+      });
+
+      it('leaves the database alone unable to tell (audit:verify without a witness passes)', async () => {
+        const sut = await verifyFromCli(w.c.councilId);
+
+        expect(sut).toMatchObject({ ok: true, report: { valid: true, failed: [] } });
+      });
+
+      it('is caught by audit:verify --witness <dir> (exit 3), at the covering seq', async () => {
+        const sut = await verifyFromCli(w.c.councilId, t.config.audit.witnessDir);
+
+        expect(sut.ok).toBe(false);
+        expect(sut.report).toMatchObject({
+          valid: false,
+          firstBrokenSeq: covering,
+          problem: 'witness',
+          failed: ['witness'],
+          checkpoints: { checked: 0, valid: true },
+          witness: { checked: 1, valid: false, firstInvalidSeq: covering },
+        });
+      });
+
+      it('is caught by audit:verify --witness <file>, the council’s file copied out on its own', async () => {
+        const copy = join(mkdtempSync(join(tmpdir(), 'kc-auditor-')), 'checkpoints.jsonl');
+        copyFileSync(join(t.config.audit.witnessDir, `${w.c.councilId}.jsonl`), copy);
+
+        const sut = await verifyFromCli(w.c.councilId, copy);
+
+        expect(sut.ok).toBe(false);
+        expect(sut.report.firstBrokenSeq).toBe(covering);
+      });
+
+      it('is caught by GET …/audit/verify through the server’s own witness', async () => {
+        const sut = await verifyAsAuditor(w.c, w.auditor);
+
+        expect(sut).toMatchObject({ valid: false, firstBrokenSeq: covering, failed: ['witness'] });
+      });
+
+      it('still refuses to sign, on demand and on schedule', async () => {
+        const onDemand = await checkpoint(w);
+        await t.app.get(AuditCheckpointScheduler).runOnce();
+
+        expect(onDemand.status).toBe(409);
+        const { rows } = await t.db.superuser.query(
+          `SELECT count(*)::int AS n FROM audit_checkpoints WHERE council_id = $1`,
+          [w.c.councilId],
+        );
+        expect(rows[0].n).toBe(0);
+      });
+    });
+
+    it('refuses an unknown witness path rather than checking nothing', async () => {
+      const w = await world();
+      await expect(verifyFromCli(w.c.councilId, '/nonexistent/witness')).rejects.toThrow(
+        /witness not found/,
+      );
+    });
+  });
+
+  describe('the witness of every signed checkpoint', () => {
+    it('holds one JSON line per checkpoint, exactly as the API answered it, in the council’s file', async () => {
+      const w = await world();
+      const first = await as(w.auditor, 'post', `/api/councils/${w.c.councilId}/audit/checkpoints`);
+      const second = await as(
+        w.auditor,
+        'post',
+        `/api/councils/${w.c.councilId}/audit/checkpoints`,
+      );
+
+      const lines = readFileSync(
+        join(t.config.audit.witnessDir, `${w.c.councilId}.jsonl`),
+        'utf8',
+      ).split('\n');
+
+      expect(lines.slice(0, -1).map((l) => JSON.parse(l))).toEqual([first.body, second.body]);
+      expect(lines[lines.length - 1]).toBe('');
     });
   });
 

@@ -4,7 +4,11 @@ import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-
 import { toChainRow, verifyChain } from '../../src/audit/audit-chain';
 import { auditVerify } from '../../src/cli/commands';
 import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
-import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
+import { createCouncil, TestCouncil, TestStaff, actingAs, login } from '../support/factories';
+
+/** A day in the council's calendar (Asia/Tokyo), `offset` days from today. */
+const tokyoDay = (offset: number): string =>
+  new Date(Date.now() + 9 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** The audit log an auditor can trust and use (issue 7; DESIGN.md §3.4–3.5). */
 describe('audit for auditors (e2e)', () => {
@@ -214,8 +218,14 @@ describe('audit for auditors (e2e)', () => {
         [],
       );
       const res = await verify(w);
-      expect(res.body.valid).toBe(true); // the chain alone cannot tell…
-      expect(res.body.checkpoints).toMatchObject({ valid: false }); // …the signed checkpoint can
+      // The chain alone cannot tell; the signed checkpoint can, and that is the verdict.
+      expect(res.body).toMatchObject({
+        valid: false,
+        problem: 'checkpoint',
+        failed: ['checkpoints', 'witness'],
+        chain: { valid: true, firstBrokenSeq: null },
+        checkpoints: { valid: false, problem: 'hash_mismatch' },
+      });
     });
 
     it('is made on a schedule for every council with events', async () => {
@@ -304,14 +314,13 @@ describe('audit for auditors (e2e)', () => {
       const w = await world();
       await as(w.agency, 'get', `/api/councils/${w.c.councilId}/cases/${w.caseId}`);
       const base = `/api/councils/${w.c.councilId}/audit`;
-      const now = new Date();
       for (const path of [
         `${base}/events`,
         `${base}/verify`,
         `${base}/checkpoints`,
         `${base}/access-report?caseId=${w.caseId}`,
         `${base}/timeline?userId=${w.agency.id}`,
-        `${base}/anomalies?from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 60_000).toISOString()}`,
+        `${base}/anomalies?from=${tokyoDay(-1)}&to=${tokyoDay(0)}`,
         `${base}/export?format=jsonl`,
         `${base}/export?format=csv`,
       ]) {
@@ -436,9 +445,12 @@ describe('audit for auditors (e2e)', () => {
         endedOn: new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10),
       });
 
-      const from = new Date(Date.now() - 3600_000).toISOString();
-      const to = new Date(Date.now() + 60_000).toISOString();
-      const res = await as(w.auditor, 'get', `${base}/audit/anomalies?from=${from}&to=${to}`);
+      // One day, both ends included: today.
+      const res = await as(
+        w.auditor,
+        'get',
+        `${base}/audit/anomalies?from=${tokyoDay(0)}&to=${tokyoDay(0)}`,
+      );
       expect(res.status).toBe(200);
       const kinds = new Map<string, { actorUserId: string | null; eventSeqs: number[] }[]>();
       for (const f of res.body.findings) kinds.set(f.kind, [...(kinds.get(f.kind) ?? []), f]);
@@ -464,9 +476,99 @@ describe('audit for auditors (e2e)', () => {
       const res = await as(
         w.auditor,
         'get',
-        `/api/councils/${w.c.councilId}/audit/anomalies?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+        `/api/councils/${w.c.councilId}/audit/anomalies?from=2026-02-01&to=2026-01-31`,
       );
       expect(res.status).toBe(400);
+    });
+  });
+
+  describe('date ranges (API.md v2: from/to are dates, both included)', () => {
+    const events = (w: World, query: string) =>
+      as(w.auditor, 'get', `/api/councils/${w.c.councilId}/audit/events?${query}`);
+
+    it('includes the whole of the last day: from = to = today finds today’s events', async () => {
+      const w = await world();
+
+      const sut = await events(w, `from=${tokyoDay(0)}&to=${tokyoDay(0)}`);
+
+      expect(sut.status).toBe(200);
+      expect(sut.body.items.length).toBeGreaterThan(3);
+    });
+
+    it('ends with the last day: to = yesterday finds none of today’s events', async () => {
+      const w = await world();
+
+      const sut = await events(w, `from=${tokyoDay(-7)}&to=${tokyoDay(-1)}`);
+
+      expect(sut.status).toBe(200);
+      expect(sut.body.items).toEqual([]);
+    });
+
+    it.each(['events', 'anomalies'])(
+      'refuses date-times and impossible dates in the %s range (400)',
+      async (path) => {
+        const w = await world();
+        for (const query of [
+          `from=${tokyoDay(0)}T00:00:00Z&to=${tokyoDay(0)}`,
+          `from=${tokyoDay(0)}&to=2026-02-30`,
+        ]) {
+          const res = await as(
+            w.auditor,
+            'get',
+            `/api/councils/${w.c.councilId}/audit/${path}?${query}`,
+          );
+          expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        }
+      },
+    );
+  });
+
+  describe('request ids (identifiers only, DESIGN.md §3.5)', () => {
+    /** What a client could try to smuggle into the append-only log: a name and a birth date. */
+    const SMUGGLED = 'Yamada.Taro.1950-05-05';
+
+    const smuggledEvents = async (councilId: string): Promise<number> =>
+      (
+        await t.db.superuser.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_events
+            WHERE council_id = $1 AND (request_id LIKE '%Yamada%' OR reason LIKE '%Yamada%')`,
+          [councilId],
+        )
+      ).rows[0].n;
+
+    it('never writes a client-sent X-Request-Id into the audit log, even through a wrong-password login', async () => {
+      const w = await world();
+      const before = await t.db.superuser.query<{ seq: string }>(
+        `SELECT max(seq)::text AS seq FROM audit_events WHERE council_id = $1`,
+        [w.c.councilId],
+      );
+      const failed = await request(t.server)
+        .post('/api/auth/login')
+        .set('X-Request-Id', SMUGGLED)
+        .send({ email: w.agency.email, password: 'not the password' });
+      expect(failed.status).toBe(401);
+      expect(failed.headers['x-request-id']).toBe(SMUGGLED); // echoed to the caller…
+      const read = await request(t.server)
+        .get(`/api/councils/${w.c.councilId}/cases/${w.caseId}`)
+        .set('X-Request-Id', SMUGGLED)
+        .set('Authorization', `Bearer ${(await login(t, w.agency)).accessToken}`);
+      expect(read.status).toBe(200);
+
+      const { rows } = await t.db.superuser.query<{ action: string; requestId: string }>(
+        `SELECT action, request_id AS "requestId" FROM audit_events
+          WHERE council_id = $1 AND seq > $2 ORDER BY seq`,
+        [w.c.councilId, before.rows[0].seq],
+      );
+      // …but the log holds the server's own ids for both requests, and never the caller's.
+      expect(rows.map((r) => r.action)).toEqual(
+        expect.arrayContaining(['auth.login', 'case.read']),
+      );
+      for (const r of rows) expect(r.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await smuggledEvents(w.c.councilId)).toBe(0);
+      const security = await t.db.superuser.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM security_events WHERE request_id LIKE '%Yamada%'`,
+      );
+      expect(security.rows[0].n).toBe(0);
     });
   });
 

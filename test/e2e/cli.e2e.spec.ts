@@ -14,6 +14,8 @@ describe('CLI create-admin (DATABASE_URL mode)', () => {
     process.env.PLATFORM_DATABASE_URL = t.config.database.platformUrl;
     process.env.JWT_SECRET = TEST_JWT_SECRET;
     process.env.AUDIT_SIGNING_KEY = TEST_SIGNING_KEY;
+    // The grant is made as the owner role: the application role cannot write is_system_admin.
+    process.env.MIGRATION_DATABASE_URL = t.config.database.migrationUrl!;
   });
   afterAll(async () => {
     process.env = saved;
@@ -47,6 +49,22 @@ describe('CLI create-admin (DATABASE_URL mode)', () => {
       .set('Authorization', `Bearer ${tokens.accessToken}`)
       .expect(200);
     expect(me.body.isSystemAdmin).toBe(true);
+  });
+
+  it('refuses without the owner role’s connection, leaving no administrator behind', async () => {
+    const owner = process.env.MIGRATION_DATABASE_URL;
+    delete process.env.MIGRATION_DATABASE_URL;
+    try {
+      await expect(
+        createAdmin('no-owner@test.example', undefined, () => undefined),
+      ).rejects.toThrow(/MIGRATION_DATABASE_URL/);
+    } finally {
+      process.env.MIGRATION_DATABASE_URL = owner;
+    }
+    const { rows } = await t.db.superuser.query(
+      `SELECT count(*)::int AS n FROM users WHERE email = 'no-owner@test.example'`,
+    );
+    expect(rows[0].n).toBe(0);
   });
 
   it('refuses a missing e-mail and a short password', async () => {

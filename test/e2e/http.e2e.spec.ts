@@ -97,13 +97,20 @@ describe('HTTP surface (e2e)', () => {
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
   });
 
-  it('keeps a plain caller-supplied request id and replaces an unsafe one', async () => {
+  it('echoes a plain caller-supplied request id and replaces an unsafe one', async () => {
     const kept = await request(t.server).get('/api/health').set('X-Request-Id', 'trace-12345678');
     expect(kept.headers['x-request-id']).toBe('trace-12345678');
     const replaced = await request(t.server)
       .get('/api/health')
       .set('X-Request-Id', '<script>alert(1)</script>');
     expect(replaced.headers['x-request-id']).not.toContain('<');
+  });
+
+  it('identifies the request by its own id whatever the caller sends (error body, X-Server-Request-Id)', async () => {
+    const res = await request(t.server).get('/api/me').set('X-Request-Id', 'trace-12345678');
+    expect(res.headers['x-request-id']).toBe('trace-12345678');
+    expect(res.headers['x-server-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.requestId).toBe(res.headers['x-server-request-id']);
   });
 
   it('sends security headers (helmet) and hides the framework', async () => {

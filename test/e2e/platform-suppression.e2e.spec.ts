@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createUser, TestUser } from '../support/factories';
 
@@ -34,8 +35,8 @@ interface Seed {
   meetings?: string[];
 }
 
-/** The period every scenario asks about (a closed past month), and dates in and before it. */
-const PERIOD = { from: '2025-01-01', to: '2025-01-31' };
+/** The period every scenario asks about (a closed, published month), and dates in and before it. */
+const PERIOD = '2025-01';
 const IN_PERIOD = '2025-01-10T12:00:00+09:00';
 const BEFORE_PERIOD = '2024-11-15T12:00:00+09:00';
 
@@ -161,10 +162,17 @@ describe('small-number suppression of every published figure (e2e)', () => {
 
   const as = actingAs(() => t);
 
-  async function statistics(councilId: string): Promise<Statistics> {
+  /** Publishes the council's months (as the job would), then reads `period` as the platform. */
+  async function statistics(
+    councilId: string,
+    period = PERIOD,
+    months: string[] = [PERIOD],
+  ): Promise<Statistics> {
+    for (const month of months)
+      await t.app.get(StatisticsPublicationService).publish(councilId, month, 'schedule');
     const res = await request(t.server)
       .get('/api/platform/statistics')
-      .query({ councilId, ...PERIOD })
+      .query({ councilId, period })
       .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
     const body = res.body as Statistics;
@@ -308,6 +316,56 @@ describe('small-number suppression of every published figure (e2e)', () => {
       expect(seen).toEqual(expected);
     },
   );
+
+  describe('a 年度 quarter built from published months', () => {
+    /** January–March 2025 is the fourth quarter of 年度 2024. */
+    const QUARTER = '2024-Q4';
+    const MONTHS = ['2025-01', '2025-02', '2025-03'];
+    const FLOWS = ['cases_opened', 'cases_closed', 'concern', 'age_band', 'meetings_by_tier'];
+
+    /** k−1, k and k+1 cases of the same kind in January, February and March. */
+    async function threeMonths(): Promise<{ quarter: Statistics; months: Statistics[] }> {
+      const cases = [1, 2, 3].flatMap((m, i) =>
+        times(k - 1 + i, () => ({
+          openedAt: `2025-0${m}-10T12:00:00+09:00`,
+          birthDate: BIRTH_DATE_IN_BAND['65_plus'],
+          concerns: ['isolation'],
+        })),
+      );
+      const id = await council({ cases });
+      const quarter = await statistics(id, QUARTER, MONTHS);
+      const months = [];
+      for (const month of MONTHS) months.push(await statistics(id, month, []));
+      return { quarter, months };
+    }
+
+    it('withholds a flow cell when any of its months withheld it, so quarter − months reveals nothing', async () => {
+      const { quarter, months } = await threeMonths();
+      expect(months.map((m) => cellOf(m, 'cases_opened/all').count)).toEqual([null, k, k + 1]);
+      expect(cellOf(quarter, 'cases_opened/all').count).toBeNull();
+      for (const c of quarter.cells.filter((x) => FLOWS.includes(x.dimension))) {
+        if (c.count === null) continue;
+        const parts = months.map((m) => cellOf(m, key(c)).count);
+        expect({ cell: key(c), parts: parts.includes(null) }).toEqual({
+          cell: key(c),
+          parts: false,
+        });
+        expect(c.count).toBe(parts.reduce((a, b) => a! + b!, 0));
+      }
+    });
+
+    it('carries a stock cell over from its last month and withholds the median', async () => {
+      const { quarter, months } = await threeMonths();
+      expect(cellOf(quarter, 'cases_open/all').count).toBe(
+        cellOf(months[2], 'cases_open/all').count,
+      );
+      expect(cellOf(quarter, 'cases_open/all').count).toBe(3 * k);
+      expect(cellOf(quarter, 'median_days_to_first_plan/days')).toMatchObject({
+        count: null,
+        suppressed: true,
+      });
+    });
+  });
 
   describe('complementary suppression: a total minus the visible cells reveals no withheld cell', () => {
     /** A council whose group `dimension` has these counts, by value in the API's order. */

@@ -8,6 +8,7 @@ import {
   platformTokenKey,
 } from '../../src/platform-clients/platform-token';
 import { ADDITIVE_GROUPS } from '../../src/platform/statistics-vocabulary';
+import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from '../support/app';
 import {
   actingAs,
@@ -42,15 +43,49 @@ describe('the platform boundary (e2e)', () => {
   let platformToken: string;
   /** Every personal or case-identifying value the seed wrote: none may reach the platform. */
   const secrets: string[] = [];
-  const period = { from: tokyoDay(-60), to: tokyoDay(1) };
+  /** The month everything below is moved into once written (a closed month, then published). */
+  const PERIOD = '2025-01';
 
   const as = actingAs(() => t);
 
-  const statistics = (councilId: string, p = period, token = platformToken) =>
+  const statistics = (councilId: string, period = PERIOD, token = platformToken) =>
     request(t.server)
       .get('/api/platform/statistics')
-      .query({ councilId, from: p.from, to: p.to })
+      .query({ councilId, period })
       .set('Authorization', `Bearer ${token}`);
+
+  /**
+   * What the council wrote over the API today, moved to 15 January 2025 at the same time of day,
+   * as if it had been registered then (a database administrator's rewrite, past the triggers).
+   */
+  async function backdate(councilId: string): Promise<void> {
+    const db = await t.db.superuser.connect();
+    const shift = `(date_trunc('day', now() AT TIME ZONE 'Asia/Tokyo') - timestamp '2025-01-15')`;
+    const recent = (column: string) => `${column} > now() - interval '1 day'`;
+    try {
+      await db.query('BEGIN');
+      await db.query('SET LOCAL session_replication_role = replica');
+      for (const [table, columns] of [
+        ['cases', ['created_at']],
+        ['case_status_history', ['changed_at']],
+        ['case_assignments', ['started_at', 'ended_at']],
+        ['support_plans', ['created_at']],
+        ['meetings', ['held_at']],
+      ] as const) {
+        for (const column of columns)
+          await db.query(
+            `UPDATE ${table} SET ${column} = ${column} - ${shift} WHERE council_id = $1 AND ${recent(column)}`,
+            [councilId],
+          );
+      }
+      await db.query('COMMIT');
+    } catch (error) {
+      await db.query('ROLLBACK');
+      throw error;
+    } finally {
+      db.release();
+    }
+  }
 
   const cellsOf = (body: { cells: Cell[] }) =>
     Object.fromEntries(body.cells.map((c) => [`${c.dimension}/${c.value}`, c.count]));
@@ -229,6 +264,14 @@ describe('the platform boundary (e2e)', () => {
     // Council B: five cases, all aged 65+, no lead, no plan.
     for (let i = 0; i < 5; i++) await newCase(b, coordinatorB, i, '1944-11-22', ['hikikomori']);
 
+    // Registered "in January 2025", published after the month closed (as the job would).
+    for (const c of [a, b]) {
+      await backdate(c.councilId);
+      await t.app.get(StatisticsPublicationService).publish(c.councilId, PERIOD, 'schedule');
+    }
+    // An empty quarter of 年度 2024 for council A (October to December 2024).
+    await t.app.get(StatisticsPublicationService).publishPeriod(a.councilId, '2024-Q3');
+
     const created = await as(admin, 'post', '/api/platform/clients', {
       name: '官民連携プラットフォーム',
     });
@@ -343,7 +386,7 @@ describe('the platform boundary (e2e)', () => {
       };
       const token = (await request(t.server).post('/api/auth/token').send(credentials)).body
         .accessToken as string;
-      expect((await statistics(a.councilId, period, token)).status).toBe(200);
+      expect((await statistics(a.councilId, PERIOD, token)).status).toBe(200);
       const revoked = await as(
         admin,
         'post',
@@ -351,7 +394,7 @@ describe('the platform boundary (e2e)', () => {
       );
       expect(revoked.status).toBe(200);
       expect(revoked.body.revokedAt).toEqual(expect.any(String));
-      expect((await statistics(a.councilId, period, token)).status).toBe(401);
+      expect((await statistics(a.councilId, PERIOD, token)).status).toBe(401);
       expect((await request(t.server).post('/api/auth/token').send(credentials)).status).toBe(401);
       expect(
         (await as(admin, 'post', `/api/platform/clients/${created.body.clientId}/revoke`)).body
@@ -370,10 +413,15 @@ describe('the platform boundary (e2e)', () => {
   });
 
   describe('statistics', () => {
-    it('answers a council’s counts for the period, small ones suppressed', async () => {
+    it('answers a council’s published month, small counts suppressed', async () => {
       const res = await statistics(a.councilId);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ councilId: a.councilId, period, k: 5 });
+      expect(res.body).toMatchObject({
+        councilId: a.councilId,
+        period: { id: PERIOD, kind: 'month', from: '2025-01-01', to: '2025-01-31' },
+        k: 5,
+        publishedAt: expect.any(String),
+      });
       expect(cellsOf(res.body)).toEqual({
         'cases_opened/all': 12,
         'cases_closed/all': null, // 1
@@ -435,7 +483,7 @@ describe('the platform boundary (e2e)', () => {
       const responses = [
         await statistics(a.councilId),
         await statistics(b.councilId),
-        await statistics(a.councilId, { from: '2024-01-01', to: '2024-12-31' }),
+        await statistics(a.councilId, '2024-Q3'),
       ];
       for (const res of responses) {
         expect(res.status).toBe(200);
@@ -460,7 +508,7 @@ describe('the platform boundary (e2e)', () => {
           if (hidden.length > 0) expect(residual).toBeGreaterThan(0);
         }
       }
-      // A year without cases: every count is suppressed, the total too.
+      // A quarter without cases: every count is suppressed, the total too.
       expect(
         (responses[2].body.cells as Cell[]).every((c) => c.suppressed && c.count === null),
       ).toBe(true);
@@ -471,14 +519,14 @@ describe('the platform boundary (e2e)', () => {
       const responses = [
         await statistics(a.councilId),
         await statistics(b.councilId),
-        await statistics(a.councilId, { from: '2020-01-01', to: tokyoDay(1) }),
+        await statistics(a.councilId, '2024-Q3'),
         await request(t.server).post('/api/auth/token').send(client),
         await request(t.server)
           .get('/api/public/councils')
           .set('Authorization', `Bearer ${platformToken}`),
         await as(admin, 'post', '/api/platform/clients', { name: 'scan' }),
         await as(admin, 'get', '/api/platform/clients'),
-        await statistics(a.councilId, { from: period.from, to: period.from }),
+        await statistics(a.councilId, tokyoDay(0).slice(0, 7)),
         await statistics('00000000-0000-4000-8000-000000000000'),
       ];
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 201, 200, 400, 404]);
@@ -489,33 +537,100 @@ describe('the platform boundary (e2e)', () => {
       }
     });
 
-    it('refuses periods shorter than a month, malformed input and unknown councils', async () => {
-      const short = await statistics(a.councilId, { from: '2026-01-01', to: '2026-01-30' });
-      expect(short.status).toBe(400);
-      expect(short.body.code).toBe('PERIOD_TOO_SHORT');
-      expect((await statistics(a.councilId, { from: '2026-01-01', to: '2026-01-31' })).status).toBe(
-        200,
-      );
-      const reversed = await statistics(a.councilId, { from: '2026-03-01', to: '2026-01-01' });
-      expect(reversed.status).toBe(400);
-      expect(reversed.body.code).toBe('VALIDATION_FAILED');
-      expect((await statistics(a.councilId, { from: '2026-02-30', to: '2026-12-31' })).status).toBe(
-        400,
-      );
+    it.each([
+      ['a day', '2025-01-15'],
+      ['a range', '2025-01-01/2025-01-31'],
+      ['the month still open', tokyoDay(0).slice(0, 7)],
+      ['a future month', '2030-01'],
+      ['the open quarter', 'open-quarter'],
+      ['a closed but unpublished month', '2024-09'],
+      ['a year with unpublished months', 'FY2024'],
+      ['nothing', ''],
+    ])('refuses %s as a period (400)', async (_what, period) => {
+      const month = Number(tokyoDay(0).slice(5, 7));
+      const fiscal = Number(tokyoDay(0).slice(0, 4)) - (month < 4 ? 1 : 0);
+      const asked =
+        period === 'open-quarter' ? `${fiscal}-Q${Math.floor(((month + 8) % 12) / 3) + 1}` : period;
+
+      const sut = await statistics(a.councilId, asked);
+
+      expect(sut.status).toBe(400);
+      expect(['PERIOD_NOT_PUBLISHED', 'VALIDATION_FAILED']).toContain(sut.body.code);
+    });
+
+    it('refuses malformed input and unknown councils, and the v1 from/to parameters', async () => {
       expect((await statistics('not-a-council')).status).toBe(400);
       const unknown = await statistics('00000000-0000-4000-8000-000000000000');
       expect(unknown.status).toBe(404);
       expect(unknown.body.code).toBe('NOT_FOUND');
-      const extra = await request(t.server)
-        .get('/api/platform/statistics')
-        .query({ councilId: a.councilId, ...period, caseId: a.councilId })
-        .set('Authorization', `Bearer ${platformToken}`);
-      expect(extra.status).toBe(400);
-      const missing = await request(t.server)
-        .get('/api/platform/statistics')
-        .query({ councilId: a.councilId })
-        .set('Authorization', `Bearer ${platformToken}`);
-      expect(missing.status).toBe(400);
+      for (const query of [
+        { councilId: a.councilId, period: PERIOD, caseId: a.councilId },
+        { councilId: a.councilId, from: '2025-01-01', to: '2025-01-31' },
+        { councilId: a.councilId },
+      ]) {
+        const res = await request(t.server)
+          .get('/api/platform/statistics')
+          .query(query)
+          .set('Authorization', `Bearer ${platformToken}`);
+        expect(res.status).toBe(400);
+      }
+    });
+
+    it('answers the same bytes for a published month after a late registration and a correction in it', async () => {
+      const before = await statistics(a.councilId);
+      const live = async () =>
+        (await as(coordinatorA, 'get', `/api/councils/${a.councilId}/statistics?period=${PERIOD}`))
+          .body.figures as { dimension: string; value: string; count: number }[];
+      const liveBefore = await live();
+      // A registration entered late, dated into January; and a January case corrected.
+      await newCase(a, coordinatorA, 90, '1990-06-01', ['abuse_violence', 'mental_health']);
+      await backdate(a.councilId);
+      const january = (
+        await as(coordinatorA, 'get', `/api/councils/${a.councilId}/cases?status=open`)
+      ).body.items as { id: string }[];
+      const corrected = await as(
+        coordinatorA,
+        'patch',
+        `/api/councils/${a.councilId}/cases/${january[0].id}`,
+        { concerns: ['isolation', 'abuse_violence'] },
+      );
+      expect(corrected.status).toBe(200);
+
+      const after = await statistics(a.councilId);
+
+      expect(after.status).toBe(200);
+      expect(after.text).toBe(before.text);
+      // The council's own figures did change: the snapshot simply is not recomputed.
+      const opened = (f: { dimension: string; count: number }[]) =>
+        f.find((x) => x.dimension === 'cases_opened')!.count;
+      expect(opened(await live())).toBe(opened(liveBefore) + 1);
+    });
+
+    it('records every read of a council’s statistics in its audit log, refused ones too', async () => {
+      const { rows: before } = await t.db.superuser.query<{ seq: string }>(
+        `SELECT max(seq)::text AS seq FROM audit_events WHERE council_id = $1`,
+        [a.councilId],
+      );
+      expect((await statistics(a.councilId)).status).toBe(200);
+      expect((await statistics(a.councilId, '2030-01')).status).toBe(400);
+
+      const { rows } = await t.db.superuser.query(
+        `SELECT action, outcome, actor_user_id AS "actorUserId", actor_role AS "actorRole",
+                resource_type AS "resourceType", resource_id AS "resourceId", reason
+           FROM audit_events WHERE council_id = $1 AND seq > $2 ORDER BY seq`,
+        [a.councilId, before[0].seq],
+      );
+      const read = {
+        action: 'statistics.read',
+        actorUserId: null,
+        actorRole: 'platform_client',
+        resourceType: 'platform_client',
+        resourceId: client.clientId,
+      };
+      expect(rows).toEqual([
+        { ...read, outcome: 'allowed', reason: `period=${PERIOD}` },
+        { ...read, outcome: 'denied', reason: 'period=2030-01 not_published' },
+      ]);
     });
   });
 
@@ -525,7 +640,7 @@ describe('the platform boundary (e2e)', () => {
         const res = await as(
           user,
           'get',
-          `/api/platform/statistics?councilId=${a.councilId}&from=${period.from}&to=${period.to}`,
+          `/api/platform/statistics?councilId=${a.councilId}&period=${PERIOD}`,
         );
         expect(res.status).toBe(401);
       }
@@ -533,7 +648,7 @@ describe('the platform boundary (e2e)', () => {
         (
           await request(t.server)
             .get('/api/platform/statistics')
-            .query({ councilId: a.councilId, ...period })
+            .query({ councilId: a.councilId, period: PERIOD })
         ).status,
       ).toBe(401);
     });
@@ -582,7 +697,7 @@ describe('the platform boundary (e2e)', () => {
         ),
       ];
       for (const token of forged)
-        expect((await statistics(a.councilId, period, token)).status).toBe(401);
+        expect((await statistics(a.councilId, PERIOD, token)).status).toBe(401);
     });
 
     it('gets a platform token refused (401/403/404) by every endpoint but the statistics and the public notice', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { App } from 'supertest/types';
@@ -36,6 +39,7 @@ export async function createTestApp(
     close: async () => {
       await t.app.close();
       await db.drop();
+      rmSync(t.witnessDir, { recursive: true, force: true });
     },
   };
 }
@@ -50,14 +54,22 @@ export async function createInstanceOn(
   env: Record<string, string> = {},
 ): Promise<TestApp> {
   const t = await startApp(first.db, env, first.config.database.url);
-  return { ...t, close: () => t.app.close() };
+  return {
+    ...t,
+    close: async () => {
+      await t.app.close();
+      rmSync(t.witnessDir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function startApp(
   db: TestDatabase,
   env: Record<string, string>,
   url: string,
-): Promise<Omit<TestApp, 'close'>> {
+): Promise<Omit<TestApp, 'close'> & { witnessDir: string }> {
+  // Each app's checkpoint witness in a directory of its own, removed with it.
+  const witnessDir = mkdtempSync(join(tmpdir(), 'kc-witness-'));
   const base = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -66,6 +78,8 @@ async function startApp(
     JWT_SECRET: TEST_JWT_SECRET,
     AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
+    STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
+    AUDIT_WITNESS_DIR: witnessDir,
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     DB_POOL_SIZE: '5',
     ...env,
@@ -84,5 +98,5 @@ async function startApp(
   });
   configureApp(app, config);
   await app.init();
-  return { app, server: app.getHttpServer() as App, db, config };
+  return { app, server: app.getHttpServer() as App, db, config, witnessDir };
 }

@@ -54,10 +54,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     }
     await admin.query(`REVOKE ALL ON DATABASE "${name}" FROM PUBLIC`);
+    // As provisionDatabase does: connect, nothing more (no TEMPORARY).
     await admin.query(
-      `GRANT CONNECT, TEMPORARY ON DATABASE "${name}" TO ${OWNER_ROLE}, ${APP_ROLE}`,
+      `GRANT CONNECT ON DATABASE "${name}" TO ${OWNER_ROLE}, ${APP_ROLE}, ${PLATFORM_ROLE}`,
     );
-    await admin.query(`GRANT CONNECT ON DATABASE "${name}" TO ${PLATFORM_ROLE}`);
   } finally {
     await admin.end();
   }

@@ -25,12 +25,12 @@ export async function createUser(
   opts: { isSystemAdmin?: boolean; email?: string } = {},
 ): Promise<TestUser> {
   const email = opts.email ?? `user-${unique()}@test.example`;
-  const { user } = await t.app.get(UsersService).findOrCreate({
-    email,
-    displayName: `Test ${unique()}`,
-    password: PASSWORD,
-    isSystemAdmin: opts.isSystemAdmin ?? false,
-  });
+  const users = t.app.get(UsersService);
+  const displayName = `Test ${unique()}`;
+  // An administrator is made by the owner role, as create-admin does (the app role cannot).
+  const { user } = opts.isSystemAdmin
+    ? await users.ensureSystemAdmin(email, PASSWORD, t.config.database.migrationUrl, displayName)
+    : await users.findOrCreate({ email, displayName, password: PASSWORD });
   return { id: user.id, email, password: PASSWORD };
 }
 

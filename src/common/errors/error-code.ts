@@ -1,8 +1,20 @@
 /** Stable error codes clients may rely on (API.md "Conventions"). Add; never rename. */
 export enum ErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
-  /** Platform statistics: a period shorter than a calendar month (DESIGN.md §3.6). */
+  /** v1 platform statistics (from/to); no longer answered since periods are published (v2). */
   PeriodTooShort = 'PERIOD_TOO_SHORT',
+  /** Platform statistics: the period is not a closed, published one (DESIGN.md §3.12). */
+  PeriodNotPublished = 'PERIOD_NOT_PUBLISHED',
+  /** Council statistics: the period has not begun. */
+  PeriodNotBegun = 'PERIOD_NOT_BEGUN',
+  /** Council statistics: the month is published already (nothing to hold any more). */
+  AlreadyPublished = 'ALREADY_PUBLISHED',
+  AlreadyHeld = 'ALREADY_HELD',
+  NotHeld = 'NOT_HELD',
+  /** Audit: the chain (or a trusted checkpoint) does not verify; nothing was signed. */
+  ChainBroken = 'CHAIN_BROKEN',
+  /** Audit: a configured witness could not take the checkpoint; nothing was signed. */
+  WitnessUnavailable = 'WITNESS_UNAVAILABLE',
   MalformedJson = 'MALFORMED_JSON',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
