@@ -101,6 +101,9 @@ const APP_ALLOWED = [
   'public.councils INSERT',
   'public.councils SELECT',
   'public.councils UPDATE',
+  // The periodic-job leader's record of runs (one per job and interval; never changed).
+  'public.job_runs INSERT',
+  'public.job_runs SELECT',
   'public.info_requests INSERT',
   'public.info_requests SELECT',
   'public.info_requests UPDATE',
