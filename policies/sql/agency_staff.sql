@@ -233,7 +233,8 @@ WHERE
           ma.council_id = m.council_id
           AND ma.meeting_id = m.id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -323,7 +324,8 @@ WHERE
           ma.council_id = m.council_id
           AND ma.meeting_id = m.id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -424,7 +426,8 @@ WHERE
           ma.council_id = mn.council_id
           AND ma.meeting_id = mn.meeting_id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -571,7 +574,8 @@ WHERE
           ma.council_id = d.council_id
           AND ma.meeting_id = d.meeting_id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -768,7 +772,8 @@ WHERE
           ma.council_id = i.council_id
           AND ma.meeting_id = i.meeting_id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )

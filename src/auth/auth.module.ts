@@ -10,6 +10,12 @@ import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { Lockout } from './lockout';
+import { MfaController } from './mfa.controller';
+import { MfaRepository } from './mfa.repository';
+import { MfaService } from './mfa.service';
+import { PasswordResetService } from './password-reset.service';
+import { SecretBox } from './secret-box';
 
 @Module({
   imports: [
@@ -23,13 +29,18 @@ import { JwtStrategy } from './jwt.strategy';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, MfaController],
   providers: [
     AuthService,
     AuthRepository,
     JwtStrategy,
+    Lockout,
+    SecretBox,
+    MfaRepository,
+    MfaService,
+    PasswordResetService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, AuthRepository],
+  exports: [AuthService, AuthRepository, MfaService],
 })
 export class AuthModule {}

@@ -1,12 +1,17 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { auditVerify, createAdmin, dbProvision, migrate } from './commands';
+import { auditVerify, councilRecover, createAdmin, dbProvision, migrate } from './commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   create-admin --email <e> [--password <p>]   create (or promote) a system admin; without
-                                              --password one is generated and printed once
+                                              --password one is generated and printed once; the
+                                              first sign-in must change the password
+  council:recover --council <id> --email <e> [--name <n>] [--member-body <id>]
+                                              invite a new coordinator into a council that lost
+                                              all of them (recorded as council.recovered); the
+                                              body defaults to the coordinating body
   migrate                                     apply pending migrations (as the owner role)
   audit:verify --council <id>                 recompute a council's audit chain and check its
                                               signed checkpoints; exit code 3 if broken
@@ -31,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
       'admin-url': { type: 'string' },
       database: { type: 'string', default: 'council' },
       council: { type: 'string' },
+      name: { type: 'string' },
+      'member-body': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -42,6 +49,16 @@ async function main(argv: string[]): Promise<void> {
     case 'audit:verify':
       if (!(await auditVerify(values.council, out))) process.exitCode = 3;
       return;
+    case 'council:recover':
+      return councilRecover(
+        {
+          council: values.council,
+          email: values.email,
+          name: values.name,
+          memberBody: values['member-body'],
+        },
+        out,
+      );
     case 'db:provision':
       return dbProvision(values['admin-url'], values.database ?? 'council', out);
     default:

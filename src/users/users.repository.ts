@@ -40,21 +40,43 @@ export class UsersRepository {
   }
 
   async insert(
-    user: { email: string; displayName: string; passwordHash: string; isSystemAdmin: boolean },
+    user: {
+      email: string;
+      displayName: string;
+      passwordHash: string;
+      isSystemAdmin: boolean;
+      mustChangePassword?: boolean;
+    },
     em?: EntityManager,
   ): Promise<UserEntity> {
     const rows = (await this.manager(em).query(
-      `INSERT INTO users (email, display_name, password_hash, is_system_admin)
-       VALUES ($1, $2, $3, $4) RETURNING id`,
-      [user.email, user.displayName, user.passwordHash, user.isSystemAdmin],
+      `INSERT INTO users (email, display_name, password_hash, is_system_admin, must_change_password)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [
+        user.email,
+        user.displayName,
+        user.passwordHash,
+        user.isSystemAdmin,
+        user.mustChangePassword ?? false,
+      ],
     )) as { id: string }[];
     return (await this.findById(rows[0].id, em)) as UserEntity;
   }
 
-  async setPassword(id: string, passwordHash: string, em?: EntityManager): Promise<void> {
+  /**
+   * Sets a password the person chose themselves (change, reset, invitation); `operatorSet`
+   * marks one an operator chose, which must be changed at the first sign-in.
+   */
+  async setPassword(
+    id: string,
+    passwordHash: string,
+    em?: EntityManager,
+    operatorSet = false,
+  ): Promise<void> {
     await this.manager(em).query(
-      `UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`,
-      [id, passwordHash],
+      `UPDATE users SET password_hash = $2, password_changed_at = clock_timestamp(), must_change_password = $3, updated_at = now()
+        WHERE id = $1`,
+      [id, passwordHash, operatorSet],
     );
   }
 

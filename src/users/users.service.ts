@@ -45,26 +45,44 @@ export class UsersService {
 
   /**
    * The CLI's way to make the first system admin of an installation (there is no API for it:
-   * no one can grant system_admin through the API).
+   * no one can grant system_admin through the API). The password it sets — given or generated —
+   * was chosen by the operator, so the first sign-in must change it (nobody chooses another
+   * person's password, DESIGN.md §3.11). A user who holds or held a staff record is refused: a
+   * system admin never holds one (a database trigger says so too).
    */
   async ensureSystemAdmin(
     email: string,
     password: string | null,
   ): Promise<{ user: UserEntity; created: boolean; password: string | null }> {
-    return this.dataSource.transaction(async (em) => {
-      const existing = await this.users.findByEmail(normalizeEmail(email), em);
-      if (existing) {
-        await this.users.setSystemAdmin(existing.id, true, em);
-        if (password)
-          await this.users.setPassword(existing.id, await this.hasher.hash(password), em);
-        return { user: { ...existing, isSystemAdmin: true }, created: false, password };
-      }
-      const chosen = password ?? generatePassword();
-      const { user } = await this.findOrCreate(
-        { email, displayName: 'System administrator', password: chosen, isSystemAdmin: true },
-        em,
-      );
-      return { user, created: true, password: chosen };
-    });
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const existing = await this.users.findByEmail(normalizeEmail(email), em);
+        if (existing) {
+          await this.users.setSystemAdmin(existing.id, true, em);
+          if (password)
+            await this.users.setPassword(existing.id, await this.hasher.hash(password), em, true);
+          return { user: { ...existing, isSystemAdmin: true }, created: false, password };
+        }
+        const chosen = password ?? generatePassword();
+        const user = await this.users.insert(
+          {
+            email: normalizeEmail(email),
+            displayName: 'System administrator',
+            passwordHash: await this.hasher.hash(chosen),
+            isSystemAdmin: true,
+            mustChangePassword: true,
+          },
+          em,
+        );
+        return { user, created: true, password: chosen };
+      });
+    } catch (error) {
+      const e = (error as { driverError?: { constraint?: string } }).driverError ?? error;
+      if ((e as { constraint?: string }).constraint === 'users_admin_holds_no_staff')
+        throw new Error(
+          `${email} holds or held a staff record: a system admin never does (DESIGN.md §3.11); use a separate operator account`,
+        );
+      throw error;
+    }
   }
 }

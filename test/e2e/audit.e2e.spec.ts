@@ -3,7 +3,13 @@ import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.sched
 import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-reports.service';
 import { toChainRow, verifyChain } from '../../src/audit/audit-chain';
 import { auditVerify } from '../../src/cli/commands';
-import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  TEST_MFA_KEY,
+  TEST_SIGNING_KEY,
+  TestApp,
+} from '../support/app';
 import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
 
 /** The audit log an auditor can trust and use (issue 7; DESIGN.md §3.4–3.5). */
@@ -403,6 +409,7 @@ describe('audit for auditors (e2e)', () => {
         PLATFORM_DATABASE_URL: t.config.database.platformUrl,
         JWT_SECRET: TEST_JWT_SECRET,
         AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+        MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
       });
       try {
         const lines: string[] = [];

@@ -11,7 +11,13 @@ import {
   toChainRow,
 } from '../../src/audit/audit-chain';
 import { AuditReportsService } from '../../src/audit/audit-reports.service';
-import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  TEST_MFA_KEY,
+  TEST_SIGNING_KEY,
+  TestApp,
+} from '../support/app';
 import { testServerInfo } from '../support/database';
 import { createCouncil, login, TestCouncil } from '../support/factories';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -73,6 +79,7 @@ describe('faults', () => {
           PLATFORM_DATABASE_URL: t.db.platformUrl,
           JWT_SECRET: TEST_JWT_SECRET,
           AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+          MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
           PORT: '0',
           LOG_LEVEL: 'silent',
           LOGIN_RATE_LIMIT_PER_MINUTE: '10000',

@@ -6,16 +6,22 @@ import { configureApp } from '../../src/common/http/configure-app';
 import { loadConfig, RuntimeConfig } from '../../src/config/app-config';
 import { newSigningKey } from '../../src/config/dev-secrets';
 import { createTestDatabase, TestDatabase } from './database';
+import type { Mailbox } from './mailbox';
 
 export interface TestApp {
   app: NestExpressApplication;
   server: App;
   db: TestDatabase;
   config: RuntimeConfig;
+  /** The in-process SMTP server the app delivers to, when the test gave it one (SMTP_URL). */
+  mailbox?: Mailbox;
   close(): Promise<void>;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** TOTP secrets' encryption key in tests (32 bytes, hex). */
+export const TEST_MFA_KEY = 'ab'.repeat(32);
 
 /** One Ed25519 key per test process (checkpoint signatures). */
 export const TEST_SIGNING_KEY = newSigningKey();
@@ -38,6 +44,7 @@ export async function createTestApp(
     PLATFORM_DATABASE_URL: db.platformUrl,
     JWT_SECRET: TEST_JWT_SECRET,
     AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+    MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     DB_POOL_SIZE: '5',
@@ -47,7 +54,11 @@ export async function createTestApp(
     ...base,
     embedded: false,
     database: { ...base.database, url, platformUrl: db.platformUrl, migrationUrl: db.ownerUrl },
-    auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
+    auth: {
+      ...base.auth,
+      jwtSecret: base.auth.jwtSecret as string,
+      mfaEncryptionKey: base.auth.mfaEncryptionKey as string,
+    },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
