@@ -6,7 +6,7 @@ const CURRENT_USER_ID = `NULLIF(current_setting('app.user_id', true), '')::uuid`
  * The standard pledge as it stood until this migration (frozen copy of 1763780100000's text):
  * councils still on it get the corrected text as a new version.
  */
-const OLD_STANDARD_PLEDGE = [
+export const OLD_STANDARD_PLEDGE = [
   '私は、孤独・孤立対策推進法第18条に基づき、地域協議会の事務に関して知り得た秘密を漏らしません。',
   'この義務は、地域協議会の事務に従事しなくなった後も続くことを理解しています。',
   '',
@@ -217,27 +217,7 @@ export class Accounts1763780760000 implements MigrationInterface {
 
       GRANT SELECT, INSERT, UPDATE ON staff_invitations, mfa_totp, mfa_recovery_codes, password_resets TO council_app;
     `);
-    // The pledge: councils still on the old standard text get the corrected one as a new version
-    // (an accepted version's text never changes: it is what people promised). Everyone accepts
-    // again, as for any new version; the council's log says why.
-    await q.query(`
-      DO $$
-      DECLARE
-        c uuid;
-        v integer;
-      BEGIN
-        FOR c IN SELECT id FROM councils LOOP
-          PERFORM set_config('app.council_id', c::text, true);
-          SELECT version INTO v FROM pledges WHERE council_id = c ORDER BY version DESC LIMIT 1;
-          IF v IS NOT NULL AND (SELECT text FROM pledges WHERE council_id = c AND version = v) = $old$${OLD_STANDARD_PLEDGE}$old$ THEN
-            INSERT INTO pledges (council_id, version, text) VALUES (c, v + 1, $new$${NEW_STANDARD_PLEDGE}$new$);
-            INSERT INTO audit_events (council_id, actor_user_id, actor_role, action, resource_type, resource_id, outcome, reason, request_id)
-            VALUES (c, NULL, 'operator', 'pledge.publish', 'council', c, 'allowed', 'version=' || (v + 1) || ',penalty_stated', 'migration:1763780760000');
-          END IF;
-        END LOOP;
-        PERFORM set_config('app.council_id', '', true);
-      END $$;
-    `);
+    await upgradeStandardPledge(q);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -258,4 +238,31 @@ export class Accounts1763780760000 implements MigrationInterface {
       ALTER TABLE councils DROP COLUMN mfa_required_roles, DROP COLUMN bootstrapped_at;
     `);
   }
+}
+
+/**
+ * The pledge: councils still on the old standard text get the corrected one as a new version
+ * (an accepted version's text never changes: it is what people promised). Everyone accepts
+ * again, as for any new version; the council's log says why. Exported for its test
+ * (test/db/accounts-migration.db.spec.ts); runs as the owner role, under row-level security.
+ */
+export async function upgradeStandardPledge(q: Pick<QueryRunner, 'query'>): Promise<void> {
+  await q.query(`
+    DO $$
+    DECLARE
+      c uuid;
+      v integer;
+    BEGIN
+      FOR c IN SELECT id FROM councils LOOP
+        PERFORM set_config('app.council_id', c::text, true);
+        SELECT version INTO v FROM pledges WHERE council_id = c ORDER BY version DESC LIMIT 1;
+        IF v IS NOT NULL AND (SELECT text FROM pledges WHERE council_id = c AND version = v) = $old$${OLD_STANDARD_PLEDGE}$old$ THEN
+          INSERT INTO pledges (council_id, version, text) VALUES (c, v + 1, $new$${NEW_STANDARD_PLEDGE}$new$);
+          INSERT INTO audit_events (council_id, actor_user_id, actor_role, action, resource_type, resource_id, outcome, reason, request_id)
+          VALUES (c, NULL, 'operator', 'pledge.publish', 'council', c, 'allowed', 'version=' || (v + 1) || ',penalty_stated', 'migration:1763780760000');
+        END IF;
+      END LOOP;
+      PERFORM set_config('app.council_id', '', true);
+    END $$;
+  `);
 }
