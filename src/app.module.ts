@@ -11,6 +11,7 @@ import { RuntimeConfig } from './config/app-config';
 import { CouncilsModule } from './councils/councils.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MailModule } from './mail/mail.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PlatformModule } from './platform/platform.module';
 import { PlatformClientsModule } from './platform-clients/platform-clients.module';
@@ -28,6 +29,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule,
         DatabaseModule,
+        MailModule,
         HealthModule,
         UsersModule,
         AccessModule,

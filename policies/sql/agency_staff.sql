@@ -236,7 +236,8 @@ WHERE
           ma.council_id = m.council_id
           AND ma.meeting_id = m.id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -326,7 +327,8 @@ WHERE
           ma.council_id = m.council_id
           AND ma.meeting_id = m.id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -427,7 +429,8 @@ WHERE
           ma.council_id = mn.council_id
           AND ma.meeting_id = mn.meeting_id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -574,7 +577,8 @@ WHERE
           ma.council_id = d.council_id
           AND ma.meeting_id = d.meeting_id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )
@@ -771,7 +775,8 @@ WHERE
           ma.council_id = i.council_id
           AND ma.meeting_id = i.meeting_id
           AND (
-            (
+            ast.accepted_at IS NOT NULL
+            AND (
               ast.ended_on IS NULL
               OR ast.ended_on > current_date
             )

@@ -89,11 +89,14 @@ WHERE
   (
     (
       st.council_id = :council_id
-      AND NOT (
+      AND NOT COALESCE(
         (
-          st.council_id = :council_id
-          AND st.user_id = :user_id
-        )
+          (
+            st.council_id = :council_id
+            AND st.user_id = :user_id
+          )
+        ),
+        FALSE
       )
     )
   );

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { subject as asSubject } from '@casl/ability';
-import { AuditInput, AuditService } from '../audit/audit.service';
-import { DomainError, forbidden } from '../common/errors/domain-error';
+import { createMongoAbility, subject as asSubject } from '@casl/ability';
+import { createHash } from 'node:crypto';
+import { AuditActor, AuditInput, AuditService } from '../audit/audit.service';
+import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { CouncilTransactions } from '../database/council-transactions';
 import { AppAbility, decidingRuleId } from './ability.factory';
@@ -9,13 +10,17 @@ import { auditSubject, pledgeRequired } from './authorize';
 import { actorOf, CouncilPrincipal } from './council-principal';
 import {
   CouncilScope,
+  InvitationFacts,
+  InvitationScope,
   RegisterScope,
+  sealInvitation,
   sealPublic,
   sealRegister,
   sealScope,
   sealSystemScope,
   SystemScope,
 } from './council-scope';
+import { memberBodyInForce } from './in-force';
 import { Action, PLEDGE_SUBJECTS, SubjectType } from './policy-catalog';
 import { PolicyRefusal, refusal } from './refusal';
 import { policySql } from './sql-filter';
@@ -105,6 +110,19 @@ export interface SystemDone<T> {
   result: T;
   audit: Omit<AuditInput, 'councilId' | 'actor' | 'requestId'> | null;
 }
+
+/** How an invitation is named: by the token of its link, or by id for a signed-in invitee. */
+export type InvitationKey = { token: string } | { id: string; userId: string };
+
+/** What an invitee's use case did: the audit event's actor and reason. */
+export interface InvitationDone<T> {
+  result: T;
+  actor: AuditActor;
+  reason?: string | null;
+}
+
+/** The operator's principal for CLI procedures: no user, no ability. */
+const OPERATOR_USER = '00000000-0000-0000-0000-000000000000';
 
 /** Actions that may still happen on a closed case (everything else answers 409 CASE_CLOSED). */
 const ON_CLOSED_CASE: ReadonlySet<Action> = new Set<Action>(['read', 'reopen']);
@@ -256,6 +274,134 @@ export class AccessService {
         ruleId: decidingRuleId(p.ability, req.action, on),
         fieldAllowed: field === undefined ? null : p.ability.can(req.action, on, field),
       };
+    });
+  }
+
+  /**
+   * A use case on one invitation by someone who is not (yet) a principal of its council: the
+   * invitee accepting or declining (issue 13). The invitation is found before its council is
+   * known through one of two narrow read policies — its token (`app.invitation_token`, the
+   * SHA-256 of the token presented) or the signed-in user's own e-mail (`app.user_id`) — so
+   * another person's invitation is as invisible as a non-existent one (`missing`). Then the
+   * transaction is scoped to the invitation's council (RLS), the invitation and its staff record
+   * are locked, the work runs, and its audit event is written last. A refusal thrown by the
+   * work (403/409/400) is recorded in the council in its own transaction, like every denial.
+   */
+  async invitation<T>(
+    key: InvitationKey,
+    req: {
+      event: 'staff.accept' | 'staff.decline';
+      actorUserId: string | null;
+      requestId: string | null;
+      missing: () => DomainError;
+    },
+    work: (scope: InvitationScope) => Promise<InvitationDone<T>>,
+  ): Promise<T> {
+    const seen: { invitation?: InvitationFacts } = {};
+    try {
+      return await this.tx.runUnscoped(async (em) => {
+        let head: { councilId: string; id: string }[];
+        if ('token' in key) {
+          const hash = createHash('sha256').update(key.token, 'utf8').digest('hex');
+          await em.query(`SELECT set_config('app.invitation_token', $1, true)`, [hash]);
+          head = (await em.query(
+            `SELECT council_id AS "councilId", id FROM staff_invitations WHERE token_hash = decode($1, 'hex')`,
+            [hash],
+          )) as { councilId: string; id: string }[];
+        } else {
+          await em.query(`SELECT set_config('app.user_id', $1, true)`, [key.userId]);
+          head = (await em.query(
+            `SELECT council_id AS "councilId", id FROM staff_invitations WHERE id = $1`,
+            [key.id],
+          )) as { councilId: string; id: string }[];
+        }
+        if (!head[0]) throw req.missing();
+        await this.tx.scope(em, head[0].councilId);
+        const rows = (await em.query(
+          `SELECT i.id, i.council_id AS "councilId", c.name AS "councilName", i.staff_id AS "staffId",
+                  i.email, i.display_name AS "displayName", st.role, st.member_body_id AS "memberBodyId",
+                  i.expires_at AS "expiresAt",
+                  CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted' WHEN i.declined_at IS NOT NULL THEN 'declined'
+                       WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN i.expires_at <= now() THEN 'expired'
+                       ELSE 'pending' END AS state,
+                  (st.accepted_at IS NULL AND st.ended_on IS NULL AND ${memberBodyInForce('mb')}) AS open
+             FROM staff_invitations i
+             JOIN staff st ON st.council_id = i.council_id AND st.id = i.staff_id
+             JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
+             JOIN councils c ON c.id = i.council_id
+            WHERE i.council_id = $1 AND i.id = $2
+              FOR UPDATE OF i, st`,
+          [head[0].councilId, head[0].id],
+        )) as InvitationFacts[];
+        if (!rows[0]) throw req.missing();
+        const invitation = rows[0];
+        seen.invitation = invitation;
+        const done = await work(sealInvitation(em, invitation));
+        await this.audit.record(em, {
+          councilId: invitation.councilId,
+          actor: done.actor,
+          action: req.event,
+          outcome: 'allowed',
+          resourceType: 'staff',
+          resourceId: invitation.staffId,
+          reason: done.reason ?? null,
+          requestId: req.requestId,
+        });
+        return done.result;
+      });
+    } catch (error) {
+      const invitation = seen.invitation;
+      if (invitation && error instanceof DomainError && error.status >= 400 && error.status < 500)
+        await this.audit.recordDenial({
+          councilId: invitation.councilId,
+          actor: { userId: req.actorUserId, role: null, memberBodyId: null },
+          action: req.event,
+          resourceType: 'staff',
+          resourceId: invitation.staffId,
+          reason: String(error.code).toLowerCase(),
+          requestId: req.requestId,
+        });
+      throw error;
+    }
+  }
+
+  /**
+   * A procedure an operator runs with database access (the CLI), never an HTTP route: today
+   * only `council:recover`. It acts in the council's transaction (RLS) as the `operator`, whose
+   * ability grants nothing, and writes its own audit event (`event`) last, so the council's log
+   * says plainly that the operator — not a council member — did it.
+   */
+  async operator<T>(
+    councilId: string,
+    event: string,
+    work: (scope: CouncilScope) => Promise<Done<T>>,
+  ): Promise<T> {
+    const p: CouncilPrincipal = {
+      councilId,
+      userId: OPERATOR_USER,
+      actingAs: 'operator',
+      staff: null,
+      ability: createMongoAbility<AppAbility>([]),
+      requestId: `cli:${event}`,
+    };
+    return this.tx.run(councilId, async (em) => {
+      const [{ exists }] = (await em.query(
+        `SELECT EXISTS (SELECT 1 FROM councils WHERE id = $1) AS exists`,
+        [councilId],
+      )) as { exists: boolean }[];
+      if (!exists) throw notFound('Council');
+      const done = await work(sealScope(em, councilId, p));
+      await this.audit.record(em, {
+        councilId,
+        actor: actorOf(p),
+        action: event,
+        outcome: 'allowed',
+        resourceType: done.resourceType ?? 'council',
+        resourceId: done.resourceId ?? councilId,
+        reason: done.reason ?? null,
+        requestId: p.requestId,
+      });
+      return done.result;
     });
   }
 

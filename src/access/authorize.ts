@@ -70,7 +70,7 @@ export class AuthorizeGuard implements CanActivate {
     const raw = req.params.councilId;
     if (typeof raw !== 'string' || !UUID.test(raw)) throw notFound('Council');
     const councilId = raw.toLowerCase();
-    const { councilExists, staff, candidates } = await this.principals.candidates(
+    const { councilExists, staff, candidates, mfaMissing } = await this.principals.candidates(
       user.userId,
       councilId,
       requestId,
@@ -90,6 +90,16 @@ export class AuthorizeGuard implements CanActivate {
     if (candidates.length === 0) {
       await deny('not_visible', null);
       throw notFound('Council');
+    }
+    // The council requires a second factor of this role (PUT …/security): nothing in the
+    // council until the caller enrols one (POST /api/me/mfa/totp), which is not a council route.
+    if (mfaMissing) {
+      await deny('mfa_required', candidates[0].actingAs);
+      throw new DomainError(
+        403,
+        ErrorCode.MfaRequired,
+        'This council requires a second factor for your role: enrol one at POST /api/me/mfa/totp',
+      );
     }
 
     for (const candidate of candidates) {

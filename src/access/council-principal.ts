@@ -5,8 +5,11 @@ import type { AppAbility } from './ability.factory';
 export interface CouncilPrincipal {
   councilId: string;
   userId: string;
-  /** The role this request acts in. */
-  actingAs: StaffRole | 'system_admin';
+  /**
+   * The role this request acts in. `operator`: a procedure run with database access (the CLI's
+   * council recovery), never an HTTP caller; its ability grants nothing.
+   */
+  actingAs: StaffRole | 'system_admin' | 'operator';
   /** The current staff record; null when a system admin acts on structure without one. */
   staff: {
     id: string;
@@ -22,8 +25,8 @@ export interface CouncilPrincipal {
 /** The audit actor of a principal. */
 export const actorOf = (
   p: CouncilPrincipal,
-): { userId: string; role: string; memberBodyId: string | null } => ({
-  userId: p.userId,
+): { userId: string | null; role: string; memberBodyId: string | null } => ({
+  userId: p.actingAs === 'operator' ? null : p.userId,
   role: p.actingAs,
   memberBodyId: p.staff?.memberBodyId ?? null,
 });

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { StaffRole } from '../councils/council.types';
 import type { CouncilPrincipal } from './council-principal';
 
 /**
@@ -28,6 +29,42 @@ export function sealScope(
   principal: CouncilPrincipal,
 ): CouncilScope {
   return { em, councilId, principal } as unknown as CouncilScope;
+}
+
+declare const invitationBrand: unique symbol;
+
+/** An invitation as the access layer loaded it (locked, in its council's transaction). */
+export interface InvitationFacts {
+  id: string;
+  councilId: string;
+  councilName: string;
+  staffId: string;
+  /** The address invited (never an account's profile). */
+  email: string;
+  displayName: string;
+  role: StaffRole;
+  memberBodyId: string;
+  expiresAt: Date;
+  state: 'pending' | 'expired' | 'accepted' | 'declined' | 'revoked';
+  /** Its staff record is still pending and not ended, and the body is in force today. */
+  open: boolean;
+}
+
+/**
+ * One invitation's council transaction, opened for someone who is not (yet) a principal of that
+ * council — the invitee accepting or declining (AccessService.invitation). `app.council_id` is
+ * set (RLS); the invitation and its staff record are locked; the audit event is written last.
+ */
+export interface InvitationScope {
+  readonly [invitationBrand]: true;
+  readonly em: EntityManager;
+  readonly councilId: string;
+  readonly invitation: InvitationFacts;
+}
+
+/** For the access layer only (src/access). */
+export function sealInvitation(em: EntityManager, invitation: InvitationFacts): InvitationScope {
+  return { em, councilId: invitation.councilId, invitation } as unknown as InvitationScope;
 }
 
 declare const publicBrand: unique symbol;

@@ -1,7 +1,8 @@
 /**
  * The one definition of "in force" (issue 12 item 7). A member body is in force from the day it
- * joined until the day before it leaves; a staff record is in force until the day before it
- * ends, and only while its body is. `on` is the day asked about: today for access decisions, the
+ * joined until the day before it leaves; a staff record is in force once its person has
+ * accepted it (an invitation pending grants nothing, issue 13) until the day before it ends, and
+ * only while its body is. `on` is the day asked about: today for access decisions, the
  * day of an event for the anomaly report. Every query that asks either question uses these
  * texts, so the principal lookup, meeting eligibility, coverage and reports cannot disagree.
  */
@@ -9,7 +10,7 @@ export const memberBodyInForce = (mb: string, on = 'current_date'): string =>
   `(${mb}.joined_on <= ${on} AND (${mb}.left_on IS NULL OR ${mb}.left_on > ${on}))`;
 
 export const staffInForce = (st: string, mb: string, on = 'current_date'): string =>
-  `((${st}.ended_on IS NULL OR ${st}.ended_on > ${on}) AND ${memberBodyInForce(mb, on)})`;
+  `(${st}.accepted_at IS NOT NULL AND (${st}.ended_on IS NULL OR ${st}.ended_on > ${on}) AND ${memberBodyInForce(mb, on)})`;
 
 /** The same two rules in TypeScript (dates as YYYY-MM-DD strings, compared as text). */
 export const isMemberBodyInForce = (
@@ -18,7 +19,8 @@ export const isMemberBodyInForce = (
 ): boolean => b.joinedOn <= on && (b.leftOn === null || b.leftOn > on);
 
 export const isStaffInForce = (
-  s: { endedOn: string | null },
+  s: { endedOn: string | null; acceptedAt: Date | string | null },
   b: { joinedOn: string; leftOn: string | null },
   on: string,
-): boolean => (s.endedOn === null || s.endedOn > on) && isMemberBodyInForce(b, on);
+): boolean =>
+  s.acceptedAt !== null && (s.endedOn === null || s.endedOn > on) && isMemberBodyInForce(b, on);

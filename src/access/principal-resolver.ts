@@ -11,6 +11,11 @@ export interface Candidates {
   staff: ActiveStaffRow | null;
   /** The roles the user may act in here, in the order they are tried: staff role, system admin. */
   candidates: CouncilPrincipal[];
+  /**
+   * The staff record's role needs a second factor here and the user has none (issue 13): the
+   * guard answers 403 MFA_REQUIRED on every route of the council until they enrol.
+   */
+  mfaMissing: boolean;
 }
 
 /**
@@ -33,12 +38,14 @@ export class PrincipalResolver {
     councilId: string,
     requestId: string | null,
   ): Promise<Candidates> {
-    const { councilExists, isSystemAdmin, staff } = await this.principals.lookup(councilId, userId);
+    const { councilExists, isSystemAdmin, staff, mfaRequiredRoles, mfaEnrolled } =
+      await this.principals.lookup(councilId, userId);
     const candidates: CouncilPrincipal[] = [];
     if (staff) candidates.push(this.build(userId, councilId, staff.role, staff, requestId));
     if (isSystemAdmin && councilExists)
       candidates.push(this.build(userId, councilId, 'system_admin', null, requestId));
-    return { councilExists, staff, candidates };
+    const mfaMissing = !!staff && mfaRequiredRoles.includes(staff.role) && !mfaEnrolled;
+    return { councilExists, staff, candidates, mfaMissing };
   }
 
   /**
@@ -76,7 +83,7 @@ export class PrincipalResolver {
   private build(
     userId: string,
     councilId: string,
-    actingAs: CouncilPrincipal['actingAs'],
+    actingAs: Exclude<CouncilPrincipal['actingAs'], 'operator'>,
     staff: ActiveStaffRow | null,
     requestId: string | null,
   ): CouncilPrincipal {

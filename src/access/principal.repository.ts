@@ -15,6 +15,10 @@ export interface PrincipalFacts {
   /** Read from `users`, like everything else here: never from a token or a caller's say-so. */
   isSystemAdmin: boolean;
   staff: ActiveStaffRow | null;
+  /** The staff roles this council requires a second factor of (councils.mfa_required_roles). */
+  mfaRequiredRoles: StaffRole[];
+  /** Whether the user has a confirmed, live TOTP factor. */
+  mfaEnrolled: boolean;
 }
 
 /**
@@ -31,9 +35,17 @@ export class PrincipalRepository {
     return this.tx.run(councilId, async (em) => {
       const [head] = (await em.query(
         `SELECT EXISTS (SELECT 1 FROM councils WHERE id = $1) AS "councilExists",
-                COALESCE((SELECT u.is_system_admin FROM users u WHERE u.id = $2), false) AS "isSystemAdmin"`,
+                COALESCE((SELECT u.is_system_admin FROM users u WHERE u.id = $2), false) AS "isSystemAdmin",
+                COALESCE((SELECT c.mfa_required_roles FROM councils c WHERE c.id = $1), '{}') AS "mfaRequiredRoles",
+                EXISTS (SELECT 1 FROM mfa_totp t WHERE t.user_id = $2 AND t.disabled_at IS NULL AND t.confirmed_at IS NOT NULL)
+                  AS "mfaEnrolled"`,
         [councilId, userId],
-      )) as { councilExists: boolean; isSystemAdmin: boolean }[];
+      )) as {
+        councilExists: boolean;
+        isSystemAdmin: boolean;
+        mfaRequiredRoles: StaffRole[];
+        mfaEnrolled: boolean;
+      }[];
       if (!head.councilExists) return { ...head, staff: null };
       const rows = (await em.query(
         `SELECT st.id, st.member_body_id AS "memberBodyId", st.role,

@@ -65,7 +65,9 @@ describe('policySql', () => {
       's',
       params,
     );
-    expect(sql).toBe('((s.council_id = $1 AND NOT ((s.council_id = $2 AND s.user_id = $3))))');
+    expect(sql).toBe(
+      '((s.council_id = $1 AND NOT COALESCE(((s.council_id = $2 AND s.user_id = $3)), FALSE)))',
+    );
   });
 
   it('renders `field: null` as IS NULL and `$ne: null` as IS NOT NULL, agreeing with CASL in memory', () => {

@@ -61,7 +61,11 @@ function bind(params: unknown[], value: unknown): string {
 function render(node: Node, subject: SubjectType, alias: string, params: unknown[]): string {
   if (node.operator === 'and' || node.operator === 'or' || node.operator === 'not') {
     const parts = (node as CompoundNode).value.map((n) => render(n, subject, alias, params));
-    if (node.operator === 'not') return `NOT (${parts.join(' AND ') || 'TRUE'})`;
+    // A comparison with a NULL column is unknown in SQL, and NOT unknown is unknown — a row the
+    // prohibition does not match (e.g. a pending staff record, whose user_id is NULL, under
+    // `coordinator.staff.not-self`) would be refused where CASL in memory permits it. Unknown
+    // counts as "does not match", as CASL decides.
+    if (node.operator === 'not') return `NOT COALESCE((${parts.join(' AND ') || 'TRUE'}), FALSE)`;
     if (parts.length === 0) return node.operator === 'and' ? 'TRUE' : 'FALSE';
     return `(${parts.join(node.operator === 'and' ? ' AND ' : ' OR ')})`;
   }

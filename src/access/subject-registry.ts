@@ -78,7 +78,9 @@ export interface MemberBodyFacts {
 export interface StaffFacts {
   councilId: string;
   id: string;
-  userId: string;
+  /** Null while the record is a pending invitation. */
+  userId: string | null;
+  acceptedAt: Date | null;
   memberBodyId: string;
   role: string;
   startedOn: string;
@@ -142,7 +144,8 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
     from: 'staff st JOIN member_bodies smb ON smb.council_id = st.council_id AND smb.id = st.member_body_id',
     alias: 'st',
     columns: `st.council_id AS "councilId", st.id, st.user_id AS "userId", st.member_body_id AS "memberBodyId", st.role,
-              st.started_on AS "startedOn", st.ended_on AS "endedOn", ${staffInForce('st', 'smb')} AS active`,
+              st.started_on AS "startedOn", st.ended_on AS "endedOn", st.accepted_at AS "acceptedAt",
+              ${staffInForce('st', 'smb')} AS active`,
     idColumn: 'id',
     caseIdColumn: null,
     label: 'Staff',

@@ -11,6 +11,12 @@ import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { throttlerStorage } from './throttle-storage';
+import { Lockout } from './lockout';
+import { MfaController } from './mfa.controller';
+import { MfaRepository } from './mfa.repository';
+import { MfaService } from './mfa.service';
+import { PasswordResetService } from './password-reset.service';
+import { SecretBox } from './secret-box';
 
 @Module({
   imports: [
@@ -25,13 +31,18 @@ import { throttlerStorage } from './throttle-storage';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, MfaController],
   providers: [
     AuthService,
     AuthRepository,
     JwtStrategy,
+    Lockout,
+    SecretBox,
+    MfaRepository,
+    MfaService,
+    PasswordResetService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, AuthRepository],
+  exports: [AuthService, AuthRepository, MfaService],
 })
 export class AuthModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { staffInForce } from '../access/in-force';
 import { RevokedReason } from './session.entity';
 import { SecurityAction } from './security-event.entity';
 
@@ -8,6 +9,7 @@ export interface LiveSession {
   userId: string;
   email: string;
   isSystemAdmin: boolean;
+  mustChangePassword: boolean;
 }
 
 export interface LockoutState {
@@ -54,7 +56,8 @@ export class AuthRepository {
   /** The session behind an access token, if it is still live. One indexed lookup per request. */
   async findLiveSession(sessionId: string, userId: string): Promise<LiveSession | null> {
     const rows = (await this.dataSource.query(
-      `SELECT s.id AS "sessionId", u.id AS "userId", u.email, u.is_system_admin AS "isSystemAdmin"
+      `SELECT s.id AS "sessionId", u.id AS "userId", u.email, u.is_system_admin AS "isSystemAdmin",
+              u.must_change_password AS "mustChangePassword"
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       [sessionId, userId],
@@ -160,12 +163,18 @@ export class AuthRepository {
     );
   }
 
-  /** Councils where the user currently holds a staff record (own rows, via app.user_id). */
+  /**
+   * Councils where the user holds an ACCEPTED staff record in force today (in-force.ts), read
+   * through the own-records policies (app.user_id). Only these councils receive the user's login
+   * events, and only a record in force elsewhere keeps the sessions alive when one ends (issue 13).
+   */
   async councilsOfUser(userId: string, em: EntityManager): Promise<string[]> {
     await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
     const rows = (await em.query(
-      `SELECT DISTINCT council_id AS "councilId" FROM staff WHERE user_id = $1 AND (ended_on IS NULL OR ended_on > current_date)
-        ORDER BY council_id`, // a fixed order: two logins never lock chain heads crosswise
+      `SELECT DISTINCT st.council_id AS "councilId"
+         FROM staff st JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
+        WHERE st.user_id = $1 AND ${staffInForce('st', 'mb')}
+        ORDER BY 1`, // a fixed order: two logins never lock chain heads crosswise
       [userId],
     )) as { councilId: string }[];
     return rows.map((r) => r.councilId);
@@ -188,6 +197,36 @@ export class AuthRepository {
       [emailKey, sourceIp, windowSeconds],
     )) as { failures: number }[];
     return rows[0].failures;
+  }
+
+  // --- password resets ------------------------------------------------------------------
+
+  /** A new reset for the user; any earlier unused one is spent (only the latest link works). */
+  async insertPasswordReset(
+    userId: string,
+    tokenHash: Buffer,
+    ttlSeconds: number,
+    em: EntityManager,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`,
+      [userId],
+    );
+    await em.query(
+      `INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+      [userId, tokenHash, ttlSeconds],
+    );
+  }
+
+  /** Spends a live reset token (single use, unexpired); returns its user, or null. */
+  async consumePasswordReset(tokenHash: Buffer, em: EntityManager): Promise<string | null> {
+    const [rows] = (await em.query(
+      `UPDATE password_resets SET used_at = now()
+        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+        RETURNING user_id AS "userId"`,
+      [tokenHash],
+    )) as [{ userId: string }[], number];
+    return rows[0]?.userId ?? null;
   }
 
   // --- security log ---------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { CouncilTransactions } from '../database/council-transactions';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
@@ -8,24 +9,45 @@ import { DomainError, unauthenticated } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { normalizeEmail } from '../users/users.service';
 import { UsersRepository } from '../users/users.repository';
-import { AuthRepository, LockoutState } from './auth.repository';
+import { AuthRepository } from './auth.repository';
 import {
   AccessTokenClaims,
   AuthUser,
   JWT_AUDIENCE,
   JWT_ISSUER,
+  LoginResult,
+  MFA_AUDIENCE,
+  MfaChallenge,
+  MfaChallengeClaims,
   RequestOrigin,
   TokenPair,
 } from './auth.types';
+import { emailKeyOf, Lockout } from './lockout';
+import { MfaService } from './mfa.service';
 import { PasswordHasher } from './password-hasher';
 import { RevokedReason } from './session.entity';
-import { EntityManager } from 'typeorm';
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /** One answer for unknown e-mail and wrong password alike, so accounts cannot be enumerated. */
 const invalidCredentials = (): DomainError =>
   unauthenticated(ErrorCode.InvalidCredentials, 'Invalid e-mail or password');
+
+const invalidMfaToken = (): DomainError =>
+  unauthenticated(ErrorCode.InvalidMfaToken, 'The sign-in step has expired; sign in again');
+
+/** The password rule shared by every place a person chooses one (NIST SP 800-63B: length). */
+export function assertPasswordAcceptable(password: string, email: string, field: string): void {
+  if (password.toLowerCase() === email.toLowerCase())
+    throw new DomainError(
+      400,
+      ErrorCode.ValidationFailed,
+      'The password must differ from the e-mail',
+      {
+        details: [{ field, messages: ['must differ from the e-mail'] }],
+      },
+    );
+}
 
 @Injectable()
 export class AuthService {
@@ -37,45 +59,29 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
     private readonly tx: CouncilTransactions,
+    private readonly lockout: Lockout,
+    private readonly mfa: MfaService,
   ) {}
 
-  async login(emailInput: string, password: string, origin: RequestOrigin): Promise<TokenPair> {
+  /**
+   * The password step. Without a second factor it opens a session; with one it answers a
+   * short-lived challenge for POST /api/auth/mfa, and nothing is opened yet.
+   */
+  async login(emailInput: string, password: string, origin: RequestOrigin): Promise<LoginResult> {
     const email = normalizeEmail(emailInput);
-    const emailKey = sha256(email);
-    // Count the attempt before checking the password, under a row lock: concurrent guesses
-    // cannot all slip past the limit while their (slow) hashes are being checked.
-    const attempt = await this.repo.transaction((em) => this.reserveAttempt(emailKey, em));
-    if (attempt.lockedUntil) {
-      const user = await this.users.findByEmail(email);
-      if (await this.firstFailureOfWindow(emailKey, origin))
-        await this.repo.recordEvent({
-          action: 'auth.login',
-          outcome: 'denied',
-          userId: user?.id,
-          reason: 'locked_out',
-          ...origin,
-        });
-      const retryAfter = Math.max(
-        1,
-        Math.ceil((attempt.lockedUntil.getTime() - Date.now()) / 1000),
-      );
-      throw new DomainError(
-        429,
-        ErrorCode.AccountLocked,
-        'Too many failed attempts; try again later',
-        {},
-        {
-          'Retry-After': String(retryAfter),
-        },
-      );
-    }
+    const emailKey = emailKeyOf(email);
+    // Counted before the password is checked, under a row lock (lockout.ts).
+    await this.lockout.attempt(emailKey, origin, {
+      action: 'auth.login',
+      userId: async () => (await this.users.findByEmail(email))?.id ?? null,
+    });
 
     const user = await this.users.findWithHashByEmail(email);
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyAgainstNothing(password);
     if (!user || !valid) {
-      if (!(await this.firstFailureOfWindow(emailKey, origin))) throw invalidCredentials();
+      if (!(await this.lockout.firstFailureOfWindow(emailKey, origin))) throw invalidCredentials();
       await this.repo.recordEvent({
         action: 'auth.login',
         outcome: 'denied',
@@ -90,21 +96,101 @@ export class AuthService {
       throw invalidCredentials();
     }
 
+    const factor = await this.mfa.factorOf(user.id);
+    if (factor) {
+      // The lockout count stays until the code is right too: a known password buys no guesses.
+      await this.repo.recordEvent({
+        action: 'auth.login',
+        outcome: 'allowed',
+        userId: user.id,
+        reason: 'mfa_required',
+        ...origin,
+      });
+      return this.challenge(user.id, factor.id, user.passwordChangedAt);
+    }
+    return this.startSession(user.id, origin, {
+      emailKey,
+      passwordChangeRequired: user.mustChangePassword,
+    });
+  }
+
+  /** The code step: a TOTP code or a recovery code for the challenge's factor → token pair. */
+  async completeMfa(mfaToken: string, code: string, origin: RequestOrigin): Promise<TokenPair> {
+    let claims: MfaChallengeClaims;
+    try {
+      claims = await this.jwt.verifyAsync<MfaChallengeClaims>(mfaToken, {
+        secret: this.config.auth.jwtSecret,
+        algorithms: ['HS256'],
+        issuer: JWT_ISSUER,
+        audience: MFA_AUDIENCE,
+      });
+    } catch {
+      throw invalidMfaToken();
+    }
+    if (claims.typ !== 'mfa') throw invalidMfaToken();
+    const user = await this.users.findById(claims.sub);
+    // A password changed or reset since the password step voids the challenge.
+    if (!user || user.passwordChangedAt.getTime() !== claims.pwd) throw invalidMfaToken();
+    const emailKey = emailKeyOf(user.email);
+    await this.lockout.attempt(emailKey, origin, {
+      action: 'auth.mfa',
+      userId: async () => user.id,
+    });
+    const method = await this.mfa.verifySignIn(user.id, claims.tid, code);
+    if (!method) {
+      if (await this.lockout.firstFailureOfWindow(emailKey, origin)) {
+        await this.repo.recordEvent({
+          action: 'auth.mfa',
+          outcome: 'denied',
+          userId: user.id,
+          reason: 'wrong_code',
+          ...origin,
+        });
+        await this.repo.transaction((em) =>
+          this.auditInCouncils(em, user.id, 'denied', 'wrong_code', origin),
+        );
+      }
+      throw unauthenticated(ErrorCode.InvalidMfaCode, 'The code is not valid');
+    }
+    return this.startSession(user.id, origin, {
+      emailKey,
+      reason: `mfa=${method}`,
+      passwordChangeRequired: user.mustChangePassword,
+    });
+  }
+
+  /**
+   * Opens a session for a user who has just proved who they are (password, password and code,
+   * or accepting an invitation with a new password): the session, the token pair, the security
+   * event and a login event in each council where the user holds an accepted record in force —
+   * all in one transaction (no login without its record, DESIGN.md §3.4).
+   */
+  startSession(
+    userId: string,
+    origin: RequestOrigin,
+    opts: { emailKey?: Buffer; reason?: string; passwordChangeRequired?: boolean } = {},
+  ): Promise<TokenPair> {
     return this.repo.transaction(async (em) => {
-      await this.repo.clearLockout(emailKey, em);
+      if (opts.emailKey) await this.lockout.clear(opts.emailKey, em);
       const sessionId = await this.repo.createSession(
-        user.id,
+        userId,
         this.config.auth.refreshTtlSeconds,
         em,
       );
-      const pair = await this.issuePair(user.id, sessionId, em);
-      // Same transaction as the session: no login without its record (DESIGN.md §3.4).
+      const pair = await this.issuePair(userId, sessionId, em);
       await this.repo.recordEvent(
-        { action: 'auth.login', outcome: 'allowed', userId: user.id, sessionId, ...origin },
+        {
+          action: 'auth.login',
+          outcome: 'allowed',
+          userId,
+          sessionId,
+          reason: opts.reason ?? null,
+          ...origin,
+        },
         em,
       );
-      await this.auditInCouncils(em, user.id, 'allowed', null, origin);
-      return pair;
+      await this.auditInCouncils(em, userId, 'allowed', opts.reason ?? null, origin);
+      return opts.passwordChangeRequired ? { ...pair, passwordChangeRequired: true } : pair;
     });
   }
 
@@ -188,7 +274,10 @@ export class AuthService {
     });
   }
 
-  /** Changes the password and revokes every other session of the user (a lesson from Primero). */
+  /**
+   * Changes the password and revokes every other session of the user (a lesson from Primero);
+   * also the way out of an operator-set password (PASSWORD_CHANGE_REQUIRED).
+   */
   async changePassword(
     user: AuthUser,
     currentPassword: string,
@@ -249,12 +338,29 @@ export class AuthService {
     });
   }
 
-  /**
-   * Ends every session of a user at once (staff record ended, body left): already-issued
-   * access and refresh tokens stop working on the next request (DESIGN.md §2).
-   */
+  /** Ends every session of a user at once (password reset): tokens stop on the next request. */
   revokeAllSessions(userId: string, reason: RevokedReason, em: EntityManager): Promise<number> {
     return this.repo.revokeUserSessions(userId, reason, null, em);
+  }
+
+  /**
+   * A staff record of `userId` in `councilId` has ended (or its body left). That council's
+   * access is already gone — the principal is read from the live record on every request — so
+   * the sessions are revoked only when the user holds no other accepted record in force
+   * anywhere (issue 13): ending a record in council A must not sign the person out of council B,
+   * nor may a coordinator of A end sessions A has no say over. Read in its own transaction
+   * through the user's own-records policy; the revocation joins the caller's transaction.
+   * Returns whether the sessions were revoked.
+   */
+  async revokeUnlessStaffElsewhere(
+    userId: string,
+    councilId: string,
+    em: EntityManager,
+  ): Promise<boolean> {
+    const councils = await this.repo.transaction((own) => this.repo.councilsOfUser(userId, own));
+    if (councils.some((c) => c !== councilId)) return false;
+    await this.repo.revokeUserSessions(userId, 'staff_ended', null, em);
+    return true;
   }
 
   /** Resolves an access token's claims to a live session, or null: revocation is immediate. */
@@ -262,18 +368,32 @@ export class AuthService {
     return this.repo.findLiveSession(claims.sid, claims.sub);
   }
 
-  private async firstFailureOfWindow(emailKey: Buffer, origin: RequestOrigin): Promise<boolean> {
-    const count = await this.repo.countFailure(
-      emailKey,
-      origin.sourceIp ?? '',
-      this.config.audit.loginFailureWindowSeconds,
-    );
-    return count === 1;
+  private async challenge(
+    userId: string,
+    totpId: string,
+    passwordChangedAt: Date,
+  ): Promise<MfaChallenge> {
+    const ttl = this.config.auth.mfaChallengeTtlSeconds;
+    const claims: MfaChallengeClaims = {
+      sub: userId,
+      typ: 'mfa',
+      tid: totpId,
+      pwd: passwordChangedAt.getTime(),
+    };
+    const mfaToken = await this.jwt.signAsync(claims, {
+      secret: this.config.auth.jwtSecret,
+      algorithm: 'HS256',
+      expiresIn: ttl,
+      issuer: JWT_ISSUER,
+      audience: MFA_AUDIENCE,
+    });
+    return { mfaRequired: true, mfaToken, expiresIn: ttl };
   }
 
   /**
    * Logins belong to no council, but each council's auditors must see its staff's logins
-   * (DESIGN.md §3.4): the event goes into the audit log of every council the user is staff of.
+   * (DESIGN.md §3.4): the event goes into the audit log of every council where the user holds
+   * an ACCEPTED record in force — never one where an invitation merely names their address.
    */
   private async auditInCouncils(
     em: EntityManager,
@@ -293,24 +413,6 @@ export class AuthService {
         requestId: origin.requestId,
       });
     }
-  }
-
-  private async reserveAttempt(emailKey: Buffer, em: EntityManager): Promise<LockoutState> {
-    const now = new Date();
-    const { maxFailures, lockoutSeconds } = this.config.auth;
-    const state = await this.repo.lockLockoutRow(emailKey, em);
-    if (state.lockedUntil && state.lockedUntil > now) return state;
-    const windowStart = new Date(now.getTime() - lockoutSeconds * 1000);
-    const fresh = state.lockedUntil !== null || state.firstFailureAt < windowStart;
-    const next: LockoutState = {
-      failureCount: (fresh ? 0 : state.failureCount) + 1,
-      firstFailureAt: fresh ? now : state.firstFailureAt,
-      lockedUntil: null,
-    };
-    if (next.failureCount > maxFailures)
-      next.lockedUntil = new Date(now.getTime() + lockoutSeconds * 1000);
-    await this.repo.saveLockout(emailKey, next, em);
-    return next;
   }
 
   private async issuePair(

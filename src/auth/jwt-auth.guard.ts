@@ -3,9 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { DomainError, unauthenticated } from '../common/errors/domain-error';
+import { DomainError, forbidden, unauthenticated } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { AuthRepository } from './auth.repository';
+import { AuthUser } from './auth.types';
+import { PASSWORD_CHANGE_EXEMPT } from './password-change-exempt.decorator';
 import { IS_PUBLIC } from './public.decorator';
 
 const TOKEN_REJECTIONS = createHash('sha256').update('access-token-rejections').digest();
@@ -32,8 +35,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       context.getClass(),
     ]);
     if (isPublic) return true;
+    let ok: boolean;
     try {
-      return (await super.canActivate(context)) as boolean;
+      ok = (await super.canActivate(context)) as boolean;
     } catch (error) {
       const req = context.switchToHttp().getRequest<Request & { id?: string }>();
       if (error instanceof DomainError && error.status === 401 && req.headers.authorization) {
@@ -55,6 +59,22 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       }
       throw error;
     }
+    // An operator chose this password (CLI create-admin): nothing else until it is changed, so
+    // nobody works under a password someone else knows (DESIGN.md §3.11).
+    const user = context.switchToHttp().getRequest<Request & { user: AuthUser }>().user;
+    if (
+      ok &&
+      user.mustChangePassword &&
+      !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_EXEMPT, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    )
+      throw forbidden(
+        'Change the password an operator set first (POST /api/me/password)',
+        ErrorCode.PasswordChangeRequired,
+      );
+    return ok;
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser | false): TUser {

@@ -6,6 +6,15 @@ export type SecurityAction =
   | 'auth.logout'
   | 'auth.password_change'
   | 'auth.token_rejected'
+  // Second factor (issue 13): the code step of a login, enrolment, confirmation, disabling.
+  | 'auth.mfa'
+  | 'auth.mfa_enroll'
+  | 'auth.mfa_confirm'
+  | 'auth.mfa_disable'
+  // Password reset by e-mail, and accepting an invitation with a new account.
+  | 'auth.password_reset_request'
+  | 'auth.password_reset'
+  | 'auth.invitation_accept'
   // Platform clients (DESIGN.md §3.6): registration, revocation and every token request.
   | 'platform.client_create'
   | 'platform.client_revoke'

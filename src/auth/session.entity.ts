@@ -1,7 +1,13 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RevokedReason =
-  'logout' | 'refresh_reuse' | 'password_change' | 'staff_ended' | 'admin';
+  | 'logout'
+  | 'refresh_reuse'
+  | 'password_change'
+  | 'staff_ended'
+  | 'admin'
+  | 'password_reset'
+  | 'mfa_enabled';
 
 /** A login session: the family of rotating refresh tokens that one login started. */
 @Entity({ name: 'auth_sessions' })

@@ -5,18 +5,25 @@ import { AuditReportsService } from '../audit/audit-reports.service';
 import { AuditService } from '../audit/audit.service';
 import { AppConfigModule } from '../config/app-config.module';
 import { RuntimeConfig } from '../config/app-config';
+import { CouncilRecoveryService } from '../councils/council-recovery.service';
+import { CouncilsRepository } from '../councils/councils.repository';
+import { InvitationIssuer } from '../councils/invitation-issuer';
+import { InvitationsRepository } from '../councils/invitations.repository';
 import { CouncilTransactions } from '../database/council-transactions';
 import { DatabaseModule } from '../database/database.module';
 import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
 import { StatisticsRepository } from '../statistics/statistics.repository';
+import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 
+/** What the CLI's commands need, without HTTP, guards or schedulers. */
 @Module({})
 export class CliModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
     return {
       module: CliModule,
       imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule],
+      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, MailModule],
       providers: [
         CouncilTransactions,
         AuditQueryRepository,
@@ -25,6 +32,12 @@ export class CliModule {
         AccessService,
         StatisticsRepository,
         StatisticsPublicationService,
+        // council:recover — through the access primitive's operator scope (AccessService.operator).
+        AccessService,
+        CouncilsRepository,
+        InvitationsRepository,
+        InvitationIssuer,
+        CouncilRecoveryService,
       ],
     };
   }

@@ -11,6 +11,7 @@ import {
   withDatabase,
 } from '../database/provision';
 import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
+import { CouncilRecoveryService } from '../councils/council-recovery.service';
 import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
 
@@ -40,6 +41,50 @@ export async function createAdmin(
         `${result.created ? 'created' : 'promoted'} system admin ${result.user.email} (${result.user.id})`,
       );
       if (result.created && !password) out(`password (shown once): ${result.password}`);
+      if (result.password) out('the first sign-in must change this password');
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `council:recover`: a council that lost every coordinator gets a new one by invitation, written
+ * into its log as `council.recovered` (issue 13). Run by an operator with database access; no
+ * API offers it.
+ */
+export async function councilRecover(
+  args: { council?: string; email?: string; name?: string; memberBody?: string },
+  out: Print,
+): Promise<void> {
+  if (!args.council || !UUID.test(args.council))
+    throw new Error('council:recover needs --council <council id>');
+  if (!args.email || !/^[^\s@]+@[^\s@]+$/.test(args.email))
+    throw new Error('council:recover needs --email <new coordinator>');
+  if (args.memberBody !== undefined && !UUID.test(args.memberBody))
+    throw new Error('--member-body must be a member body id');
+  await withRuntime(async (runtime) => {
+    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
+      logger: false,
+    });
+    try {
+      const result = await ctx.get(CouncilRecoveryService).recover({
+        councilId: args.council!.toLowerCase(),
+        email: args.email!,
+        displayName: args.name?.trim() || 'Coordinator',
+        memberBodyId: args.memberBody?.toLowerCase() ?? null,
+      });
+      out(
+        `council ${args.council}: invited ${args.email} as coordinator (staff ${result.staffId}, member body ${result.memberBodyId}); recorded as council.recovered`,
+      );
+      out(`the invitation expires at ${result.invitation.expiresAt}`);
+      out(
+        result.invitation.url
+          ? `invitation link (hand it to the new coordinator): ${result.invitation.url}`
+          : 'the invitation link was sent by mail',
+      );
     } finally {
       await ctx.close();
     }

@@ -1,12 +1,18 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { auditVerify, createAdmin, dbProvision, migrate, statisticsPublish } from './commands';
+import { auditVerify, councilRecover, createAdmin, dbProvision, migrate } from './commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   create-admin --email <e> [--password <p>]   create (or promote) a system admin; without
-                                              --password one is generated and printed once
+                                              --password one is generated and printed once; the
+                                              first sign-in must change the password
+  council:recover --council <id> --email <e> [--name <n>] [--member-body <id>]
+                                              invite a new coordinator into a council that lost
+                                              all of them (recorded as council.recovered); the
+                                              body defaults to the coordinating body
   migrate                                     apply pending migrations (as the owner role)
   audit:verify --council <id> [--witness <dir|file>]
                                               recompute a council's audit chain and check its
@@ -40,6 +46,8 @@ async function main(argv: string[]): Promise<void> {
       council: { type: 'string' },
       period: { type: 'string' },
       witness: { type: 'string' },
+      name: { type: 'string' },
+      'member-body': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,6 +62,16 @@ async function main(argv: string[]): Promise<void> {
     case 'statistics:publish':
       if (!(await statisticsPublish(values.council, values.period, out))) process.exitCode = 3;
       return;
+    case 'council:recover':
+      return councilRecover(
+        {
+          council: values.council,
+          email: values.email,
+          name: values.name,
+          memberBody: values['member-body'],
+        },
+        out,
+      );
     case 'db:provision':
       return dbProvision(values['admin-url'], values.database ?? 'council', out);
     default:

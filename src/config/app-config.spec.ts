@@ -57,6 +57,12 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX'],
     [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS'],
+    [{ DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: SECRET }, 'MFA_ENCRYPTION_KEY'],
+    [{ MFA_ENCRYPTION_KEY: 'too short' }, 'MFA_ENCRYPTION_KEY'],
+    [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ INVITATION_TTL_HOURS: '0' }, 'INVITATION_TTL_HOURS'],
+    [{ MFA_ISSUER: 'a:b' }, 'MFA_ISSUER'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => sut(env)).toThrow(ConfigError);
     expect(() => sut(env)).toThrow(new RegExp(variable));
@@ -79,6 +85,26 @@ describe('loadConfig', () => {
       keyPrefix: 'kodoku-council:throttle:',
     });
     expect(sut({ REDIS_URL: '' }).redis).toBeNull();
+  });
+
+  it('reads the account settings: no SMTP, links to localhost, 7-day invitations by default', () => {
+    expect(sut({}).mail).toEqual({
+      smtpUrl: null,
+      from: 'no-reply@localhost',
+      publicUrl: 'http://localhost:3000',
+    });
+    expect(sut({}).accounts).toEqual({ invitationTtlHours: 168 });
+    expect(
+      sut({ SMTP_URL: 'smtps://u:p@mail.example:465', PUBLIC_URL: 'https://app.example/' }).mail,
+    ).toMatchObject({ smtpUrl: 'smtps://u:p@mail.example:465', publicUrl: 'https://app.example' });
+  });
+
+  it('accepts a TOTP encryption key as 64 hex characters or as base64 of 32 bytes', () => {
+    expect(sut({ MFA_ENCRYPTION_KEY: 'ab'.repeat(32) }).auth.mfaEncryptionKey).toBe(
+      'ab'.repeat(32),
+    );
+    const b64 = Buffer.alloc(32, 1).toString('base64');
+    expect(sut({ MFA_ENCRYPTION_KEY: b64 }).auth.mfaEncryptionKey).toBe(b64);
   });
 
   it('names every bad variable at once', () => {

@@ -286,6 +286,57 @@ export class EnvironmentVariables {
   @Max(100_000)
   ANOMALY_READ_MIN = 30;
 
+  /**
+   * SMTP server for invitations and password resets (nodemailer URL, e.g.
+   * smtps://user:pass@mail.example.jp:465). Unset: links are printed in the server log, and an
+   * invitation's link is returned to the coordinator who created it.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The sender of those mails. */
+  @IsString()
+  @MaxLength(254)
+  @Matches(/^[^\r\n]*@[^\r\n]*$/, {
+    message: 'MAIL_FROM must be an e-mail address (optionally "Name <address>")',
+  })
+  MAIL_FROM = 'no-reply@localhost';
+
+  /** Where people open the links in those mails (the client application). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
+  PUBLIC_URL?: string;
+
+  /** How long a staff invitation may be accepted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24)
+  INVITATION_TTL_HOURS = 7 * 24;
+
+  /**
+   * AES-256-GCM key encrypting TOTP secrets at rest: 32 bytes as 64 hex characters or base64.
+   * Required with DATABASE_URL; generated under DATA_DIR otherwise.
+   */
+  @IsOptional()
+  @IsString()
+  MFA_ENCRYPTION_KEY?: string;
+
+  /** The issuer name authenticator apps show beside the account. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/^[^:]+$/, { message: 'MFA_ISSUER must not contain a colon' })
+  MFA_ISSUER = 'kodoku-council';
+
+  /** How long the second step of a login (POST /api/auth/mfa) may follow the password. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(900)
+  MFA_CHALLENGE_TTL_SECONDS = 300;
+
   /** Office hours in the council's time zone; access outside them is reported. */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, {
     message: 'OFFICE_HOURS must look like 08:00-20:00',
@@ -323,7 +374,14 @@ export interface AppConfig {
     maxFailures: number;
     lockoutSeconds: number;
     loginRatePerMinute: number;
+    /** Null only until the runtime resolves it (embedded mode generates one). */
+    mfaEncryptionKey: string | null;
+    mfaIssuer: string;
+    mfaChallengeTtlSeconds: number;
   };
+  /** Invitations and password resets (issue 13). */
+  mail: { smtpUrl: string | null; from: string; publicUrl: string };
+  accounts: { invitationTtlHours: number };
   log: { level: EnvironmentVariables['LOG_LEVEL'] };
   platform: { k: number; tokenTtlSeconds: number };
   statistics: { publishIntervalMinutes: number; publishDelayDays: number };
@@ -368,6 +426,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'AUDIT_PREVIOUS_PUBLIC_KEYS',
     'AUDIT_WITNESS_DIR',
     'AUDIT_WITNESS_URL',
+    'SMTP_URL',
+    'PUBLIC_URL',
+    'MFA_ENCRYPTION_KEY',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
@@ -408,6 +469,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (vars.DATABASE_URL && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: required when DATABASE_URL is set (at least 32 characters)');
   }
+  if (vars.DATABASE_URL && !vars.MFA_ENCRYPTION_KEY) {
+    problems.push(
+      'MFA_ENCRYPTION_KEY: required when DATABASE_URL is set (32 bytes as hex or base64, e.g. openssl rand -base64 32)',
+    );
+  }
+  if (vars.MFA_ENCRYPTION_KEY) {
+    try {
+      mfaKeyFrom(vars.MFA_ENCRYPTION_KEY);
+    } catch {
+      problems.push('MFA_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters or base64');
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -437,7 +510,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFailures: vars.LOGIN_MAX_FAILURES,
       lockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,
       loginRatePerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
+      mfaEncryptionKey: vars.MFA_ENCRYPTION_KEY ?? null,
+      mfaIssuer: vars.MFA_ISSUER,
+      mfaChallengeTtlSeconds: vars.MFA_CHALLENGE_TTL_SECONDS,
     },
+    mail: {
+      smtpUrl: vars.SMTP_URL ?? null,
+      from: vars.MAIL_FROM,
+      publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    },
+    accounts: { invitationTtlHours: vars.INVITATION_TTL_HOURS },
     log: { level: vars.LOG_LEVEL },
     platform: { k: vars.PLATFORM_K, tokenTtlSeconds: vars.PLATFORM_TOKEN_TTL_SECONDS },
     statistics: {
@@ -478,9 +560,17 @@ export function signingKeyFrom(value: string): KeyObject {
   return key;
 }
 
+/** The TOTP encryption key: 32 bytes given as 64 hex characters or as base64. */
+export function mfaKeyFrom(value: string): Buffer {
+  const v = value.trim();
+  const key = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (key.length !== 32) throw new Error('MFA_ENCRYPTION_KEY must be 32 bytes');
+  return key;
+}
+
 export interface RuntimeConfig extends AppConfig {
   database: AppConfig['database'] & { url: string; platformUrl: string };
-  auth: AppConfig['auth'] & { jwtSecret: string };
+  auth: AppConfig['auth'] & { jwtSecret: string; mfaEncryptionKey: string };
   audit: AppConfig['audit'] & { signingKey: string };
   embedded: boolean;
 }

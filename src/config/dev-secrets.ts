@@ -12,6 +12,8 @@ export interface DevSecrets {
   jwtSecret: string;
   /** Ed25519 private key (PKCS#8 PEM) signing audit checkpoints in demo mode. */
   auditSigningKey: string;
+  /** AES-256-GCM key for TOTP secrets (base64 of 32 bytes); added later, like the platform one. */
+  mfaEncryptionKey: string;
 }
 
 const secret = (): string => randomBytes(32).toString('base64url');
@@ -32,6 +34,7 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     platformPassword: stored.platformPassword ?? secret(),
     jwtSecret: stored.jwtSecret ?? secret(),
     auditSigningKey: stored.auditSigningKey ?? newSigningKey(),
+    mfaEncryptionKey: stored.mfaEncryptionKey ?? randomBytes(32).toString('base64'),
   };
   if (Object.keys(stored).length !== Object.keys(complete).length) {
     mkdirSync(dataDir, { recursive: true });

@@ -1,4 +1,5 @@
 import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 
 /** Council-structure error codes (stable; clients may rely on them). */
 export const CouncilErrors = {
@@ -28,12 +29,24 @@ export const CouncilErrors = {
     ),
   staffAlreadyEnded: () =>
     new DomainError(409, 'STAFF_ALREADY_ENDED', 'This staff record has already ended'),
+  staffPending: () =>
+    new DomainError(
+      409,
+      'STAFF_PENDING',
+      'This staff record is an invitation not yet accepted: end it and invite again to change it',
+    ),
+  invitationPending: () =>
+    new DomainError(
+      409,
+      ErrorCode.InvitationPending,
+      'An invitation to this address is already open in the council',
+    ),
   // OWN_RECORD (one's own staff record) is policy: coordinator.staff.not-self's `reason`.
   bootstrapOnly: () =>
     new DomainError(
       403,
       'FORBIDDEN',
-      'A system admin may only set up a council that has no coordinator yet; coordinators manage it',
+      'A system admin may only set up a council that has never been staffed; coordinators manage it (recovery: CLI council:recover)',
     ),
   pledgeVersionOutdated: (current: number) =>
     new DomainError(

@@ -8,8 +8,9 @@ import { Page, PageQueryDto } from '../common/http/pagination';
 import { CouncilsService } from './councils.service';
 import {
   CouncilDto,
-  CreateCouncilDto,
+  CouncilSecurityDto,
   DesignateCoordinatingBodyDto,
+  FoundCouncilDto,
   UpdateCouncilDto,
 } from './dto/council.dto';
 
@@ -21,7 +22,7 @@ export class CouncilsController {
   @Post()
   @Authorize('create', 'Council')
   @ApiCreatedResponse({ type: CouncilDto })
-  create(@Principal() p: CouncilPrincipal, @Body() dto: CreateCouncilDto): Promise<CouncilDto> {
+  create(@Principal() p: CouncilPrincipal, @Body() dto: FoundCouncilDto): Promise<CouncilDto> {
     return this.councils.create(p, dto);
   }
 
@@ -54,5 +55,25 @@ export class CouncilsController {
     @Body() dto: DesignateCoordinatingBodyDto,
   ): Promise<CouncilDto> {
     return this.councils.designateCoordinatingBody(p, dto.memberBodyId);
+  }
+
+  /** Which staff roles need a second factor in this council (issue 13). */
+  @Get(':councilId/security')
+  @Authorize('read', 'Council')
+  @ApiOkResponse({ type: CouncilSecurityDto })
+  security(@Principal() p: CouncilPrincipal): Promise<CouncilSecurityDto> {
+    return this.councils.security(p);
+  }
+
+  /** Coordinators: require a second factor of these roles (403 MFA_REQUIRED until enrolled). */
+  @Put(':councilId/security')
+  @HttpCode(200)
+  @Authorize('update', 'Council')
+  @ApiOkResponse({ type: CouncilSecurityDto })
+  setSecurity(
+    @Principal() p: CouncilPrincipal,
+    @Body() dto: CouncilSecurityDto,
+  ): Promise<CouncilSecurityDto> {
+    return this.councils.setSecurity(p, dto.mfaRequiredRoles);
   }
 }

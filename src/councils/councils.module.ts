@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { UsersModule } from '../users/users.module';
+import { CouncilRecoveryService } from './council-recovery.service';
 import { CouncilsController } from './councils.controller';
 import { CouncilsRepository } from './councils.repository';
 import { CouncilsService } from './councils.service';
+import { InvitationIssuer } from './invitation-issuer';
+import { InvitationsController } from './invitations.controller';
+import { InvitationsRepository } from './invitations.repository';
+import { InvitationsService } from './invitations.service';
 import { MemberBodiesController } from './member-bodies.controller';
 import { MemberBodiesService } from './member-bodies.service';
 import { PledgeController } from './pledge.controller';
@@ -21,6 +26,7 @@ import { StaffService } from './staff.service';
     StaffController,
     PledgeController,
     PublicNoticeController,
+    InvitationsController,
   ],
   providers: [
     CouncilsRepository,
@@ -29,7 +35,18 @@ import { StaffService } from './staff.service';
     StaffService,
     PledgeService,
     StaffRepository,
+    InvitationsRepository,
+    InvitationIssuer,
+    InvitationsService,
+    CouncilRecoveryService,
   ],
-  exports: [StaffRepository, CouncilsService, MemberBodiesService, StaffService, PledgeService],
+  exports: [
+    StaffRepository,
+    CouncilsService,
+    MemberBodiesService,
+    StaffService,
+    PledgeService,
+    InvitationsService,
+  ],
 })
 export class CouncilsModule {}

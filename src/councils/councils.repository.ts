@@ -15,6 +15,7 @@ export interface CouncilRow {
   establishedOn: string;
   coordinatingBodyId: string | null;
   coordinatingBodyName: string | null;
+  mfaRequiredRoles: StaffRole[];
 }
 
 export interface MemberBodyRow {
@@ -28,9 +29,21 @@ export interface MemberBodyRow {
   createdAt: string;
 }
 
+/**
+ * Where a staff record stands: `invited` (pending, the invitation still open),
+ * `invitation_expired`, `invitation_revoked` (ended before acceptance), `declined`, `active`
+ * (accepted and in force), `ended`.
+ */
+export type StaffStatus =
+  'invited' | 'invitation_expired' | 'invitation_revoked' | 'declined' | 'active' | 'ended';
+
+export type StaffEndReason = 'ended' | 'member_body_left' | 'declined' | 'invitation_revoked';
+
 export interface StaffRow {
   id: string;
-  userId: string;
+  /** Null until the invitation is accepted: a pending record names no account (issue 13). */
+  userId: string | null;
+  /** The account's once accepted; until then the address and name the invitation was sent to. */
   email: string;
   displayName: string;
   memberBodyId: string;
@@ -40,6 +53,11 @@ export interface StaffRow {
   pledgedAt: Date | null;
   pledgeVersion: number | null;
   active: boolean;
+  status: StaffStatus;
+  acceptedAt: Date | null;
+  endReason: StaffEndReason | null;
+  /** The continuing duty (Art. 18) the record was ended with; null while in force or never accepted. */
+  continuingDuty: string | null;
   createdAt: string;
 }
 
@@ -58,7 +76,8 @@ const STAFF_ACTIVE = staffInForce('st', 'mb');
 
 const COUNCIL_SELECT = `
   SELECT c.id, c.name, c.municipalities, c.established_on AS "establishedOn",
-         cb.id AS "coordinatingBodyId", cb.name AS "coordinatingBodyName"
+         cb.id AS "coordinatingBodyId", cb.name AS "coordinatingBodyName",
+         c.mfa_required_roles AS "mfaRequiredRoles"
     FROM councils c
     LEFT JOIN coordinating_body_designations d ON d.council_id = c.id AND d.ended_at IS NULL
     LEFT JOIN member_bodies cb ON cb.council_id = d.council_id AND cb.id = d.member_body_id`;
@@ -72,12 +91,21 @@ const MEMBER_BODY_SELECT = `
       ON d.council_id = mb.council_id AND d.member_body_id = mb.id AND d.ended_at IS NULL`;
 
 const STAFF_SELECT = `
-  SELECT st.id, st.user_id AS "userId", u.email, u.display_name AS "displayName",
+  SELECT st.id, st.user_id AS "userId", COALESCE(u.email, i.email) AS email,
+         COALESCE(u.display_name, i.display_name) AS "displayName",
          st.member_body_id AS "memberBodyId", st.role, st.started_on AS "startedOn", st.ended_on AS "endedOn",
          st.pledged_at AS "pledgedAt", st.pledge_version AS "pledgeVersion", ${STAFF_ACTIVE} AS active,
+         CASE WHEN ${STAFF_ACTIVE} THEN 'active'
+              WHEN st.end_reason = 'declined' THEN 'declined'
+              WHEN st.accepted_at IS NULL AND st.ended_on IS NOT NULL THEN 'invitation_revoked'
+              WHEN st.accepted_at IS NULL AND i.expires_at > now() THEN 'invited'
+              WHEN st.accepted_at IS NULL THEN 'invitation_expired'
+              ELSE 'ended' END AS status,
+         st.accepted_at AS "acceptedAt", st.end_reason AS "endReason", st.continuing_duty AS "continuingDuty",
          to_char(st.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "createdAt"
     FROM staff st
-    JOIN users u ON u.id = st.user_id
+    LEFT JOIN users u ON u.id = st.user_id
+    LEFT JOIN staff_invitations i ON i.council_id = st.council_id AND i.staff_id = st.id
     JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id`;
 
 /**
@@ -107,12 +135,35 @@ export class CouncilsRepository {
   /** The council of the founding scope: its id was chosen up front (PrincipalResolver). */
   async insertCouncil(
     s: CouncilScope,
-    c: { name: string; municipalities: string[]; establishedOn: string },
+    c: {
+      name: string;
+      municipalities: string[];
+      establishedOn: string;
+      mfaRequiredRoles?: StaffRole[];
+    },
   ): Promise<void> {
     await s.em.query(
-      `INSERT INTO councils (id, name, municipalities, established_on) VALUES ($1, $2, $3, $4)`,
-      [s.councilId, c.name, c.municipalities, c.establishedOn],
+      `INSERT INTO councils (id, name, municipalities, established_on, mfa_required_roles)
+       VALUES ($1, $2, $3, $4, COALESCE($5::text[], ARRAY['coordinator', 'auditor']))`,
+      [s.councilId, c.name, c.municipalities, c.establishedOn, c.mfaRequiredRoles ?? null],
     );
+  }
+
+  /** Which staff roles need a second factor in this council (issue 13). */
+  async setMfaRequiredRoles(s: CouncilScope, roles: StaffRole[]): Promise<void> {
+    await s.em.query(
+      `UPDATE councils SET mfa_required_roles = $2, updated_at = now() WHERE id = $1`,
+      [s.councilId, roles],
+    );
+  }
+
+  /** Whether the council has ever had a staff record (set by a trigger on the first one). */
+  async isBootstrapped(s: CouncilScope): Promise<boolean> {
+    const rows = (await s.em.query(
+      `SELECT bootstrapped_at IS NOT NULL AS done FROM councils WHERE id = $1`,
+      [s.councilId],
+    )) as { done: boolean }[];
+    return rows[0]?.done ?? false;
   }
 
   async findCouncil(s: Scoped): Promise<CouncilRow | null> {
@@ -296,14 +347,19 @@ export class CouncilsRepository {
     return rows[0].n;
   }
 
-  async insertStaff(
+  /**
+   * A pending staff record: no account, not accepted (it grants nothing, in-force.ts). Its
+   * invitation names the address; the invitee's own account fills `user_id` on acceptance.
+   */
+  async insertPendingStaff(
     s: CouncilScope,
-    st: { userId: string; memberBodyId: string; role: StaffRole },
+    st: { memberBodyId: string; role: StaffRole },
     createdBy: string | null,
   ): Promise<string> {
     const rows = (await s.em.query(
-      `INSERT INTO staff (council_id, user_id, member_body_id, role, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [s.councilId, st.userId, st.memberBodyId, st.role, createdBy],
+      `INSERT INTO staff (council_id, user_id, accepted_at, member_body_id, role, created_by)
+       VALUES ($1, NULL, NULL, $2, $3, $4) RETURNING id`,
+      [s.councilId, st.memberBodyId, st.role, createdBy],
     )) as { id: string }[];
     return rows[0].id;
   }
@@ -342,27 +398,45 @@ export class CouncilsRepository {
     );
   }
 
-  async endStaff(s: CouncilScope, id: string, endedOn: string, by: string): Promise<void> {
+  /**
+   * Ends a record on `endedOn`, recording why and — for a record its person had accepted — the
+   * continuing duty of confidentiality (Art. 18) it was ended with.
+   */
+  async endStaff(
+    s: CouncilScope,
+    id: string,
+    end: { endedOn: string; by: string; reason: StaffEndReason; continuingDuty: string | null },
+  ): Promise<void> {
     await s.em.query(
-      `UPDATE staff SET ended_on = $3, ended_by = $4, updated_at = now() WHERE council_id = $1 AND id = $2`,
-      [s.councilId, id, endedOn, by],
+      `UPDATE staff SET ended_on = $3, ended_by = $4, end_reason = $5, continuing_duty = $6, updated_at = now()
+        WHERE council_id = $1 AND id = $2`,
+      [s.councilId, id, end.endedOn, end.by, end.reason, end.continuingDuty],
     );
   }
 
-  /** Ends every staff record of a leaving body no later than its leaving date; returns their users. */
+  /**
+   * Ends every staff record of a leaving body no later than its leaving date; returns the users
+   * of the accepted ones and the ids of the pending ones (whose invitations must be revoked).
+   */
   async endStaffOfBody(
     s: CouncilScope,
     memberBodyId: string,
     leftOn: string,
     by: string,
-  ): Promise<string[]> {
+    continuingDuty: string,
+  ): Promise<{ userIds: string[]; pendingStaffIds: string[] }> {
     const result = (await s.em.query(
-      `UPDATE staff SET ended_on = GREATEST(started_on, $3::date), ended_by = $4, updated_at = now()
+      `UPDATE staff SET ended_on = GREATEST(started_on, $3::date), ended_by = $4, updated_at = now(),
+              end_reason = CASE WHEN accepted_at IS NULL THEN 'invitation_revoked' ELSE 'member_body_left' END,
+              continuing_duty = CASE WHEN accepted_at IS NULL THEN NULL ELSE $5 END
         WHERE council_id = $1 AND member_body_id = $2 AND (ended_on IS NULL OR ended_on > $3::date)
-        RETURNING user_id AS "userId"`,
-      [s.councilId, memberBodyId, leftOn, by],
-    )) as [{ userId: string }[], number];
-    return result[0].map((r) => r.userId);
+        RETURNING id, user_id AS "userId"`,
+      [s.councilId, memberBodyId, leftOn, by, continuingDuty],
+    )) as [{ id: string; userId: string | null }[], number];
+    return {
+      userIds: result[0].flatMap((r) => (r.userId ? [r.userId] : [])),
+      pendingStaffIds: result[0].flatMap((r) => (r.userId ? [] : [r.id])),
+    };
   }
 
   // ---- pledges -------------------------------------------------------------------------

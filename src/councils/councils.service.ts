@@ -8,10 +8,12 @@ import { CouncilErrors } from './council-errors';
 import { CouncilRow, CouncilsRepository } from './councils.repository';
 import {
   CouncilDto,
-  CreateCouncilDto,
+  CouncilSecurityDto,
+  FoundCouncilDto,
   PublicCouncilDto,
   UpdateCouncilDto,
 } from './dto/council.dto';
+import { StaffRole } from './council.types';
 import { STANDARD_PLEDGE } from './pledge.service';
 
 export const toCouncilDto = (row: CouncilRow): CouncilDto => ({
@@ -22,6 +24,7 @@ export const toCouncilDto = (row: CouncilRow): CouncilDto => ({
   coordinatingBody: row.coordinatingBodyId
     ? { id: row.coordinatingBodyId, name: row.coordinatingBodyName as string }
     : null,
+  mfaRequiredRoles: row.mfaRequiredRoles,
 });
 
 /**
@@ -41,7 +44,7 @@ export class CouncilsService {
    * admin outside any council (PrincipalResolver.outsideCouncils): its policy must permit
    * `create Council`, and its fresh council id becomes the new council's.
    */
-  create(p: CouncilPrincipal, dto: CreateCouncilDto): Promise<CouncilDto> {
+  create(p: CouncilPrincipal, dto: FoundCouncilDto): Promise<CouncilDto> {
     return this.access.use(
       p,
       { action: 'create', subject: 'Council', event: 'council.create' },
@@ -93,6 +96,37 @@ export class CouncilsService {
       }
       return toPage(rows, limit, (x) => ({ key: x.createdAt, id: x.id }), toCouncilDto);
     });
+  }
+
+  security(p: CouncilPrincipal): Promise<CouncilSecurityDto> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Council', recordAllowed: false },
+      async (s) => ({
+        result: { mfaRequiredRoles: (await this.repo.findCouncil(s))!.mfaRequiredRoles },
+      }),
+    );
+  }
+
+  /**
+   * Which staff roles must have a second factor here. A change takes effect on the next
+   * request (the guard reads it with the principal); it is audited as `council.security`.
+   */
+  setSecurity(p: CouncilPrincipal, roles: StaffRole[]): Promise<CouncilSecurityDto> {
+    return this.access.use(
+      p,
+      { action: 'update', subject: 'Council', event: 'council.security' },
+      async (s) => {
+        await this.repo.lockCouncil(s);
+        await this.repo.setMfaRequiredRoles(s, roles);
+        const mfaRequiredRoles = (await this.repo.findCouncil(s))!.mfaRequiredRoles;
+        return {
+          result: { mfaRequiredRoles },
+          resourceId: s.councilId,
+          reason: `mfa_required_roles=${mfaRequiredRoles.join(',') || 'none'}`,
+        };
+      },
+    );
   }
 
   /** Designates the one coordinating body (Art. 17(1)), replacing and keeping any earlier one. */

@@ -9,6 +9,8 @@ import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/h
 import { CouncilErrors, isCheckViolation, isUniqueViolation } from './council-errors';
 import { CouncilsRepository, MemberBodyRow } from './councils.repository';
 import { CreateMemberBodyDto, MemberBodyDto, UpdateMemberBodyDto } from './dto/council.dto';
+import { InvitationsRepository } from './invitations.repository';
+import { CONTINUING_DUTY } from './pledge.service';
 
 export const toMemberBodyDto = (row: MemberBodyRow): MemberBodyDto => ({
   id: row.id,
@@ -29,6 +31,7 @@ export class MemberBodiesService {
   constructor(
     private readonly access: AccessService,
     private readonly repo: CouncilsRepository,
+    private readonly invitations: InvitationsRepository,
     private readonly auth: AuthService,
   ) {}
 
@@ -120,14 +123,22 @@ export class MemberBodiesService {
           throw CouncilErrors.datesOutOfOrder('leftOn', 'leftOn must not be before joinedOn');
         await this.repo.lockCouncil(s);
         await this.repo.setMemberBodyLeft(s, id, leftOn);
-        const userIds = await this.repo.endStaffOfBody(s, id, leftOn, p.userId);
+        const { userIds, pendingStaffIds } = await this.repo.endStaffOfBody(
+          s,
+          id,
+          leftOn,
+          p.userId,
+          CONTINUING_DUTY,
+        );
+        await this.invitations.revokeForStaff(s, pendingStaffIds);
         const designation = await this.repo.currentDesignation(s);
         if (designation?.memberBodyId === id)
           await this.repo.endDesignation(s, designation.id, p.userId, 'member_body_left');
         let ended: { id: string; caseId: string }[] = [];
         if (await this.repo.hasCome(s, leftOn)) {
+          // Only people with no record in force elsewhere are signed out (issue 13).
           for (const userId of userIds)
-            await this.auth.revokeAllSessions(userId, 'staff_ended', s.em);
+            await this.auth.revokeUnlessStaffElsewhere(userId, s.councilId, s.em);
           // A new lead can be named at once (one active lead per case).
           ended = await this.repo.endAssignmentsOfBody(s, id, p.userId);
         }
@@ -142,10 +153,12 @@ export class MemberBodiesService {
 }
 
 /**
- * A system admin sets a council up — its bodies and first coordinator — only while it has no
- * coordinator in force; from then on coordinators manage it. Thrown inside the use case, so the
- * access primitive records the refusal (DESIGN.md §3.10). Accounts are reworked later; until
- * then this rule stays here, beside the policy (policies/system_admin.yaml) that admits the try.
+ * A system admin sets a council up — its bodies and first coordinator — only while it has never
+ * had a staff record (`councils.bootstrapped_at`, set by a trigger on the first one): not when
+ * its coordinators have since ended or their body left, which was how an operator could make
+ * itself coordinator of an established council and read every case (issue 13, DESIGN.md §3.11).
+ * Recovering a council that lost every coordinator is the CLI's `council:recover`, audited
+ * apart. Thrown inside the use case, so the access primitive records the refusal (§3.10).
  */
 export async function assertBootstrap(
   repo: CouncilsRepository,
@@ -154,6 +167,6 @@ export async function assertBootstrap(
   role?: string,
 ): Promise<void> {
   if (p.actingAs !== 'system_admin') return;
-  if ((role !== undefined && role !== 'coordinator') || (await repo.countActiveCoordinators(s)) > 0)
+  if ((role !== undefined && role !== 'coordinator') || (await repo.isBootstrapped(s)))
     throw CouncilErrors.bootstrapOnly();
 }

@@ -6,7 +6,13 @@ import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
 import { Page, PageQueryDto } from '../common/http/pagination';
-import { CreateStaffDto, EndStaffDto, StaffDto, UpdateStaffDto } from './dto/council.dto';
+import {
+  CreatedStaffDto,
+  CreateStaffDto,
+  EndStaffDto,
+  StaffDto,
+  UpdateStaffDto,
+} from './dto/council.dto';
 import { StaffService } from './staff.service';
 
 class StaffQueryDto extends PageQueryDto {
@@ -22,10 +28,15 @@ class StaffQueryDto extends PageQueryDto {
 export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
+  /**
+   * Invites a person: a pending record (grants nothing) and a single-use invitation. The answer
+   * is the same whether or not the address has an account; the link itself only where mail is
+   * not delivered (no SMTP, or the embedded demo).
+   */
   @Post()
   @Authorize('create', 'Staff')
-  @ApiCreatedResponse({ type: StaffDto })
-  create(@Principal() p: CouncilPrincipal, @Body() dto: CreateStaffDto): Promise<StaffDto> {
+  @ApiCreatedResponse({ type: CreatedStaffDto })
+  create(@Principal() p: CouncilPrincipal, @Body() dto: CreateStaffDto): Promise<CreatedStaffDto> {
     return this.staff.create(p, dto);
   }
 

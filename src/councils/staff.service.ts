@@ -4,11 +4,14 @@ import { CouncilPrincipal } from '../access/council-principal';
 import { MemberBodyFacts, StaffFacts } from '../access/subject-registry';
 import { AuthService } from '../auth/auth.service';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
-import { UsersService } from '../users/users.service';
-import { CouncilErrors, isUniqueViolation } from './council-errors';
+import { normalizeEmail } from '../users/users.service';
+import { CouncilErrors } from './council-errors';
 import { CouncilsRepository, StaffRow } from './councils.repository';
-import { CreateStaffDto, StaffDto, UpdateStaffDto } from './dto/council.dto';
+import { CreatedStaffDto, CreateStaffDto, StaffDto, UpdateStaffDto } from './dto/council.dto';
+import { InvitationIssuer } from './invitation-issuer';
+import { InvitationsRepository } from './invitations.repository';
 import { assertBootstrap } from './member-bodies.service';
+import { CONTINUING_DUTY } from './pledge.service';
 
 export const toStaffDto = (row: StaffRow): StaffDto => ({
   id: row.id,
@@ -22,6 +25,10 @@ export const toStaffDto = (row: StaffRow): StaffDto => ({
   pledgedAt: row.pledgedAt ? row.pledgedAt.toISOString() : null,
   pledgeVersion: row.pledgeVersion,
   active: row.active,
+  status: row.status,
+  acceptedAt: row.acceptedAt ? row.acceptedAt.toISOString() : null,
+  endReason: row.endReason,
+  continuingDuty: row.continuingDuty,
 });
 
 /** The body a staff record names must be a current member (in force today). */
@@ -35,17 +42,31 @@ const currentBody = (ref: Record<string, unknown>): void => {
  * or body — privilege escalation through user editing is the classic flaw of such systems. That
  * rule is `coordinator.staff.not-self` in policies/coordinator.yaml: the access primitive loads
  * the record through the `update Staff` policy and answers its refusal (403 OWN_RECORD).
+ *
+ * Nobody is above the council (DESIGN.md §3.11, issue 13): a staff record starts as an
+ * invitation to an e-mail address, names no account until that person accepts it, grants nothing
+ * until then, and the creator learns nothing about whether the address has an account. Nobody
+ * chooses another person's password: the invitee sets their own.
  */
 @Injectable()
 export class StaffService {
   constructor(
     private readonly access: AccessService,
     private readonly repo: CouncilsRepository,
-    private readonly users: UsersService,
+    private readonly invitations: InvitationsRepository,
+    private readonly issuer: InvitationIssuer,
     private readonly auth: AuthService,
   ) {}
 
-  create(p: CouncilPrincipal, dto: CreateStaffDto): Promise<StaffDto> {
+  /**
+   * A pending record and its invitation. `delivery: 'none'` is for callers without HTTP that
+   * accept the invitation themselves (the demo seed): no mail, and the token is returned.
+   */
+  create(
+    p: CouncilPrincipal,
+    dto: CreateStaffDto,
+    delivery: 'send' | 'none' = 'send',
+  ): Promise<CreatedStaffDto> {
     return this.access.use(
       p,
       {
@@ -55,30 +76,35 @@ export class StaffService {
       },
       async (s, l) => {
         await this.repo.lockCouncil(s);
-        // The operator sets up the first coordinator; from then on coordinators manage staff.
+        // The operator sets up the first coordinator of a council never staffed; from then on
+        // coordinators manage staff, and only the CLI recovery can step in.
         await assertBootstrap(this.repo, s, p, dto.role);
         currentBody(l.refs[0]);
-        // An existing login is linked as it is: its password and name are not touched.
-        const { user } = await this.users.findOrCreate(
-          { email: dto.email, displayName: dto.displayName, password: dto.initialPassword },
-          s.em,
+        const email = normalizeEmail(dto.email);
+        // Only this council's own open invitations are consulted — never accounts: whether the
+        // address has one (here or in any council) changes nothing in the answer.
+        if (await this.invitations.openFor(s, email)) throw CouncilErrors.invitationPending();
+        const id = await this.repo.insertPendingStaff(
+          s,
+          { memberBodyId: dto.memberBodyId, role: dto.role },
+          p.userId,
         );
-        try {
-          const id = await this.repo.insertStaff(
-            s,
-            { userId: user.id, memberBodyId: dto.memberBodyId, role: dto.role },
-            p.userId,
-          );
-          return {
-            result: toStaffDto((await this.repo.findStaff(s, id))!),
-            resourceId: id,
-            reason: `role=${dto.role}`,
-          };
-        } catch (error) {
-          if (isUniqueViolation(error, 'staff_one_current_per_user'))
-            throw CouncilErrors.staffExists();
-          throw error;
-        }
+        const invitation = await this.issuer.issue(
+          s,
+          {
+            staffId: id,
+            email,
+            displayName: dto.displayName.trim(),
+            role: dto.role,
+            createdBy: p.userId,
+          },
+          delivery,
+        );
+        return {
+          result: { ...toStaffDto((await this.repo.findStaff(s, id))!), invitation },
+          resourceId: id,
+          reason: `role=${dto.role},invited`,
+        };
       },
     );
   }
@@ -114,6 +140,10 @@ export class StaffService {
         refs: dto.memberBodyId ? [{ subject: 'MemberBody', id: dto.memberBodyId }] : [],
       },
       async (s, l) => {
+        // What the invitee was offered is what they accept: a pending record is ended and
+        // re-issued, never changed under them.
+        if (l.row!.acceptedAt === null && l.row!.endedOn === null)
+          throw CouncilErrors.staffPending();
         if (!l.row!.active) throw CouncilErrors.staffAlreadyEnded();
         if (dto.memberBodyId) currentBody(l.refs[0]);
         await this.repo.updateStaff(s, staffId, dto);
@@ -127,6 +157,12 @@ export class StaffService {
     );
   }
 
+  /**
+   * Ends a record on `endedOn`. An accepted one is ended with the continuing duty (Art. 18) in
+   * the answer and on the record; once the date has come, the person's sessions end too — but
+   * only if they hold no other record in force anywhere (their session in another council goes
+   * on, issue 13). A pending one just has its invitation revoked.
+   */
   end(p: CouncilPrincipal, staffId: string, endedOn: string): Promise<StaffDto> {
     return this.access.use<StaffDto, StaffFacts>(
       p,
@@ -139,10 +175,21 @@ export class StaffService {
             'endedOn',
             'endedOn must not be before the record started',
           );
-        await this.repo.endStaff(s, staffId, endedOn, p.userId);
-        if (await this.repo.hasCome(s, endedOn))
-          await this.auth.revokeAllSessions(staff.userId, 'staff_ended', s.em);
-        return { result: toStaffDto((await this.repo.findStaff(s, staffId))!) };
+        const pending = staff.acceptedAt === null;
+        await this.repo.endStaff(s, staffId, {
+          endedOn,
+          by: p.userId,
+          reason: pending ? 'invitation_revoked' : 'ended',
+          continuingDuty: pending ? null : CONTINUING_DUTY,
+        });
+        let revoked = false;
+        if (pending) await this.invitations.revokeForStaff(s, [staffId]);
+        else if (await this.repo.hasCome(s, endedOn))
+          revoked = await this.auth.revokeUnlessStaffElsewhere(staff.userId!, s.councilId, s.em);
+        return {
+          result: toStaffDto((await this.repo.findStaff(s, staffId))!),
+          reason: pending ? 'invitation_revoked' : `sessions_revoked=${revoked}`,
+        };
       },
     );
   }

@@ -31,7 +31,11 @@ export async function resolveRuntime(
           url: config.database.url,
           platformUrl: config.database.platformUrl as string, // required with DATABASE_URL
         },
-        auth: { ...config.auth, jwtSecret: config.auth.jwtSecret as string },
+        auth: {
+          ...config.auth,
+          jwtSecret: config.auth.jwtSecret as string,
+          mfaEncryptionKey: config.auth.mfaEncryptionKey as string, // required with DATABASE_URL
+        },
         audit: { ...config.audit, signingKey: config.audit.signingKey as string },
       },
       stopDatabase: async () => undefined,
@@ -84,7 +88,11 @@ export async function resolveRuntime(
         }),
         migrateOnStart: true,
       },
-      auth: { ...config.auth, jwtSecret: config.auth.jwtSecret ?? secrets.jwtSecret },
+      auth: {
+        ...config.auth,
+        jwtSecret: config.auth.jwtSecret ?? secrets.jwtSecret,
+        mfaEncryptionKey: config.auth.mfaEncryptionKey ?? secrets.mfaEncryptionKey,
+      },
       audit: { ...config.audit, signingKey: config.audit.signingKey ?? secrets.auditSigningKey },
     },
     stopDatabase: () => server.stop(),

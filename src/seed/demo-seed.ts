@@ -6,6 +6,8 @@ import { PrincipalResolver } from '../access/principal-resolver';
 import { CasesService } from '../cases/cases.service';
 import { StaffRole } from '../councils/council.types';
 import { CouncilsService } from '../councils/councils.service';
+import { CreateStaffDto } from '../councils/dto/council.dto';
+import { InvitationsService } from '../councils/invitations.service';
 import { MemberBodiesService } from '../councils/member-bodies.service';
 import { PledgeService } from '../councils/pledge.service';
 import { StaffService } from '../councils/staff.service';
@@ -70,7 +72,27 @@ export class DemoSeeder {
     private readonly principals: PrincipalResolver,
     private readonly meetings: MeetingsService,
     private readonly minutes: MinutesService,
+    private readonly invitations: InvitationsService,
   ) {}
+
+  /**
+   * A demo login is a staff record whose invitation the person accepted with their own password,
+   * exactly as through the API (issue 13): invited by `by`, accepted at once with DEMO_PASSWORD,
+   * so newcomers can sign in straight away. No second factor (README: how to turn it on).
+   */
+  private async invite(
+    by: CouncilPrincipal,
+    dto: CreateStaffDto,
+  ): Promise<{ id: string; userId: string; email: string }> {
+    const record = await this.staff.create(by, dto, 'none');
+    const userId = await this.invitations.acceptWithNewAccount(
+      record.invitation.token!,
+      DEMO_PASSWORD,
+      dto.displayName,
+      { sourceIp: null, requestId: SEED },
+    );
+    return { id: record.id, userId, email: record.email };
+  }
 
   /** Seeds only when the database has no user yet. Returns whether it seeded. */
   async seedIfEmpty(): Promise<boolean> {
@@ -175,6 +197,8 @@ export class DemoSeeder {
       name: '桜ヶ丘市孤独・孤立対策地域協議会',
       municipalities: ['桜ヶ丘市'],
       establishedOn: '2024-04-01',
+      // Demo logins sign in with a password alone; README says how to require a second factor.
+      mfaRequiredRoles: [],
     });
     const operator = await this.principals.forCouncil(admin.id, council.id, {
       asSystemAdmin: true,
@@ -186,12 +210,11 @@ export class DemoSeeder {
       kind: 'municipality',
       joinedOn,
     });
-    const coordinator = await this.staff.create(operator, {
+    const coordinator = await this.invite(operator, {
       email: 'coordinator@demo.example',
       displayName: '調整 花子',
       memberBodyId: city.id,
       role: 'coordinator',
-      initialPassword: DEMO_PASSWORD,
     });
     await this.councils.designateCoordinatingBody(operator, city.id);
 
@@ -220,13 +243,7 @@ export class DemoSeeder {
     ];
     const pledged = [coordinator];
     for (const [email, displayName, memberBodyId, role] of people) {
-      const record = await this.staff.create(coord, {
-        email,
-        displayName,
-        memberBodyId,
-        role,
-        initialPassword: DEMO_PASSWORD,
-      });
+      const record = await this.invite(coord, { email, displayName, memberBodyId, role });
       if (email !== UNPLEDGED_DEMO_LOGIN) pledged.push(record);
     }
     // Everyone but one has signed the pledge, so the demo also shows PLEDGE_REQUIRED.

@@ -4,6 +4,7 @@ import { AuthService } from '../auth/auth.service';
 import { AuthUser, RequestOrigin } from '../auth/auth.types';
 import { CurrentUser, Origin } from '../auth/current-user.decorator';
 import { ChangePasswordDto } from '../auth/dto/auth.dto';
+import { PasswordChangeExempt } from '../auth/password-change-exempt.decorator';
 import { MeDto, MeService } from './me.service';
 
 @ApiTags('me')
@@ -16,12 +17,14 @@ export class MeController {
   ) {}
 
   @Get()
+  @PasswordChangeExempt()
   @ApiOkResponse({ type: MeDto })
   profile(@CurrentUser() principal: AuthUser): Promise<MeDto> {
     return this.me.profile(principal.userId);
   }
 
   @Post('password')
+  @PasswordChangeExempt()
   @HttpCode(204)
   changePassword(
     @CurrentUser() principal: AuthUser,

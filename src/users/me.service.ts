@@ -1,26 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
 import { AccessService } from '../access/access.service';
+import { MfaService } from '../auth/mfa.service';
 import { notFound } from '../common/errors/domain-error';
 import { StaffRepository } from '../councils/staff.repository';
+import { MeDto } from './me.dto';
 import { UsersRepository } from './users.repository';
 
-export class MembershipDto {
-  @ApiProperty({ format: 'uuid' }) staffId!: string;
-  @ApiProperty({ format: 'uuid' }) councilId!: string;
-  @ApiProperty({ format: 'uuid' }) memberBodyId!: string;
-  @ApiProperty({ enum: ['coordinator', 'agency_staff', 'auditor'] }) role!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) pledgedAt!: string | null;
-  @ApiProperty() active!: boolean;
-}
-
-export class MeDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty() displayName!: string;
-  @ApiProperty() isSystemAdmin!: boolean;
-  @ApiProperty({ type: [MembershipDto] }) memberships!: MembershipDto[];
-}
+export { MeDto, MembershipDto } from './me.dto';
 
 @Injectable()
 export class MeService {
@@ -28,6 +14,7 @@ export class MeService {
     private readonly users: UsersRepository,
     private readonly staff: StaffRepository,
     private readonly access: AccessService,
+    private readonly mfa: MfaService,
   ) {}
 
   async profile(userId: string): Promise<MeDto> {
@@ -39,6 +26,8 @@ export class MeService {
       email: user.email,
       displayName: user.displayName,
       isSystemAdmin: user.isSystemAdmin,
+      mfaEnabled: await this.mfa.enabled(user.id),
+      passwordChangeRequired: user.mustChangePassword,
       memberships: memberships.map((m) => ({
         ...m,
         pledgedAt: m.pledgedAt ? m.pledgedAt.toISOString() : null,

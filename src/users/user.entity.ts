@@ -17,6 +17,10 @@ export class UserEntity {
   @Column({ name: 'is_system_admin', type: 'boolean', default: false })
   isSystemAdmin!: boolean;
 
+  /** Set when an operator chose the password (CLI create-admin): the first sign-in must change it. */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt!: Date;
 

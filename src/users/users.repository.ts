@@ -39,22 +39,41 @@ export class UsersRepository {
       .getOne()) as UserWithHash | null;
   }
 
-  /** A new user; never an administrator (the application role cannot write is_system_admin). */
+  /**
+   * A new user; never an administrator (the application role cannot write is_system_admin:
+   * migrations/1763780741000-database-hardening.ts — see src/users/system-admin.ts).
+   */
   async insert(
-    user: { email: string; displayName: string; passwordHash: string },
+    user: {
+      email: string;
+      displayName: string;
+      passwordHash: string;
+      mustChangePassword?: boolean;
+    },
     em?: EntityManager,
   ): Promise<UserEntity> {
     const rows = (await this.manager(em).query(
-      `INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, $3) RETURNING id`,
-      [user.email, user.displayName, user.passwordHash],
+      `INSERT INTO users (email, display_name, password_hash, must_change_password)
+       VALUES ($1, $2, $3, $4) RETURNING id`,
+      [user.email, user.displayName, user.passwordHash, user.mustChangePassword ?? false],
     )) as { id: string }[];
     return (await this.findById(rows[0].id, em)) as UserEntity;
   }
 
-  async setPassword(id: string, passwordHash: string, em?: EntityManager): Promise<void> {
+  /**
+   * Sets a password the person chose themselves (change, reset, invitation); `operatorSet`
+   * marks one an operator chose, which must be changed at the first sign-in.
+   */
+  async setPassword(
+    id: string,
+    passwordHash: string,
+    em?: EntityManager,
+    operatorSet = false,
+  ): Promise<void> {
     await this.manager(em).query(
-      `UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`,
-      [id, passwordHash],
+      `UPDATE users SET password_hash = $2, password_changed_at = clock_timestamp(), must_change_password = $3, updated_at = now()
+        WHERE id = $1`,
+      [id, passwordHash, operatorSet],
     );
   }
 }

@@ -51,6 +51,10 @@ export class UsersService {
    * no one can grant system_admin through the API), and the embedded demo seed's. The user is
    * created (or found) as the application role; the grant itself is made as the owner role
    * (`ownerUrl`), the only one that may write `is_system_admin`.
+   * no one can grant system_admin through the API). The password it sets — given or generated —
+   * was chosen by the operator, so the first sign-in must change it (nobody chooses another
+   * person's password, DESIGN.md §3.11). A user who holds or held a staff record is refused: a
+   * system admin never holds one (a database trigger says so too).
    */
   async ensureSystemAdmin(
     email: string,
@@ -59,15 +63,36 @@ export class UsersService {
     displayName = 'System administrator',
   ): Promise<{ user: UserEntity; created: boolean; password: string | null }> {
     if (!ownerUrl) throw new Error(OWNER_URL_REQUIRED);
-    const existing = await this.users.findByEmail(normalizeEmail(email));
-    if (existing) {
-      if (password) await this.users.setPassword(existing.id, await this.hasher.hash(password));
-      await grantSystemAdmin(ownerUrl, existing.id);
-      return { user: { ...existing, isSystemAdmin: true }, created: false, password };
+    try {
+      const existing = await this.users.findByEmail(normalizeEmail(email));
+      if (existing) {
+        await grantSystemAdmin(ownerUrl, existing.id);
+        if (password)
+          await this.users.setPassword(
+            existing.id,
+            await this.hasher.hash(password),
+            undefined,
+            true,
+          );
+        return { user: { ...existing, isSystemAdmin: true }, created: false, password };
+      }
+      const chosen = password ?? generatePassword();
+      // An operator chose this password: it must be changed at the first sign-in (issue 13).
+      const user = await this.users.insert({
+        email: normalizeEmail(email),
+        displayName,
+        passwordHash: await this.hasher.hash(chosen),
+        mustChangePassword: true,
+      });
+      await grantSystemAdmin(ownerUrl, user.id);
+      return { user: { ...user, isSystemAdmin: true }, created: true, password: chosen };
+    } catch (error) {
+      const e = (error as { driverError?: { constraint?: string } }).driverError ?? error;
+      if ((e as { constraint?: string }).constraint === 'users_admin_holds_no_staff')
+        throw new Error(
+          `${email} holds or held a staff record: a system admin never does (DESIGN.md §3.11); use a separate operator account`,
+        );
+      throw error;
     }
-    const chosen = password ?? generatePassword();
-    const { user } = await this.findOrCreate({ email, displayName, password: chosen });
-    await grantSystemAdmin(ownerUrl, user.id);
-    return { user: { ...user, isSystemAdmin: true }, created: true, password: chosen };
   }
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { actingAs, createCouncil, login, PASSWORD, TestCouncil } from '../support/factories';
+import { actingAs, createCouncil, inviteStaff, login, TestCouncil } from '../support/factories';
 
 /**
  * One definition of "in force" (src/access/in-force.ts, issue 12 item 7): the principal lookup
@@ -42,22 +42,13 @@ describe('"in force": the principal lookup and meeting eligibility agree', () =>
       kind: 'npo',
       joinedOn: '2024-04-01',
     });
-    const email = `${label}-${Date.now()}@test.example`;
-    const staff = await as(c.staff[0], 'post', `${base()}/staff`, {
-      email,
+    const staff = await inviteStaff(t, c.councilId, c.staff[0], {
+      memberBodyId: body.body.id as string,
+      email: `${label}-${Date.now()}@test.example`,
       displayName: label,
-      memberBodyId: body.body.id,
-      role: 'agency_staff',
-      initialPassword: PASSWORD,
     });
-    const user = { email, password: PASSWORD };
-    const { accessToken } = await login(t, user);
-    const accepted = await request(t.server)
-      .post(`${base()}/pledge`)
-      .set('Authorization', `Bearer ${accessToken}`)
-      .send({ version: 1, accepted: true });
-    expect(accepted.status).toBe(201);
-    return { user, staffId: staff.body.id as string, memberBodyId: body.body.id as string };
+    const user = { email: staff.email, password: staff.password };
+    return { user, staffId: staff.staffId, memberBodyId: body.body.id as string };
   }
 
   /** Both sides' answers for this staff member, asked the way a user meets them. */

@@ -235,12 +235,18 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       });
     }
 
-    // Council structure: the two bodies, and the coordinator's own staff record beside another's.
+    // Council structure: the two bodies, and the coordinator's own staff record beside another's
+    // and beside a pending one (an invitation not yet accepted: no user, issue 13).
+    const pending = await su.query(
+      `INSERT INTO staff (council_id, user_id, accepted_at, member_body_id, role) VALUES ($1, NULL, NULL, $2, 'agency_staff') RETURNING id`,
+      [a.councilId, mine],
+    );
     for (const [name, subjectType, id] of [
       ['body-mine', 'MemberBody', mine],
       ['body-other', 'MemberBody', otherBody],
       ['staff-own', 'Staff', a.staff[0].staffId],
       ['staff-other', 'Staff', a.staff[1].staffId],
+      ['staff-pending', 'Staff', pending.rows[0].id as string],
     ] as const) {
       const facts = await loadFacts(
         { query: (q: string, p: unknown[]) => su.query(q, p).then((r) => r.rows) },

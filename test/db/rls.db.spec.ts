@@ -2,7 +2,7 @@ import { Pool, PoolClient } from 'pg';
 import request from 'supertest';
 import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TestApp } from '../support/app';
-import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
+import { actingAs, createCouncil, inviteStaff, TestCouncil, TestStaff } from '../support/factories';
 
 /**
  * Council isolation, the second time: in PostgreSQL itself (DESIGN.md §3.3).
@@ -110,28 +110,11 @@ describe('row-level security', () => {
         201,
       ),
     );
-    const created = await call(
-      coordinator,
-      'post',
-      `${base}/staff`,
-      {
-        email: `rls-${unique()}@test.example`,
-        displayName: 'RLS agency',
-        memberBodyId: bodyId,
-        role: 'agency_staff',
-        initialPassword: coordinator.password,
-      },
-      201,
-    );
-    const agency: TestStaff = {
-      id: created.userId as string,
-      email: created.email as string,
-      password: coordinator.password,
-      staffId: idOf(created),
-      role: 'agency_staff',
+    const agency: TestStaff = await inviteStaff(t, c.councilId, coordinator, {
       memberBodyId: bodyId,
-    };
-    await call(agency, 'post', `${base}/pledge`, { version: 1, accepted: true }, 201);
+      email: `rls-${unique()}@test.example`,
+      displayName: 'RLS agency',
+    });
     await call(
       coordinator,
       'put',

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { Client, Pool, PoolClient } from 'pg';
 import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.scheduler';
 import { auditVerify } from '../../src/cli/commands';
-import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  TEST_MFA_KEY,
+  TEST_SIGNING_KEY,
+  TestApp,
+} from '../support/app';
 import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
 
 /**
@@ -152,6 +158,7 @@ describe('the audit hash chain (e2e, docs/audit.md)', () => {
       PLATFORM_DATABASE_URL: t.config.database.platformUrl,
       JWT_SECRET: TEST_JWT_SECRET,
       AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+      MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
     });
     try {
       const lines: string[] = [];

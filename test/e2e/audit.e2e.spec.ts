@@ -9,6 +9,14 @@ import { createCouncil, TestCouncil, TestStaff, actingAs, login } from '../suppo
 /** A day in the council's calendar (Asia/Tokyo), `offset` days from today. */
 const tokyoDay = (offset: number): string =>
   new Date(Date.now() + 9 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  TEST_MFA_KEY,
+  TEST_SIGNING_KEY,
+  TestApp,
+} from '../support/app';
+import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
 
 /** The audit log an auditor can trust and use (issue 7; DESIGN.md §3.4–3.5). */
 describe('audit for auditors (e2e)', () => {
@@ -412,6 +420,7 @@ describe('audit for auditors (e2e)', () => {
         PLATFORM_DATABASE_URL: t.config.database.platformUrl,
         JWT_SECRET: TEST_JWT_SECRET,
         AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+        MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
       });
       try {
         const lines: string[] = [];

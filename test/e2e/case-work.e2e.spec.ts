@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from '../support/app';
-import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
+import { actingAs, createCouncil, inviteStaff, TestCouncil, TestStaff } from '../support/factories';
 
 /** Notes, support plans, information requests, review and closure (issue 5), as each role. */
 describe('work on a case (e2e)', () => {
@@ -47,22 +47,11 @@ describe('work on a case (e2e)', () => {
       joinedOn: '2024-04-01',
     });
     otherBodyId = body.body.id;
-    const s = await as(coordinator, 'post', `${base()}/staff`, {
+    other = await inviteStaff(t, c.councilId, coordinator, {
+      memberBodyId: otherBodyId,
       email: `housing-${Date.now()}@test.example`,
       displayName: 'H',
-      memberBodyId: otherBodyId,
-      role: 'agency_staff',
-      initialPassword: agency.password,
     });
-    other = {
-      id: s.body.userId,
-      email: s.body.email,
-      password: agency.password,
-      staffId: s.body.id,
-      role: 'agency_staff',
-      memberBodyId: otherBodyId,
-    };
-    await as(other, 'post', `${base()}/pledge`, { version: 1, accepted: true });
   });
   afterAll(async () => {
     await t.close();

@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { createCouncil, login, TestCouncil, TestStaff, actingAs } from '../support/factories';
+import {
+  actingAs,
+  createCouncil,
+  inviteStaff,
+  login,
+  TestCouncil,
+  TestStaff,
+} from '../support/factories';
 
 /** Need to know, no existence leaks, field projection, audit on every access (DESIGN.md §3.1–3.5). */
 describe('cases through the access layer (e2e)', () => {
@@ -91,24 +98,10 @@ describe('cases through the access layer (e2e)', () => {
       joinedOn: '2024-04-01',
     });
     otherBodyId = body.body.id;
-    const staff = await as(coordinator, 'post', `/api/councils/${a.councilId}/staff`, {
+    otherAgency = await inviteStaff(t, a.councilId, coordinator, {
+      memberBodyId: otherBodyId,
       email: `other-agency-${Date.now()}@test.example`,
       displayName: 'Other',
-      memberBodyId: otherBodyId,
-      role: 'agency_staff',
-      initialPassword: agency.password,
-    });
-    otherAgency = {
-      id: staff.body.userId,
-      email: staff.body.email,
-      password: agency.password,
-      staffId: staff.body.id,
-      role: 'agency_staff',
-      memberBodyId: otherBodyId,
-    };
-    await as(otherAgency, 'post', `/api/councils/${a.councilId}/pledge`, {
-      version: 1,
-      accepted: true,
     });
   });
   afterAll(async () => {

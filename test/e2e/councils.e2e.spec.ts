@@ -1,12 +1,12 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
 import {
+  actingAs,
   createCouncil,
   createUser,
+  inviteStaff,
   login,
-  PASSWORD,
   TestCouncil,
-  actingAs,
 } from '../support/factories';
 
 describe('councils, member bodies, staff and the pledge (e2e)', () => {
@@ -59,24 +59,29 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         displayName: '最初 の調整役',
         memberBodyId: body.body.id,
         role: 'coordinator',
-        initialPassword: PASSWORD,
       });
       expect(staff.status).toBe(201);
       expect(staff.body).toMatchObject({
-        userId: expect.any(String),
+        userId: null,
         memberBodyId: body.body.id,
         role: 'coordinator',
         pledgedAt: null,
-        active: true,
+        active: false,
+        status: 'invited',
+        invitation: {
+          id: expect.any(String),
+          token: expect.any(String),
+          url: expect.stringContaining('/invitations/accept?token='),
+          expiresAt: expect.any(String),
+        },
       });
 
-      // Once there is a coordinator, the operator steps back: coordinators manage the council.
+      // Once the council has been staffed, the operator steps back: coordinators manage it.
       const second = await as(admin, 'post', `/api/councils/${councilId}/staff`, {
         email: 'second@test.example',
         displayName: 'Second',
         memberBodyId: body.body.id,
         role: 'coordinator',
-        initialPassword: PASSWORD,
       });
       expect(second.status).toBe(403);
       const moreBodies = await as(admin, 'post', `/api/councils/${councilId}/member-bodies`, {
@@ -114,7 +119,6 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         displayName: 'A',
         memberBodyId: body.body.id,
         role: 'agency_staff',
-        initialPassword: PASSWORD,
       });
       expect(res.status).toBe(403);
     });
@@ -197,7 +201,6 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
             displayName: 'X',
             memberBodyId: b.memberBodyId,
             role: 'agency_staff',
-            initialPassword: PASSWORD,
           })
         ).status,
       ).toBe(404);
@@ -331,15 +334,13 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         kind: 'npo',
         joinedOn: '2024-04-01',
       });
-      const worker = await as(c.staff[0], 'post', `/api/councils/${c.councilId}/staff`, {
+      const worker = await inviteStaff(t, c.councilId, c.staff[0], {
+        memberBodyId: body.body.id as string,
         email: `leaver-${Date.now()}@test.example`,
         displayName: 'Leaver',
-        memberBodyId: body.body.id,
-        role: 'agency_staff',
-        initialPassword: PASSWORD,
+        pledge: false,
       });
-      const workerLogin = { email: worker.body.email, password: PASSWORD };
-      const tokens = await login(t, workerLogin);
+      const tokens = await login(t, worker);
       await request(t.server)
         .get(`/api/councils/${c.councilId}`)
         .set('Authorization', `Bearer ${tokens.accessToken}`)
@@ -359,9 +360,15 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
       const staff = await as(
         c.staff[0],
         'get',
-        `/api/councils/${c.councilId}/staff/${worker.body.id}`,
+        `/api/councils/${c.councilId}/staff/${worker.staffId}`,
       );
-      expect(staff.body).toMatchObject({ active: false, endedOn: today() });
+      expect(staff.body).toMatchObject({
+        active: false,
+        endedOn: today(),
+        status: 'ended',
+        endReason: 'member_body_left',
+        continuingDuty: expect.stringContaining('第18条'),
+      });
       const active = await t.db.superuser.query(
         `SELECT count(*)::int AS n FROM staff WHERE member_body_id = $1 AND (ended_on IS NULL OR ended_on > current_date)`,
         [body.body.id],
@@ -382,7 +389,6 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         displayName: 'Late',
         memberBodyId: body.body.id,
         role: 'agency_staff',
-        initialPassword: PASSWORD,
       });
       expect(addToLeft.status).toBe(422);
     });
@@ -515,7 +521,7 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
     });
     const path = () => `/api/councils/${c.councilId}/staff`;
 
-    it('links an existing login instead of duplicating it, and leaves its password alone', async () => {
+    it('links an existing login only when its owner accepts, signed in, and leaves its password alone', async () => {
       const other = await createCouncil(t, ['coordinator', 'agency_staff']);
       const person = other.staff[1];
       const res = await as(c.staff[0], 'post', path(), {
@@ -523,27 +529,60 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         displayName: 'Someone else entirely',
         memberBodyId: c.memberBodyId,
         role: 'agency_staff',
-        initialPassword: 'a different password',
       });
       expect(res.status).toBe(201);
-      expect(res.body.userId).toBe(person.id);
+      expect(res.body).toMatchObject({ userId: null, active: false, status: 'invited' });
+      const mine = await as(person, 'get', '/api/me/invitations');
+      const invitation = mine.body.items.find(
+        (i: { councilId: string }) => i.councilId === c.councilId,
+      );
+      expect(invitation).toMatchObject({ role: 'agency_staff', id: res.body.invitation.id });
+      const accepted = await as(person, 'post', `/api/me/invitations/${invitation.id}/accept`);
+      expect(accepted.status).toBe(200);
+      expect(accepted.body).toMatchObject({ councilId: c.councilId, staffId: res.body.id });
       await login(t, person); // the original password still works
       const me = await as(person, 'get', '/api/me');
       expect(me.body.memberships.map((m: { councilId: string }) => m.councilId).sort()).toEqual(
         [c.councilId, other.councilId].sort(),
       );
+      const record = await as(c.staff[0], 'get', `${path()}/${res.body.id}`);
+      expect(record.body).toMatchObject({ userId: person.id, active: true, status: 'active' });
     });
 
-    it('refuses a second current record for the same person with 409', async () => {
+    it('refuses a second open invitation to the same address with 409', async () => {
+      const email = `twice-${Date.now()}@test.example`;
+      const first = await as(c.staff[0], 'post', path(), {
+        email,
+        displayName: 'Once',
+        memberBodyId: c.memberBodyId,
+        role: 'auditor',
+      });
+      expect(first.status).toBe(201);
+      const res = await as(c.staff[0], 'post', path(), {
+        email: email.toUpperCase(),
+        displayName: 'Twice',
+        memberBodyId: c.memberBodyId,
+        role: 'auditor',
+      });
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('INVITATION_PENDING');
+    });
+
+    it('refuses a second current record for the same person with 409 when they accept', async () => {
       const res = await as(c.staff[0], 'post', path(), {
         email: c.staff[2].email,
         displayName: 'Dup',
         memberBodyId: c.memberBodyId,
         role: 'auditor',
-        initialPassword: PASSWORD,
       });
-      expect(res.status).toBe(409);
-      expect(res.body.code).toBe('STAFF_EXISTS');
+      expect(res.status).toBe(201);
+      const accepted = await as(
+        c.staff[2],
+        'post',
+        `/api/me/invitations/${res.body.invitation.id}/accept`,
+      );
+      expect(accepted.status).toBe(409);
+      expect(accepted.body.code).toBe('STAFF_EXISTS');
     });
 
     it('cannot grant system_admin: it is not a staff role', async () => {
@@ -552,7 +591,6 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         displayName: 'Root',
         memberBodyId: c.memberBodyId,
         role: 'system_admin',
-        initialPassword: PASSWORD,
       });
       expect(res.status).toBe(400);
       const patch = await as(c.staff[0], 'patch', `${path()}/${c.staff[2].staffId}`, {
@@ -595,7 +633,7 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         endedOn: today(),
       });
       expect(ended.status).toBe(200);
-      expect(ended.body).toMatchObject({ active: false, endedOn: today() });
+      expect(ended.body).toMatchObject({ active: false, endedOn: today(), endReason: 'ended' });
 
       const next = await request(t.server)
         .get(`${councilPath}/cases`)
@@ -756,7 +794,6 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         displayName: 'Second',
         memberBodyId: c.memberBodyId,
         role: 'coordinator',
-        initialPassword: PASSWORD,
       });
       expect(second.status).toBe(403);
       for (const action of ['member_body.create', 'staff.create'])
@@ -792,7 +829,6 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
         displayName: 'A',
         memberBodyId: body.body.id,
         role: 'agency_staff',
-        initialPassword: PASSWORD,
       });
       expect(res.status).toBe(403);
       expect(await denied(councilId, 'staff.create')).toEqual([

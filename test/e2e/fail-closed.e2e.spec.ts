@@ -1,6 +1,13 @@
 import type { Response } from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { actingAs, createCouncil, Method, TestCouncil, TestStaff } from '../support/factories';
+import {
+  actingAs,
+  createCouncil,
+  inviteStaff,
+  Method,
+  TestCouncil,
+  TestStaff,
+} from '../support/factories';
 
 /**
  * "Every access is recorded, or it does not happen" (DESIGN.md §3.4). For each read and write of
@@ -691,27 +698,12 @@ describe('fail closed: no access without its audit event (e2e)', () => {
         },
         201,
       );
-      const s = await send(
-        coordinator,
-        'post',
-        '/staff',
-        {
-          email: `fc-${Math.random().toString(36).slice(2, 10)}@test.example`,
-          displayName: name,
-          memberBodyId: body.body.id,
-          role: 'agency_staff',
-          initialPassword: coordinator.password,
-        },
-        201,
-      );
-      const staff: TestStaff = {
-        id: s.body.userId,
-        email: s.body.email,
-        password: coordinator.password,
-        staffId: s.body.id,
-        role: 'agency_staff',
-        memberBodyId: body.body.id,
-      };
+      const staff: TestStaff = await inviteStaff(t, c.councilId, coordinator, {
+        memberBodyId: body.body.id as string,
+        email: `fc-${Math.random().toString(36).slice(2, 10)}@test.example`,
+        displayName: name,
+        pledge: false,
+      });
       // Also logs them in now, so no login happens inside a measured request.
       await send(staff, 'post', '/pledge', { version: 1, accepted: true }, 201);
       return staff;

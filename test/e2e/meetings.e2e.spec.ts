@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { DEMO_PASSWORD, DemoSeeder } from '../../src/seed/demo-seed';
 import { createTestApp, TestApp } from '../support/app';
-import { createCouncil, login, TestCouncil, TestStaff, actingAs } from '../support/factories';
+import {
+  actingAs,
+  createCouncil,
+  inviteStaff,
+  login,
+  TestCouncil,
+  TestStaff,
+} from '../support/factories';
 
 /** Meetings of three tiers, attendance, minutes that cannot be rewritten (issue 6), per role. */
 describe('meetings and minutes (e2e)', () => {
@@ -33,24 +40,12 @@ describe('meetings and minutes (e2e)', () => {
   }
 
   async function newStaff(memberBodyId: string, pledge = true): Promise<TestStaff> {
-    const s = await as(coordinator, 'post', `${base()}/staff`, {
+    return inviteStaff(t, c.councilId, coordinator, {
+      memberBodyId,
       email: `m-${Math.random().toString(36).slice(2, 10)}@test.example`,
       displayName: 'M',
-      memberBodyId,
-      role: 'agency_staff',
-      initialPassword: coordinator.password,
+      pledge,
     });
-    expect(s.status).toBe(201);
-    const staff: TestStaff = {
-      id: s.body.userId,
-      email: s.body.email,
-      password: coordinator.password,
-      staffId: s.body.id,
-      role: 'agency_staff',
-      memberBodyId,
-    };
-    if (pledge) await as(staff, 'post', `${base()}/pledge`, { version: 1, accepted: true });
-    return staff;
   }
 
   async function newCase(extra: object = {}, assignTo?: string): Promise<string> {

@@ -50,7 +50,7 @@ describe('route policies', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('marks public only the health checks, login, refresh, the client token and the public notice', () => {
+  it('marks public only the health check, login (both steps), refresh, password reset, accepting an invitation with a new account, the client token and the public notice', () => {
     const open = routes()
       .filter(
         (r) =>
@@ -65,7 +65,11 @@ describe('route policies', () => {
       'GET /health/live',
       'GET /health/ready',
       'GET /public/councils',
+      'POST /auth/invitations/accept',
       'POST /auth/login',
+      'POST /auth/mfa',
+      'POST /auth/password-reset',
+      'POST /auth/password-reset/confirm',
       'POST /auth/refresh',
       'POST /auth/token',
     ]);

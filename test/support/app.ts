@@ -9,16 +9,22 @@ import { configureApp } from '../../src/common/http/configure-app';
 import { loadConfig, RuntimeConfig } from '../../src/config/app-config';
 import { newSigningKey } from '../../src/config/dev-secrets';
 import { createTestDatabase, TestDatabase } from './database';
+import type { Mailbox } from './mailbox';
 
 export interface TestApp {
   app: NestExpressApplication;
   server: App;
   db: TestDatabase;
   config: RuntimeConfig;
+  /** The in-process SMTP server the app delivers to, when the test gave it one (SMTP_URL). */
+  mailbox?: Mailbox;
   close(): Promise<void>;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** TOTP secrets' encryption key in tests (32 bytes, hex). */
+export const TEST_MFA_KEY = 'ab'.repeat(32);
 
 /** One Ed25519 key per test process (checkpoint signatures). */
 export const TEST_SIGNING_KEY = newSigningKey();
@@ -77,6 +83,7 @@ async function startApp(
     PLATFORM_DATABASE_URL: db.platformUrl,
     JWT_SECRET: TEST_JWT_SECRET,
     AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+    MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
     AUDIT_WITNESS_DIR: witnessDir,
@@ -88,7 +95,11 @@ async function startApp(
     ...base,
     embedded: false,
     database: { ...base.database, url, platformUrl: db.platformUrl, migrationUrl: db.ownerUrl },
-    auth: { ...base.auth, jwtSecret: base.auth.jwtSecret as string },
+    auth: {
+      ...base.auth,
+      jwtSecret: base.auth.jwtSecret as string,
+      mfaEncryptionKey: base.auth.mfaEncryptionKey as string,
+    },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {

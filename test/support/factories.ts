@@ -8,6 +8,7 @@ import { PledgeService } from '../../src/councils/pledge.service';
 import { StaffService } from '../../src/councils/staff.service';
 import { UsersService } from '../../src/users/users.service';
 import { TestApp } from './app';
+import { tokenIn } from './mailbox';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -48,16 +49,57 @@ export interface TestCouncil {
   staff: TestStaff[];
 }
 
+/** What creating a staff record answers (POST …/staff, StaffService.create). */
+export interface CreatedStaff {
+  id: string;
+  email: string;
+  invitation: { token?: string; url?: string; expiresAt: string };
+}
+
+/**
+ * The invitation's token: from the 201 body where mail is not delivered, otherwise from the mail
+ * the test app's SMTP server received (test/support/mailbox.ts).
+ */
+export async function invitationToken(t: TestApp, created: CreatedStaff): Promise<string> {
+  if (created.invitation.token) return created.invitation.token;
+  if (!t.mailbox) throw new Error('the invitation token was not returned and there is no mailbox');
+  return tokenIn(
+    await t.mailbox.next(created.email, (m) => m.text.includes(created.invitation.expiresAt)),
+  );
+}
+
+/**
+ * The invitee accepts through the API (POST /api/auth/invitations/accept) with a new account
+ * and their own password (issue 13): the one place the factories turn an invitation into a
+ * login. Returns the new account's id.
+ */
+export async function acceptInvitation(
+  t: TestApp,
+  created: CreatedStaff,
+  password = PASSWORD,
+): Promise<string> {
+  const res = await request(t.server)
+    .post('/api/auth/invitations/accept')
+    .send({ token: await invitationToken(t, created), password, displayName: `Test ${unique()}` });
+  if (res.status !== 200)
+    throw new Error(`accepting the invitation: ${res.status} ${JSON.stringify(res.body)}`);
+  const me = await request(t.server)
+    .get('/api/me')
+    .set('Authorization', `Bearer ${res.body.accessToken as string}`);
+  return me.body.id as string;
+}
+
 /**
  * A fresh council per test (Novu's UserSession idea), set up through the services exactly as
  * the API would — each step as a principal the access layer resolves like the guard does: a
- * system admin creates it and its first coordinator, who adds the rest. Staff accept the pledge
- * unless `pledge: false`.
+ * system admin creates it and invites its first coordinator, who invites the rest; each invitee
+ * accepts with a new account through the API. Staff accept the pledge unless `pledge: false`.
+ * No role needs a second factor unless `mfaRequiredRoles` says so.
  */
 export async function createCouncil(
   t: TestApp,
   roles: StaffRole[] = ['coordinator'],
-  opts: { pledge?: boolean } = {},
+  opts: { pledge?: boolean; mfaRequiredRoles?: StaffRole[] } = {},
 ): Promise<TestCouncil> {
   const admin = await createUser(t, { isSystemAdmin: true });
   const principals = t.app.get(PrincipalResolver);
@@ -67,6 +109,7 @@ export async function createCouncil(
       name: `Test council ${unique()}`,
       municipalities: ['Testville'],
       establishedOn: '2024-04-01',
+      mfaRequiredRoles: opts.mfaRequiredRoles ?? [],
     });
   const operator = await principals.forCouncil(admin.id, council.id, { asSystemAdmin: true });
   const body = await t.app.get(MemberBodiesService).create(operator, {
@@ -75,26 +118,26 @@ export async function createCouncil(
     joinedOn: '2024-04-01',
   });
   const staffService = t.app.get(StaffService);
-  const first = await staffService.create(operator, {
+  const invitedFirst = await staffService.create(operator, {
     email: `coordinator-${unique()}@test.example`,
     displayName: 'Coordinator',
     memberBodyId: body.id,
     role: 'coordinator',
-    initialPassword: PASSWORD,
   });
+  const first = { ...invitedFirst, userId: await acceptInvitation(t, invitedFirst) };
   const coordinator = await principals.forCouncil(first.userId, council.id);
   const staff: TestStaff[] = [];
   for (const [i, role] of roles.entries()) {
-    const record =
-      i === 0 && role === 'coordinator'
-        ? first
-        : await staffService.create(coordinator, {
-            email: `staff-${unique()}@test.example`,
-            displayName: `Staff ${unique()}`,
-            memberBodyId: body.id,
-            role,
-            initialPassword: PASSWORD,
-          });
+    let record = first;
+    if (!(i === 0 && role === 'coordinator')) {
+      const invited = await staffService.create(coordinator, {
+        email: `staff-${unique()}@test.example`,
+        displayName: `Staff ${unique()}`,
+        memberBodyId: body.id,
+        role,
+      });
+      record = { ...invited, userId: await acceptInvitation(t, invited) };
+    }
     if (opts.pledge ?? true) {
       await t.app
         .get(PledgeService)
@@ -153,6 +196,49 @@ export function actingAs(app: () => TestApp) {
 }
 
 /**
+ * A staff member invited by `inviter` over HTTP (POST …/staff) who accepts with a new account
+ * (and, unless `pledge: false`, the pledge): how every suite adds people to a council.
+ */
+export async function inviteStaff(
+  t: TestApp,
+  councilId: string,
+  inviter: { email: string; password: string },
+  input: {
+    memberBodyId: string;
+    role?: StaffRole;
+    email?: string;
+    displayName?: string;
+    pledge?: boolean;
+  },
+): Promise<TestStaff> {
+  const as = actingAs(() => t);
+  const base = `/api/councils/${councilId}`;
+  const email = input.email ?? `staff-${unique()}@test.example`;
+  const role = input.role ?? 'agency_staff';
+  const created = await as(inviter, 'post', `${base}/staff`, {
+    email,
+    displayName: input.displayName ?? `Staff ${unique()}`,
+    memberBodyId: input.memberBodyId,
+    role,
+  });
+  if (created.status !== 201)
+    throw new Error(`staff: ${created.status} ${JSON.stringify(created.body)}`);
+  const member: TestStaff = {
+    id: await acceptInvitation(t, created.body as CreatedStaff),
+    email,
+    password: PASSWORD,
+    staffId: created.body.id as string,
+    role,
+    memberBodyId: input.memberBodyId,
+  };
+  if (input.pledge ?? true) {
+    const pledge = await as(member, 'post', `${base}/pledge`, { version: 1, accepted: true });
+    if (pledge.status !== 201) throw new Error(`pledge: ${pledge.status}`);
+  }
+  return member;
+}
+
+/**
  * A new member body of the council (added by its coordinator over HTTP) with one pledged
  * agency staff member, returned as that staff member.
  */
@@ -163,31 +249,14 @@ export async function memberBodyWithStaff(
   name = 'Body',
 ): Promise<TestStaff> {
   const as = actingAs(() => t);
-  const base = `/api/councils/${councilId}`;
-  const body = await as(coordinator, 'post', `${base}/member-bodies`, {
+  const body = await as(coordinator, 'post', `/api/councils/${councilId}/member-bodies`, {
     name: `${name} ${unique()}`,
     kind: 'npo',
     joinedOn: '2024-04-01',
   });
   if (body.status !== 201) throw new Error(`member body: ${body.status}`);
-  const email = `staff-${unique()}@test.example`;
-  const staff = await as(coordinator, 'post', `${base}/staff`, {
-    email,
+  return inviteStaff(t, councilId, coordinator, {
+    memberBodyId: body.body.id as string,
     displayName: name,
-    memberBodyId: body.body.id,
-    role: 'agency_staff',
-    initialPassword: PASSWORD,
   });
-  if (staff.status !== 201) throw new Error(`staff: ${staff.status}`);
-  const member: TestStaff = {
-    id: staff.body.userId,
-    email,
-    password: PASSWORD,
-    staffId: staff.body.id,
-    role: 'agency_staff',
-    memberBodyId: body.body.id,
-  };
-  const pledge = await as(member, 'post', `${base}/pledge`, { version: 1, accepted: true });
-  if (pledge.status !== 201) throw new Error(`pledge: ${pledge.status}`);
-  return member;
 }

@@ -27,6 +27,23 @@ export enum ErrorCode {
   Forbidden = 'FORBIDDEN',
   PledgeRequired = 'PLEDGE_REQUIRED',
   CurrentPasswordIncorrect = 'CURRENT_PASSWORD_INCORRECT',
+  // Accounts (issue 13).
+  /** 403 on every route but /me, /me/password and logout after an operator-set password. */
+  PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
+  /** 403 on a council's routes for a role the council requires a second factor of. */
+  MfaRequired = 'MFA_REQUIRED',
+  InvalidMfaToken = 'INVALID_MFA_TOKEN',
+  InvalidMfaCode = 'INVALID_MFA_CODE',
+  MfaAlreadyEnabled = 'MFA_ALREADY_ENABLED',
+  MfaNotPending = 'MFA_NOT_PENDING',
+  MfaNotEnabled = 'MFA_NOT_ENABLED',
+  InvitationInvalid = 'INVITATION_INVALID',
+  InvitationPending = 'INVITATION_PENDING',
+  /** Accepting an invitation with a new account for an address that has one: sign in instead. */
+  AccountExists = 'ACCOUNT_EXISTS',
+  SystemAdminNotStaff = 'SYSTEM_ADMIN_NOT_STAFF',
+  ResetTokenInvalid = 'RESET_TOKEN_INVALID',
+  MailUnavailable = 'MAIL_UNAVAILABLE',
   NotFound = 'NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Conflict = 'CONFLICT',

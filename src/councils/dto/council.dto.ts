@@ -14,10 +14,19 @@ import {
   Matches,
   MaxLength,
   Min,
-  MinLength,
 } from 'class-validator';
 import { IsCalendarDate, PLAIN_TEXT } from '../../common/http/validators';
 import { MEMBER_BODY_KINDS, MemberBodyKind, STAFF_ROLES, StaffRole } from '../council.types';
+import type { StaffStatus } from '../councils.repository';
+
+const STAFF_STATUSES: StaffStatus[] = [
+  'invited',
+  'invitation_expired',
+  'invitation_revoked',
+  'declined',
+  'active',
+  'ended',
+];
 
 const NAME = { message: 'must not contain control characters' };
 
@@ -49,7 +58,36 @@ export class CreateCouncilDto {
   establishedOn!: string;
 }
 
+export class FoundCouncilDto extends CreateCouncilDto {
+  @ApiPropertyOptional({
+    enum: STAFF_ROLES,
+    isArray: true,
+    description:
+      'Staff roles that need a second factor (TOTP) in this council; default coordinator and auditor',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsIn(STAFF_ROLES, { each: true })
+  mfaRequiredRoles?: StaffRole[];
+}
+
 export class UpdateCouncilDto extends PartialType(CreateCouncilDto) {}
+
+export class CouncilSecurityDto {
+  @ApiProperty({
+    enum: STAFF_ROLES,
+    isArray: true,
+    description:
+      'Staff roles that need a second factor: until enrolled, their every route of the council answers 403 MFA_REQUIRED',
+  })
+  @IsArray()
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsIn(STAFF_ROLES, { each: true })
+  mfaRequiredRoles!: StaffRole[];
+}
 
 export class CreateMemberBodyDto {
   @ApiProperty({ example: 'NPO法人 つながりの灯', maxLength: 200 })
@@ -105,16 +143,6 @@ export class CreateStaffDto {
   })
   @IsIn(STAFF_ROLES)
   role!: StaffRole;
-
-  @ApiProperty({
-    minLength: 12,
-    maxLength: 256,
-    description: 'Ignored when the e-mail already has a login',
-  })
-  @IsString()
-  @MinLength(12)
-  @MaxLength(256)
-  initialPassword!: string;
 }
 
 export class UpdateStaffDto {
@@ -167,6 +195,8 @@ export class CouncilDto {
   @ApiProperty({ type: [String] }) municipalities!: string[];
   @ApiProperty({ format: 'date' }) establishedOn!: string;
   @ApiProperty({ type: BodyRefDto, nullable: true }) coordinatingBody!: BodyRefDto | null;
+  @ApiProperty({ enum: STAFF_ROLES, isArray: true, description: 'Roles that need a second factor' })
+  mfaRequiredRoles!: StaffRole[];
 }
 
 export class MemberBodyDto {
@@ -180,16 +210,74 @@ export class MemberBodyDto {
 
 export class StaffDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) userId!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty() displayName!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null until the invitation is accepted: a pending record names no account',
+  })
+  userId!: string | null;
+  @ApiProperty({ description: 'The account’s once accepted; until then the address invited' })
+  email!: string;
+  @ApiProperty({ description: 'The account’s once accepted; until then the name invited' })
+  displayName!: string;
   @ApiProperty({ format: 'uuid' }) memberBodyId!: string;
   @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
   @ApiProperty({ format: 'date' }) startedOn!: string;
   @ApiProperty({ type: String, format: 'date', nullable: true }) endedOn!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) pledgedAt!: string | null;
   @ApiProperty({ type: Number, nullable: true }) pledgeVersion!: number | null;
-  @ApiProperty() active!: boolean;
+  @ApiProperty({ description: 'Accepted and in force (a pending record grants nothing)' })
+  active!: boolean;
+  @ApiProperty({ enum: STAFF_STATUSES }) status!: StaffStatus;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) acceptedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['ended', 'member_body_left', 'declined', 'invitation_revoked'],
+  })
+  endReason!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Once an accepted record has ended: the continuing duty of confidentiality (Art. 18, penalty under Art. 28)',
+  })
+  continuingDuty!: string | null;
+}
+
+export class IssuedInvitationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiPropertyOptional({
+    description:
+      'Only when mail delivery is not configured (always in the embedded demo): pass it on to the invitee',
+  })
+  token?: string;
+  @ApiPropertyOptional({ description: 'Same condition as token: the link to accept' })
+  url?: string;
+}
+
+/** The answer to creating a staff record: the same whether or not the address has an account. */
+export class CreatedStaffDto extends StaffDto {
+  @ApiProperty({ type: IssuedInvitationDto }) invitation!: IssuedInvitationDto;
+}
+
+export class MyInvitationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) councilId!: string;
+  @ApiProperty() councilName!: string;
+  @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+}
+
+export class MyInvitationsDto {
+  @ApiProperty({ type: [MyInvitationDto] }) items!: MyInvitationDto[];
+}
+
+export class DeclinedInvitationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['declined'] }) status!: 'declined';
 }
 
 export class PledgeDto {
