@@ -19,10 +19,18 @@ export default tseslint.config(
   {
     // One access path (DESIGN.md §4, CONVENTIONS.md example 9): only src/access makes council
     // scopes, and use cases reach council data through AccessService.use — never by opening a
-    // council transaction or writing audit events themselves. (The audit reports and the login
-    // fan-out still do; the CLI verifies on a bare connection by design.)
+    // council transaction or writing audit events themselves. (The audit reports, the login
+    // fan-out and the platform's per-council read records still do; the CLI verifies on a bare
+    // connection by design.)
     files: ['src/**/*.ts'],
-    ignores: ['src/access/**', 'src/database/**', 'src/cli/**', 'src/audit/**', 'src/auth/**'],
+    ignores: [
+      'src/access/**',
+      'src/database/**',
+      'src/cli/**',
+      'src/audit/**',
+      'src/auth/**',
+      'src/platform/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

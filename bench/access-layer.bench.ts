@@ -11,7 +11,6 @@ import { CasesService } from '../src/cases/cases.service';
 import { CouncilsService } from '../src/councils/councils.service';
 import { MemberBodiesService } from '../src/councils/member-bodies.service';
 import { PledgeService } from '../src/councils/pledge.service';
-import { StaffService } from '../src/councils/staff.service';
 import { grantSystemAdmin } from '../src/users/system-admin';
 import { UsersService } from '../src/users/users.service';
 import { benchEnv, inviteAndAccept, measure } from './support';

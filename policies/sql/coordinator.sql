@@ -309,6 +309,12 @@ WHERE
 -- Worklist · read — rules: coordinator.worklist
 -- not council data: decided by the role alone, no row filter
 
+-- CouncilStatistics · read — rules: coordinator.statistics
+-- not council data: decided by the role alone, no row filter
+
+-- CouncilStatistics · update — rules: coordinator.statistics
+-- not council data: decided by the role alone, no row filter
+
 -- Meeting · read — rules: coordinator.meeting.manage
 SELECT
   m.*

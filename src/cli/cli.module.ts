@@ -22,7 +22,6 @@ export class CliModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule],
       imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, MailModule],
       providers: [
         CouncilTransactions,

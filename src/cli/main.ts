@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { auditVerify, createAdmin, dbProvision, migrate, statisticsPublish } from './commands';
-import { auditVerify, councilRecover, createAdmin, dbProvision, migrate } from './commands';
+import {
+  auditVerify,
+  councilRecover,
+  createAdmin,
+  dbProvision,
+  migrate,
+  statisticsPublish,
+} from './commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 

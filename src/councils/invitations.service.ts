@@ -93,7 +93,6 @@ export class InvitationsService {
                 email: inv.email,
                 displayName: displayName.trim(),
                 passwordHash: await this.hasher.hash(password),
-                isSystemAdmin: false,
               },
               i.em,
             );

@@ -189,6 +189,8 @@ export class DemoSeeder {
       DEMO_PASSWORD,
       this.config.database.migrationUrl,
       'デモ 管理者',
+      // Demo accounts sign in with the documented password straight away (README).
+      false,
     );
     // The operator sets the council up, exactly as through the API ...
     const founder = await this.principals.outsideCouncils(admin.id, SEED);

@@ -61,6 +61,8 @@ export class UsersService {
     password: string | null,
     ownerUrl: string | null,
     displayName = 'System administrator',
+    /** An operator chose the password: it must be changed at the first sign-in (issue 13). */
+    mustChangePassword = true,
   ): Promise<{ user: UserEntity; created: boolean; password: string | null }> {
     if (!ownerUrl) throw new Error(OWNER_URL_REQUIRED);
     try {
@@ -77,12 +79,11 @@ export class UsersService {
         return { user: { ...existing, isSystemAdmin: true }, created: false, password };
       }
       const chosen = password ?? generatePassword();
-      // An operator chose this password: it must be changed at the first sign-in (issue 13).
       const user = await this.users.insert({
         email: normalizeEmail(email),
         displayName,
         passwordHash: await this.hasher.hash(chosen),
-        mustChangePassword: true,
+        mustChangePassword,
       });
       await grantSystemAdmin(ownerUrl, user.id);
       return { user: { ...user, isSystemAdmin: true }, created: true, password: chosen };

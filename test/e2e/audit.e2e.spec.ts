@@ -3,12 +3,7 @@ import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.sched
 import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-reports.service';
 import { toChainRow, verifyChain } from '../../src/audit/audit-chain';
 import { auditVerify } from '../../src/cli/commands';
-import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
-import { createCouncil, TestCouncil, TestStaff, actingAs, login } from '../support/factories';
 
-/** A day in the council's calendar (Asia/Tokyo), `offset` days from today. */
-const tokyoDay = (offset: number): string =>
-  new Date(Date.now() + 9 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 import {
   createTestApp,
   TEST_JWT_SECRET,
@@ -16,7 +11,11 @@ import {
   TEST_SIGNING_KEY,
   TestApp,
 } from '../support/app';
-import { createCouncil, TestCouncil, TestStaff, actingAs } from '../support/factories';
+import { createCouncil, TestCouncil, TestStaff, actingAs, login } from '../support/factories';
+
+/** A day in the council's calendar (Asia/Tokyo), `offset` days from today. */
+const tokyoDay = (offset: number): string =>
+  new Date(Date.now() + 9 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** The audit log an auditor can trust and use (issue 7; DESIGN.md §3.4–3.5). */
 describe('audit for auditors (e2e)', () => {

@@ -11,13 +11,6 @@ import {
 } from '../../src/audit/audit-chain';
 import { AuditReportsService } from '../../src/audit/audit-reports.service';
 import { createTestApp, TestApp } from '../support/app';
-import {
-  createTestApp,
-  TEST_JWT_SECRET,
-  TEST_MFA_KEY,
-  TEST_SIGNING_KEY,
-  TestApp,
-} from '../support/app';
 import { testServerInfo } from '../support/database';
 import { createCouncil, login, TestCouncil } from '../support/factories';
 import { assertBuilt, serverEnv, startServerProcess } from '../support/server-process';
@@ -74,38 +67,6 @@ describe('faults', () => {
 
   it('keeps every committed change with its audit event when the server is killed -9 mid-stream', async () => {
     const start = () => startServerProcess(serverEnv(t));
-    const start = async (): Promise<{ child: ChildProcess; url: string }> => {
-      const child = spawn(process.execPath, [MAIN], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: t.db.appUrl,
-          PLATFORM_DATABASE_URL: t.db.platformUrl,
-          JWT_SECRET: TEST_JWT_SECRET,
-          AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
-          MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
-          PORT: '0',
-          LOG_LEVEL: 'silent',
-          LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
-          AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-        child.stdout!.on('data', () => {
-          const m = /API\s+(http:\/\/\S+)\/api\s/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
-      return { child, url };
-    };
     const first = await start();
     const token = (await login(t, c.staff[0])).accessToken;
     const created: string[] = [];

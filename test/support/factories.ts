@@ -30,7 +30,13 @@ export async function createUser(
   const displayName = `Test ${unique()}`;
   // An administrator is made by the owner role, as create-admin does (the app role cannot).
   const { user } = opts.isSystemAdmin
-    ? await users.ensureSystemAdmin(email, PASSWORD, t.config.database.migrationUrl, displayName)
+    ? await users.ensureSystemAdmin(
+        email,
+        PASSWORD,
+        t.config.database.migrationUrl,
+        displayName,
+        false,
+      )
     : await users.findOrCreate({ email, displayName, password: PASSWORD });
   return { id: user.id, email, password: PASSWORD };
 }
