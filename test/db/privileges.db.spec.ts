@@ -101,6 +101,22 @@ const APP_ALLOWED = [
   'public.councils INSERT',
   'public.councils SELECT',
   'public.councils UPDATE',
+  // Accounts (issue 13): invitations, TOTP secrets and recovery codes, password resets; a
+  // password set by an operator must be changed.
+  'public.mfa_recovery_codes INSERT',
+  'public.mfa_recovery_codes SELECT',
+  'public.mfa_recovery_codes UPDATE',
+  'public.mfa_totp INSERT',
+  'public.mfa_totp SELECT',
+  'public.mfa_totp UPDATE',
+  'public.password_resets INSERT',
+  'public.password_resets SELECT',
+  'public.password_resets UPDATE',
+  'public.staff_invitations INSERT',
+  'public.staff_invitations SELECT',
+  'public.staff_invitations UPDATE',
+  'public.users.must_change_password INSERT',
+  'public.users.must_change_password UPDATE',
   // The periodic-job leader's record of runs (one per job and interval; never changed).
   'public.job_runs INSERT',
   'public.job_runs SELECT',

@@ -1,7 +1,13 @@
 import { statisticsPublish } from '../../src/cli/commands';
 import { addMonths } from '../../src/platform/period';
 import { StatisticsPublicationScheduler } from '../../src/statistics/statistics-publication.scheduler';
-import { createTestApp, TEST_JWT_SECRET, TEST_SIGNING_KEY, TestApp } from '../support/app';
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  TEST_MFA_KEY,
+  TEST_SIGNING_KEY,
+  TestApp,
+} from '../support/app';
 import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
 
 /** Today's month in the council's calendar (Asia/Tokyo), YYYY-MM. */
@@ -69,6 +75,7 @@ describe('council statistics and publication (e2e)', () => {
       PLATFORM_DATABASE_URL: t.config.database.platformUrl,
       JWT_SECRET: TEST_JWT_SECRET,
       AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
+      MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
     });
     try {
       const lines: string[] = [];
