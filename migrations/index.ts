@@ -8,6 +8,7 @@ import { Platform1763780600000 } from './1763780600000-platform';
 import { CaseNeedToKnow1763780730000 } from './1763780730000-case-need-to-know';
 import { MinutesNoTruncate1763780705000 } from './1763780705000-minutes-no-truncate';
 import { AttendanceBody1763780710000 } from './1763780710000-attendance-body';
+import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   MinutesNoTruncate1763780705000,
   AttendanceBody1763780710000,
   CaseNeedToKnow1763780730000,
+  DirectoryFunctions1763780770000,
 ];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { prepared, preparedOnPool } from '../database/prepared';
 import { RevokedReason } from './session.entity';
 import { SecurityAction } from './security-event.entity';
 
@@ -53,12 +54,14 @@ export class AuthRepository {
 
   /** The session behind an access token, if it is still live. One indexed lookup per request. */
   async findLiveSession(sessionId: string, userId: string): Promise<LiveSession | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await preparedOnPool<LiveSession>(
+      this.dataSource,
+      'live_session',
       `SELECT s.id AS "sessionId", u.id AS "userId", u.email, u.is_system_admin AS "isSystemAdmin"
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       [sessionId, userId],
-    )) as LiveSession[];
+    );
     return rows[0] ?? null;
   }
 
@@ -160,14 +163,19 @@ export class AuthRepository {
     );
   }
 
-  /** Councils where the user currently holds a staff record (own rows, via app.user_id). */
+  /**
+   * Councils where the user currently holds a staff record, through the SECURITY DEFINER
+   * function `directory_memberships` (no council is chosen yet at login).
+   */
   async councilsOfUser(userId: string, em: EntityManager): Promise<string[]> {
-    await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
-    const rows = (await em.query(
-      `SELECT DISTINCT council_id AS "councilId" FROM staff WHERE user_id = $1 AND (ended_on IS NULL OR ended_on > current_date)
+    const rows = await prepared<{ councilId: string }>(
+      em,
+      'login_councils',
+      `SELECT DISTINCT council_id AS "councilId" FROM directory_memberships($1)
+        WHERE ended_on IS NULL OR ended_on > current_date
         ORDER BY council_id`, // a fixed order: two logins never lock chain heads crosswise
       [userId],
-    )) as { councilId: string }[];
+    );
     return rows.map((r) => r.councilId);
   }
 

@@ -135,10 +135,6 @@ describe('the platform database role', () => {
         'member_bodies.council_id',
         'member_bodies.id',
         'member_bodies.kind',
-        // Only for member_bodies' own_member_bodies policy, which PostgreSQL evaluates as the reader.
-        'staff.council_id',
-        'staff.member_body_id',
-        'staff.user_id',
         'support_plans.case_id',
         'support_plans.council_id',
         'support_plans.created_at',
