@@ -1,4 +1,6 @@
+import type { QueryResultRow } from 'pg';
 import { EntityManager } from 'typeorm';
+import { prepared } from '../database/prepared';
 import type { CouncilPrincipal } from './council-principal';
 
 /**
@@ -19,6 +21,12 @@ export interface CouncilScope {
   readonly em: EntityManager;
   readonly councilId: string;
   readonly principal: CouncilPrincipal;
+  /**
+   * Runs `text` in this transaction as a named prepared statement (`label` plus a hash of the
+   * text: database/prepared.ts), planned once per connection; answers its rows (RETURNING rows
+   * for writes).
+   */
+  query<T extends QueryResultRow>(label: string, text: string, values: unknown[]): Promise<T[]>;
 }
 
 /** For the access layer only (src/access): ESLint refuses this import anywhere else. */
@@ -27,7 +35,13 @@ export function sealScope(
   councilId: string,
   principal: CouncilPrincipal,
 ): CouncilScope {
-  return { em, councilId, principal } as unknown as CouncilScope;
+  return {
+    em,
+    councilId,
+    principal,
+    query: <T extends QueryResultRow>(label: string, text: string, values: unknown[]) =>
+      prepared<T>(em, label, text, values),
+  } as unknown as CouncilScope;
 }
 
 declare const publicBrand: unique symbol;

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RuntimeConfig } from '../../config/app-config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { requestContext } from './request-context';
 import { requestId } from './request-id';
 import { StrictValidationPipe } from './validation';
 
@@ -18,6 +19,8 @@ export const API_PREFIX = 'api';
  */
 export function configureApp(app: NestExpressApplication, config: RuntimeConfig): INestApplication {
   app.useLogger(app.get(Logger));
+  // First: everything the request does runs in its own context (its council transaction).
+  app.use(requestContext);
   app.use(requestId);
   app.use(helmet());
   if (config.http.trustProxy) app.set('trust proxy', 1);
