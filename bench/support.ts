@@ -1,18 +1,35 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PrincipalResolver } from '../src/access/principal-resolver';
 import { AppModule } from '../src/app.module';
 import { CouncilPrincipal } from '../src/access/council-principal';
 import { CreateStaffDto } from '../src/councils/dto/council.dto';
 import { InvitationsService } from '../src/councils/invitations.service';
 import { StaffService } from '../src/councils/staff.service';
+import { CasesService } from '../src/cases/cases.service';
 import { configureApp } from '../src/common/http/configure-app';
 import { loadConfig, RuntimeConfig } from '../src/config/app-config';
 import { newSigningKey } from '../src/config/dev-secrets';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { CouncilsService } from '../src/councils/councils.service';
+import { MemberBodiesService } from '../src/councils/member-bodies.service';
+import { PledgeService } from '../src/councils/pledge.service';
+import { findFreePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrations } from '../src/database/migrate';
 import {
   APP_ROLE,
@@ -21,24 +38,28 @@ import {
   postgresUrl,
   provision,
 } from '../src/database/provision';
+import { grantSystemAdmin } from '../src/users/system-admin';
+import { UsersService } from '../src/users/users.service';
 
 export interface BenchEnv {
+  /** An in-process app on the same database, for seeding through the services. */
   app: NestExpressApplication;
   config: RuntimeConfig;
   appUrl: string;
   superuserUrl: string;
+  pgDataDir: string;
+  /** Closes the in-process seeding app (keeps the database), so it costs nothing while measuring. */
+  closeApp(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A throwaway embedded PostgreSQL (default durability) with the app on it, like `npm start`. */
-export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
+export async function benchEnv(poolSize = 4): Promise<BenchEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'kc-bench-'));
   chmodSync(dir, 0o755);
+  const pgDataDir = join(dir, 'pg');
   const password = randomBytes(12).toString('hex');
-  const server = await startEmbeddedPostgres({
-    pgDataDir: join(dir, 'pg'),
-    superuserPassword: password,
-  });
+  const server = await startEmbeddedPostgres({ pgDataDir, superuserPassword: password });
   const at = { host: server.host, port: server.port };
   const superuserUrl = postgresUrl({ ...at, user: 'postgres', password, database: 'council' });
   await provision({
@@ -87,18 +108,354 @@ export async function benchEnv(poolSize = 10): Promise<BenchEnv> {
     logger: false,
   });
   configureApp(app, config);
-  await app.listen(0, '127.0.0.1');
+  await app.init();
+  let appOpen = true;
+  const closeApp = async (): Promise<void> => {
+    if (!appOpen) return;
+    appOpen = false;
+    await app.close();
+  };
   return {
     app,
     config,
     appUrl,
     superuserUrl,
+    pgDataDir,
+    closeApp,
     close: async () => {
-      await app.close();
+      await closeApp();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The BUILT server (`node dist/src/main.js`, as `npm start` runs it) in a child process on the
+ * bench database, logging at `info` as in production (to /dev/null): what a user gets.
+ */
+export async function startServer(
+  env: BenchEnv,
+  opts: { poolSize: number; logLevel?: string },
+): Promise<BenchServer> {
+  const main = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+  const port = await findFreePort();
+  const devNull = openSync('/dev/null', 'w');
+  let stderr = '';
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: env.appUrl,
+      PLATFORM_DATABASE_URL: env.config.database.platformUrl,
+      JWT_SECRET: env.config.auth.jwtSecret,
+      AUDIT_SIGNING_KEY: env.config.audit.signingKey,
+      MFA_ENCRYPTION_KEY: env.config.auth.mfaEncryptionKey,
+      AUDIT_WITNESS_DIR: env.config.audit.witnessDir,
+      STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: opts.logLevel ?? 'info',
+      DB_POOL_SIZE: String(opts.poolSize),
+      LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+      AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
+      JWT_ACCESS_TTL_SECONDS: '900',
+    },
+    stdio: ['ignore', devNull, 'pipe'],
+  });
+  closeSync(devNull);
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    const ok = await fetch(`${url}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Logs in over HTTP; returns the access token. */
+export async function login(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** Peak resident set of a process (VmHWM), in MB. */
+export const peakRssMb = (pid: number): number =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/**
+ * CPU time (user + system) a process has used so far, in ms; with `reaped`, also that of its
+ * children that have exited (cutime, cstime).
+ */
+export function cpuMs(pid: number, reaped = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    // utime, stime (and cutime, cstime) in clock ticks of 1/100 s
+    return ((f[11] + f[12] + (reaped ? f[13] + f[14] : 0)) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time of the embedded PostgreSQL, in ms: its postmaster, every backend it has now and those
+ * that have exited.
+ */
+export function postgresCpuMs(pgDataDir: string): number {
+  const postmaster = Number(readFileSync(join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = cpuMs(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) total += cpuMs(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** What else the machine was doing: load average and core count, printed with each result. */
+export const machineLine = (): string =>
+  `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (other sessions' test suites may be running)`;
+
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+/**
+ * A closed-loop HTTP load (autocannon, keep-alive) with `connections` clients; `next(client)`
+ * gives each client its next request. Latencies in ms.
+ */
+export async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  next: (client: number) => { method?: 'GET' | 'POST'; path: string; token: string; body?: string },
+): Promise<LoadResult> {
+  let clients = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (req, context: { client?: number }) => {
+          context.client ??= clients++;
+          const r = next(context.client);
+          return {
+            ...req,
+            method: r.method ?? 'GET',
+            path: r.path,
+            headers: {
+              authorization: `Bearer ${r.token}`,
+              ...(r.body ? { 'content-type': 'application/json' } : {}),
+            },
+            body: r.body,
+          } as typeof req;
+        },
+      },
+    ],
+  });
+  return {
+    requests: result.requests.total,
+    perSecond: result.requests.total / (result.duration || seconds),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    timeouts: result.timeouts,
+  };
+}
+
+/** One keep-alive HTTP client for latency series (high-resolution timing, one request at a time). */
+export function latencyClient(url: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(url);
+  return {
+    /** GETs `path`; resolves to [status, ms]. */
+    get(path: string, token: string): Promise<[number, number]> {
+      return new Promise((resolve, reject) => {
+        const t0 = process.hrtime.bigint();
+        const req = request(
+          { agent, hostname, port, path, headers: { authorization: `Bearer ${token}` } },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve([res.statusCode ?? 0, Number(process.hrtime.bigint() - t0) / 1e6]),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+export const percentile = (sorted: number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+
+export interface SeededCouncil {
+  councilId: string;
+  memberBodyId: string;
+  coordinator: { userId: string; email: string };
+  agencies: { userId: string; email: string }[];
+  /** All cases, and those assigned (statutory, full scope) to the agency's body. */
+  caseIds: string[];
+  assignedIds: string[];
+}
+
+export const PASSWORD = 'bench-password-1';
+
+/**
+ * A council seeded through the services, as the API would build it: a body, a coordinator,
+ * `agencies` agency staff of the same body (all pledged), `cases` cases of which the first
+ * `assigned` are assigned to the body on a statutory basis.
+ */
+export async function seedCouncil(
+  env: BenchEnv,
+  name: string,
+  opts: { agencies: number; cases: number; assigned: number },
+): Promise<SeededCouncil> {
+  const { app } = env;
+  const principals = app.get(PrincipalResolver);
+  const { user: admin } = await app.get(UsersService).findOrCreate({
+    email: 'admin@bench.example',
+    displayName: 'a',
+    password: PASSWORD,
+  });
+  await grantSystemAdmin(env.superuserUrl, admin.id);
+  const council = await app
+    .get(CouncilsService)
+    .create((await principals.outsideCouncils(admin.id, null))!, {
+      name,
+      municipalities: ['m'],
+      establishedOn: '2024-04-01',
+      mfaRequiredRoles: [],
+    });
+  const operator = await principals.forCouncil(admin.id, council.id, { asSystemAdmin: true });
+  const body = await app
+    .get(MemberBodiesService)
+    .create(operator, { name: 'Agency', kind: 'npo', joinedOn: '2024-04-01' });
+  const tag = `${name.replace(/\W+/g, '-').toLowerCase()}-${randomBytes(3).toString('hex')}`;
+  const coordinator = await inviteAndAccept(
+    app,
+    operator,
+    {
+      email: `c-${tag}@bench.example`,
+      displayName: 'c',
+      memberBodyId: body.id,
+      role: 'coordinator',
+    },
+    PASSWORD,
+  );
+  const coord = await principals.forCouncil(coordinator.userId, council.id);
+  const agencies = [];
+  for (let i = 0; i < opts.agencies; i++) {
+    agencies.push(
+      await inviteAndAccept(
+        app,
+        coord,
+        {
+          email: `g${i}-${tag}@bench.example`,
+          displayName: 'g',
+          memberBodyId: body.id,
+          role: 'agency_staff',
+        },
+        PASSWORD,
+      ),
+    );
+  }
+  for (const s of [coordinator, ...agencies])
+    await app.get(PledgeService).accept(await principals.forCouncil(s.userId, council.id), 1);
+  const p = await principals.forCouncil(coordinator.userId, council.id);
+  const cases = app.get(CasesService);
+  const caseIds: string[] = [];
+  const assignedIds: string[] = [];
+  for (let i = 0; i < opts.cases; i++) {
+    const c = await cases.create(p, {
+      subject: { familyName: '試験', givenName: `${i}` },
+      summary: 'bench',
+      concerns: ['isolation'],
+    });
+    caseIds.push(c.id as string);
+    if (i < opts.assigned) {
+      await cases.createAssignment(p, c.id as string, {
+        memberBodyId: body.id,
+        role: 'lead',
+        scope: 'full',
+        basis: 'statutory',
+        basisNote: 'bench',
+      });
+      assignedIds.push(c.id as string);
+    }
+  }
+  return {
+    councilId: council.id,
+    memberBodyId: body.id,
+    coordinator: { userId: coordinator.userId, email: coordinator.email },
+    agencies: agencies.map((a) => ({ userId: a.userId, email: a.email })),
+    caseIds,
+    assignedIds,
+  };
+}
+
+export const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+export function runMain(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
 }
 
 /** Runs `work` with `concurrency` workers for `seconds`; returns operations per second. */

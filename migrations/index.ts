@@ -14,6 +14,7 @@ import { JobRuns1763780750000 } from './1763780750000-job-runs';
 import { PublishedStatistics1763780740000 } from './1763780740000-published-statistics';
 import { DatabaseHardening1763780741000 } from './1763780741000-database-hardening';
 import { Accounts1763780760000 } from './1763780760000-accounts';
+import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -31,6 +32,7 @@ export const migrations = [
   DatabaseHardening1763780741000,
   JobRuns1763780750000,
   Accounts1763780760000,
+  DirectoryFunctions1763780770000,
   CaseNameKeys1763780780000,
   AccountsHardening1763780790000,
 ];

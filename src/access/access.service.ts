@@ -163,7 +163,10 @@ export class AccessService {
     const event = req.event ?? `${auditSubject(req.subject)}.${req.action}`;
     const table = SUBJECT_TABLES[req.subject];
     try {
-      return await this.tx.run(p.councilId, async (em) => {
+      // The request's transaction when the guards opened one for this principal (issue 15:
+      // session check, principal lookup, work and audit event in one transaction); else a new one.
+      const opened = this.tx.take(p.councilId, p) ?? (await this.tx.open(p.councilId));
+      return await this.tx.complete(opened, async ({ em }) => {
         const scope = sealScope(em, p.councilId, p);
         const loaded = await this.load<R>(scope, req, table);
         const done = await work(scope, loaded);
@@ -407,8 +410,10 @@ export class AccessService {
 
   /**
    * Reads that belong to no one council and need no council principal: the public register
-   * (公示) and the councils a user has staff records in. With `userId`, the transaction carries
-   * `app.user_id`, so the own-records RLS policy shows that user's staff rows across councils;
+   * (公示) and the councils a user has staff records in (through the SECURITY DEFINER function
+   * `directory_memberships`: RLS shows the application role one council at a time). With
+   * `userId`, the transaction carries `app.user_id` for the one policy still keyed on it: the
+   * user's own open invitations (`own_invitations`, issue 13).
    * `council(id)` re-scopes the same transaction to one council (RLS) for its public entry.
    */
   register<T>(userId: string | null, work: (r: RegisterScope) => Promise<T>): Promise<T> {
@@ -542,7 +547,8 @@ export class AccessService {
       table.caseIdColumn && subject !== 'Case'
         ? `, (SELECT cs.status FROM cases cs WHERE cs.council_id = ${a}.council_id AND cs.id = ${a}.${table.caseIdColumn}) AS "__caseStatus"`
         : '';
-    const rows = (await scope.em.query(
+    const rows = (await scope.query(
+      `load_${table.resourceType}`,
       `SELECT ${table.columns}${caseStatus}, (${permitted}) AS "__permitted"
          FROM ${table.from}
         WHERE ${a}.council_id = $1 AND ${a}.${table.idColumn} = $2 AND ${visible}${lock ? ` FOR UPDATE OF ${a}` : ''}`,

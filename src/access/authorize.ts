@@ -11,12 +11,14 @@ import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AuthUser } from '../auth/auth.types';
-import { AuditService } from '../audit/audit.service';
+import { AuditInput, AuditService } from '../audit/audit.service';
+import { CouncilTransaction, CouncilTransactions } from '../database/council-transactions';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { CouncilPrincipal } from './council-principal';
 import { Action, PLEDGE_SUBJECTS, SubjectType } from './policy-catalog';
 import { PrincipalResolver } from './principal-resolver';
+import { SessionFacts } from './principal.repository';
 
 interface AuthorizeMeta {
   action: Action;
@@ -26,11 +28,35 @@ interface AuthorizeMeta {
 const AUTHORIZE = 'access:authorize';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type AccessRequest = Request & {
+/** A request on its way through the guards. */
+export type CouncilRequest = Request & {
   user: AuthUser;
   id?: string;
   access?: CouncilPrincipal;
+  /**
+   * On a council route, what JwtAuthGuard read in the request's council transaction (issue 15):
+   * the caller's facts, with the session checked in the same statement.
+   */
+  council?: { councilId: string; tx: CouncilTransaction; facts: SessionFacts };
 };
+type AccessRequest = CouncilRequest;
+
+/**
+ * The council a route acts in, when it is a council route the access layer guards: declared
+ * with @Authorize and with a well-formed `:councilId` (lower case). Anything else: null (a
+ * malformed id is AuthorizeGuard's 404).
+ */
+export function councilOfRoute(
+  reflector: Reflector,
+  context: ExecutionContext,
+  req: Request,
+): string | null {
+  const raw = (req.params as Record<string, unknown> | undefined)?.councilId;
+  if (typeof raw !== 'string' || !UUID.test(raw)) return null;
+  return reflector.get<AuthorizeMeta | undefined>(AUTHORIZE, context.getHandler())
+    ? raw.toLowerCase()
+    : null;
+}
 
 /** `MemberBody` → `member_body`: the subject part of audit action names. */
 export const auditSubject = (subject: SubjectType): string =>
@@ -50,6 +76,7 @@ export class AuthorizeGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditService,
+    private readonly tx: CouncilTransactions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -70,21 +97,33 @@ export class AuthorizeGuard implements CanActivate {
     const raw = req.params.councilId;
     if (typeof raw !== 'string' || !UUID.test(raw)) throw notFound('Council');
     const councilId = raw.toLowerCase();
-    const { councilExists, staff, candidates, mfaMissing } = await this.principals.candidates(
-      user.userId,
-      councilId,
-      requestId,
-    );
+    // JwtAuthGuard read the caller's facts in the request's council transaction; without them
+    // (a caller that bypassed it), they are read here in a transaction of their own.
+    const opened = req.council?.councilId === councilId ? req.council : undefined;
+    const { councilExists, staff, candidates, mfaMissing } = opened
+      ? this.principals.fromFacts(user.userId, councilId, opened.facts, requestId)
+      : await this.principals.candidates(user.userId, councilId, requestId);
     const action = `${auditSubject(meta.subject)}.${meta.action}`;
     const deny = async (reason: string, actingAs: string | null): Promise<void> => {
-      if (!councilExists) return;
-      await this.audit.recordDenial({
+      if (!councilExists) {
+        await opened?.tx.abandon();
+        return;
+      }
+      const event: Omit<AuditInput, 'outcome'> = {
         councilId,
         actor: { userId: user.userId, role: actingAs, memberBodyId: staff?.memberBodyId ?? null },
         action,
         reason,
         requestId,
-      });
+      };
+      // Nothing but reading happened in the request's transaction: the denial is its only write.
+      if (opened?.tx.claim()) {
+        await this.tx.complete(opened.tx, (tx) =>
+          this.audit.record(tx.em, { ...event, outcome: 'denied' }),
+        );
+      } else {
+        await this.audit.recordDenial(event);
+      }
     };
 
     if (candidates.length === 0) {
@@ -109,6 +148,8 @@ export class AuthorizeGuard implements CanActivate {
         throw pledgeRequired();
       }
       req.access = candidate;
+      // The access primitive takes the request's transaction for this principal only.
+      if (opened) opened.tx.owner = candidate;
       return true;
     }
     await deny('forbidden', candidates[0].actingAs);

@@ -1,5 +1,7 @@
+import type { QueryResultRow } from 'pg';
 import { EntityManager } from 'typeorm';
 import type { StaffRole } from '../councils/council.types';
+import { prepared } from '../database/prepared';
 import type { CouncilPrincipal } from './council-principal';
 
 /**
@@ -20,6 +22,12 @@ export interface CouncilScope {
   readonly em: EntityManager;
   readonly councilId: string;
   readonly principal: CouncilPrincipal;
+  /**
+   * Runs `text` in this transaction as a named prepared statement (`label` plus a hash of the
+   * text: database/prepared.ts), planned once per connection; answers its rows (RETURNING rows
+   * for writes).
+   */
+  query<T extends QueryResultRow>(label: string, text: string, values: unknown[]): Promise<T[]>;
 }
 
 /** For the access layer only (src/access): ESLint refuses this import anywhere else. */
@@ -28,7 +36,13 @@ export function sealScope(
   councilId: string,
   principal: CouncilPrincipal,
 ): CouncilScope {
-  return { em, councilId, principal } as unknown as CouncilScope;
+  return {
+    em,
+    councilId,
+    principal,
+    query: <T extends QueryResultRow>(label: string, text: string, values: unknown[]) =>
+      prepared<T>(em, label, text, values),
+  } as unknown as CouncilScope;
 }
 
 declare const invitationBrand: unique symbol;
@@ -97,8 +111,9 @@ export interface SystemScope {
 
 /**
  * A transaction that belongs to no one council (AccessService.register): the register of
- * councils, and — when `userId` is set — that user's own staff records across councils (RLS
- * `app.user_id`). `council(id)` re-scopes it to one council's public entry.
+ * councils, and — when `userId` is set — that user's own staff records across councils
+ * (`directory_memberships`) and open invitations (RLS `app.user_id`). `council(id)` re-scopes it
+ * to one council's public entry.
  */
 export interface RegisterScope {
   readonly [registerBrand]: true;

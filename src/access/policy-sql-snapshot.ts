@@ -30,7 +30,8 @@ const TABLES: Partial<Record<SubjectType, string>> = {
 
 /** The table a subject's filter is written over; null for what is not council data. */
 const tableOf = (subject: SubjectType): string | null =>
-  SUBJECT_TABLES[subject]?.from ?? TABLES[subject] ?? null;
+  // A case's policy facts (CASE_COVERAGE, a lateral join) are projected, not filtered on.
+  subject === 'Case' ? 'cases c' : (SUBJECT_TABLES[subject]?.from ?? TABLES[subject] ?? null);
 
 /**
  * The SQL that decides, for every role × subject × action the policies grant at all, which rows

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { notFound } from '../common/errors/domain-error';
 import { AbilityFactory } from './ability.factory';
 import { CouncilPrincipal } from './council-principal';
-import { ActiveStaffRow, PrincipalRepository } from './principal.repository';
+import { ActiveStaffRow, PrincipalFacts, PrincipalRepository } from './principal.repository';
 
 export interface Candidates {
   councilExists: boolean;
@@ -38,8 +38,17 @@ export class PrincipalResolver {
     councilId: string,
     requestId: string | null,
   ): Promise<Candidates> {
-    const { councilExists, isSystemAdmin, staff, mfaRequiredRoles, mfaEnrolled } =
-      await this.principals.lookup(councilId, userId);
+    const facts = await this.principals.lookup(councilId, userId);
+    return this.fromFacts(userId, councilId, facts, requestId);
+  }
+
+  /** The same, from facts read already (the guard reads them with the session check). */
+  fromFacts(
+    userId: string,
+    councilId: string,
+    { councilExists, isSystemAdmin, staff, mfaRequiredRoles, mfaEnrolled }: PrincipalFacts,
+    requestId: string | null,
+  ): Candidates {
     const candidates: CouncilPrincipal[] = [];
     if (staff) candidates.push(this.build(userId, councilId, staff.role, staff, requestId));
     if (isSystemAdmin && councilExists)

@@ -36,6 +36,35 @@ export function policySql(
    */
   field = 'id',
 ): string {
+  // The rendering depends only on the ability's rules and where the bound values start, so an
+  // ability (kept per principal by AbilityFactory) renders each filter once (issue 15).
+  let rendered = RENDERED.get(ability);
+  if (!rendered) RENDERED.set(ability, (rendered = new Map()));
+  const key = `${action}|${subject}|${alias}|${field}|${params.length}`;
+  let hit = rendered.get(key);
+  if (!hit) {
+    const values: unknown[] = [];
+    const sql = renderPolicy(ability, action, subject, alias, field, params.length, values);
+    hit = { sql, values };
+    rendered.set(key, hit);
+  }
+  params.push(...hit.values);
+  return hit.sql;
+}
+
+const RENDERED = new WeakMap<AppAbility, Map<string, { sql: string; values: unknown[] }>>();
+
+function renderPolicy(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectType,
+  alias: string,
+  field: string,
+  offset: number,
+  values: unknown[],
+): string {
+  // Placeholders are numbered after the `offset` values the caller already has.
+  const params: unknown[] = new Array<unknown>(offset);
   // CASL's own flattening of rule priority (rulesToAST does the same without a field).
   const ast = rulesToCondition<AppAbility, Node, Node>(
     ability.rulesFor(action, subject, field),
@@ -50,7 +79,9 @@ export function policySql(
     },
   );
   if (ast === null) return 'FALSE';
-  return render(ast, subject, alias, params);
+  const sql = render(ast, subject, alias, params);
+  values.push(...params.slice(offset));
+  return sql;
 }
 
 function bind(params: unknown[], value: unknown): string {

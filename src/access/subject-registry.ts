@@ -53,15 +53,34 @@ export interface CaseRow {
   fullScopeBodyIds: string[];
 }
 
-/** The case columns plus the facts policies decide on (also the benchmark's direct path). */
+/**
+ * The policy facts of case `c`, computed once per row (issue 15): one pass over its covered
+ * assignments gives both sets — bodies with a covered assignment, and those among them with full
+ * scope. A lateral join, so the select list can name both without running the subquery twice.
+ * (An aggregate without GROUP BY always answers one row, so the join never drops a case.)
+ */
+export const CASE_COVERAGE = `CROSS JOIN LATERAL (${coveredAssignmentSql(
+  'c',
+  'TRUE',
+  '',
+  `COALESCE(array_agg(DISTINCT a.member_body_id), '{}') AS visible,
+   COALESCE(array_agg(DISTINCT a.member_body_id) FILTER (WHERE a.scope = 'full'), '{}') AS full_scope`,
+)}) cov`;
+
+/** Cases with their policy facts: `FROM ${CASE_FROM}` gives `c` and its coverage `cov`. */
+export const CASE_FROM = `cases c ${CASE_COVERAGE}`;
+
+/**
+ * The case columns plus the facts policies decide on, over `CASE_FROM` (also the benchmark's
+ * direct path).
+ */
 export const CASE_COLUMNS = `
   c.council_id AS "councilId", c.id, c.case_number AS "caseNumber", c.status,
   c.family_name AS "familyName", c.given_name AS "givenName", c.family_name_kana AS "familyNameKana",
   c.given_name_kana AS "givenNameKana", c.birth_date AS "birthDate", c.gender, c.address, c.phone, c.sensitive,
   c.summary, c.concerns, c.review_due_on AS "reviewDueOn", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
   to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
-  ARRAY(${coveredAssignmentSql('c', 'TRUE', '', 'DISTINCT a.member_body_id')}) AS "visibleToBodyIds",
-  ARRAY(${coveredAssignmentSql('c', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id')}) AS "fullScopeBodyIds"`;
+  cov.visible AS "visibleToBodyIds", cov.full_scope AS "fullScopeBodyIds"`;
 
 /** A member body as structure use cases load it (its policy facts: councilId, id). */
 export interface MemberBodyFacts {
@@ -152,7 +171,7 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
     resourceType: 'staff',
   },
   Case: {
-    from: 'cases c',
+    from: CASE_FROM,
     alias: 'c',
     columns: CASE_COLUMNS,
     idColumn: 'id',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CouncilTransactions } from '../database/council-transactions';
+import { prepared } from '../database/prepared';
 
 export interface AuditActor {
   userId: string | null;
@@ -36,7 +37,9 @@ export class AuditService {
   constructor(private readonly tx: CouncilTransactions) {}
 
   async record(em: EntityManager, event: AuditInput): Promise<void> {
-    await em.query(
+    await prepared(
+      em,
+      'audit_insert',
       `INSERT INTO audit_events (council_id, actor_user_id, actor_role, member_body_id, action, resource_type, resource_id,
                                  resource_ids, case_id, outcome, reason, rule_id, basis, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,

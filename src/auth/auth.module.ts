@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
@@ -9,7 +8,6 @@ import { AuthController } from './auth.controller';
 import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { JwtStrategy } from './jwt.strategy';
 import { throttlerStorage } from './throttle-storage';
 import { Lockout } from './lockout';
 import { MfaController } from './mfa.controller';
@@ -20,7 +18,6 @@ import { SecretBox } from './secret-box';
 
 @Module({
   imports: [
-    PassportModule,
     JwtModule.register({}),
     UsersModule,
     ThrottlerModule.forRootAsync({
@@ -35,7 +32,6 @@ import { SecretBox } from './secret-box';
   providers: [
     AuthService,
     AuthRepository,
-    JwtStrategy,
     Lockout,
     SecretBox,
     MfaRepository,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { staffInForce } from '../access/in-force';
+import { prepared, preparedOnPool } from '../database/prepared';
 import { RevokedReason } from './session.entity';
 import { SecurityAction } from './security-event.entity';
 
@@ -55,13 +55,15 @@ export class AuthRepository {
 
   /** The session behind an access token, if it is still live. One indexed lookup per request. */
   async findLiveSession(sessionId: string, userId: string): Promise<LiveSession | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await preparedOnPool<LiveSession>(
+      this.dataSource,
+      'live_session',
       `SELECT s.id AS "sessionId", u.id AS "userId", u.email, u.is_system_admin AS "isSystemAdmin",
               u.must_change_password AS "mustChangePassword"
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       [sessionId, userId],
-    )) as LiveSession[];
+    );
     return rows[0] ?? null;
   }
 
@@ -165,18 +167,19 @@ export class AuthRepository {
 
   /**
    * Councils where the user holds an ACCEPTED staff record in force today (in-force.ts), read
-   * through the own-records policies (app.user_id). Only these councils receive the user's login
+   * through the SECURITY DEFINER function `directory_memberships` (no council is chosen yet at
+   * login; its `active` is the in-force rule). Only these councils receive the user's login
    * events, and only a record in force elsewhere keeps the sessions alive when one ends (issue 13).
    */
   async councilsOfUser(userId: string, em: EntityManager): Promise<string[]> {
-    await em.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
-    const rows = (await em.query(
-      `SELECT DISTINCT st.council_id AS "councilId"
-         FROM staff st JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
-        WHERE st.user_id = $1 AND ${staffInForce('st', 'mb')}
-        ORDER BY 1`, // a fixed order: two logins never lock chain heads crosswise
+    const rows = await prepared<{ councilId: string }>(
+      em,
+      'login_councils',
+      `SELECT DISTINCT council_id AS "councilId" FROM directory_memberships($1)
+        WHERE active
+        ORDER BY council_id`, // a fixed order: two logins never lock chain heads crosswise
       [userId],
-    )) as { councilId: string }[];
+    );
     return rows.map((r) => r.councilId);
   }
 

@@ -349,7 +349,7 @@ export class AuthService {
    * the sessions are revoked only when the user holds no other accepted record in force
    * anywhere (issue 13): ending a record in council A must not sign the person out of council B,
    * nor may a coordinator of A end sessions A has no say over. Read in its own transaction
-   * through the user's own-records policy; the revocation joins the caller's transaction.
+   * through `directory_memberships`; the revocation joins the caller's transaction.
    * Returns whether the sessions were revoked.
    */
   async revokeUnlessStaffElsewhere(

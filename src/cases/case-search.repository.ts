@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CouncilScope } from '../access/council-scope';
 import { policySql } from '../access/sql-filter';
-import { CASE_COLUMNS, CaseRow } from '../access/subject-registry';
+import { CASE_COLUMNS, CASE_FROM, CaseRow } from '../access/subject-registry';
 import { normaliseName } from './name-normalisation';
 
 export type MatchedField =
@@ -63,7 +63,7 @@ export class CaseSearchRepository {
                   CASE WHEN $2 <> '' AND (${name} LIKE $3 OR c.given_name_key LIKE $3) THEN 'name' END,
                   CASE WHEN $4::date IS NOT NULL AND c.birth_date = $4::date THEN 'birthDate' END
                 ], NULL) AS matched
-           FROM cases c
+           FROM ${CASE_FROM}
           WHERE c.council_id = $1
             AND ($5::text IS NULL OR c.case_number = $5)
             AND ($4::date IS NULL OR c.birth_date = $4::date)
@@ -116,7 +116,7 @@ export class CaseSearchRepository {
                   CASE WHEN NOT ${kanaFull} AND NOT ${nameFull} AND ${given} THEN 'givenName' END,
                   CASE WHEN ${birth} THEN 'birthDate' END
                 ], NULL) AS matched
-           FROM cases c
+           FROM ${CASE_FROM}
           WHERE c.council_id = $1 AND ($7::uuid IS NULL OR c.id <> $7)
             AND (${kanaFull} OR ${nameFull} OR (${birth} AND (${family} OR ${given})))
             AND ${visible}

@@ -68,13 +68,15 @@ export class CaseWorkRepository {
     meetingId: string | null,
     by: string,
   ): Promise<void> {
-    await s.em.query(
+    await s.query(
+      'set_status',
       `UPDATE cases SET status = $3, closed_at = CASE WHEN $3 = 'closed' THEN now() END,
               closed_meeting_id = CASE WHEN $3 = 'closed' THEN $4::uuid END, updated_at = now()
         WHERE council_id = $1 AND id = $2`,
       [s.councilId, caseId, status, meetingId],
     );
-    await s.em.query(
+    await s.query(
+      'set_status',
       `INSERT INTO case_status_history (council_id, case_id, status, reason, meeting_id, changed_by) VALUES ($1, $2, $3, $4, $5, $6)`,
       [s.councilId, caseId, status, reason, meetingId, by],
     );
@@ -92,7 +94,8 @@ export class CaseWorkRepository {
       changedBy: string;
     }[]
   > {
-    return (await s.em.query(
+    return (await s.query(
+      'status_history',
       `SELECT status, reason, meeting_id AS "meetingId", changed_at AS "changedAt", changed_by AS "changedBy"
          FROM case_status_history WHERE council_id = $1 AND case_id = $2 ORDER BY changed_at, id`,
       [s.councilId, caseId],
@@ -107,7 +110,8 @@ export class CaseWorkRepository {
 
   /** Whether the meeting is one of this council's that discussed the case (closing at a meeting). */
   async meetingDiscussed(s: CouncilScope, meetingId: string, caseId: string): Promise<boolean> {
-    const rows = (await s.em.query(
+    const rows = (await s.query(
+      'meeting_discussed',
       `SELECT 1 FROM meeting_cases WHERE council_id = $1 AND meeting_id = $2 AND case_id = $3`,
       [s.councilId, meetingId, caseId],
     )) as unknown[];
@@ -128,7 +132,8 @@ export class CaseWorkRepository {
       sensitive: boolean;
     },
   ): Promise<NoteRow> {
-    const rows = (await s.em.query(
+    const rows = (await s.query(
+      'insert_note',
       `INSERT INTO case_notes (council_id, case_id, body, corrects_note_id, author_user_id, author_role, member_body_id, sensitive)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${NOTE_COLUMNS}`,
       [
@@ -149,7 +154,8 @@ export class CaseWorkRepository {
   async notes(s: CouncilScope, caseId: string): Promise<NoteRow[]> {
     const params: unknown[] = [s.councilId, caseId];
     const allowed = policySql(s.principal.ability, 'read', 'Note', 'n', params);
-    return (await s.em.query(
+    return (await s.query(
+      'notes',
       `SELECT ${NOTE_COLUMNS} FROM case_notes n
         WHERE n.council_id = $1 AND n.case_id = $2 AND ${allowed} ORDER BY n.created_at, n.id`,
       params,
@@ -158,11 +164,12 @@ export class CaseWorkRepository {
 
   /** Raises a note's sensitivity (the only change a note accepts; the trigger enforces it). */
   async markSensitive(s: CouncilScope, noteId: string, by: string): Promise<NoteRow> {
-    const [rows] = (await s.em.query(
+    const rows = await s.query<NoteRow>(
+      'note_mark_sensitive',
       `UPDATE case_notes SET sensitive = true, sensitive_raised_at = now(), sensitive_raised_by = $3
         WHERE council_id = $1 AND id = $2 RETURNING ${NOTE_COLUMNS}`,
       [s.councilId, noteId, by],
-    )) as [NoteRow[], number];
+    );
     return rows[0];
   }
 
@@ -174,7 +181,8 @@ export class CaseWorkRepository {
     goals: { text: string }[],
     by: string,
   ): Promise<PlanRow> {
-    const rows = (await s.em.query(
+    const rows = (await s.query(
+      'insert_plan',
       `INSERT INTO support_plans (council_id, case_id, version, goals, created_by)
        VALUES ($1, $2, COALESCE((SELECT max(version) FROM support_plans WHERE council_id = $1 AND case_id = $2), 0) + 1, $3, $4)
        RETURNING ${PLAN_COLUMNS}`,
@@ -194,14 +202,16 @@ export class CaseWorkRepository {
       dueOn: string;
     },
   ): Promise<void> {
-    await s.em.query(
+    await s.query(
+      'insert_action',
       `INSERT INTO plan_actions (council_id, plan_id, case_id, position, text, member_body_id, due_on) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [s.councilId, a.planId, a.caseId, a.position, a.text, a.memberBodyId, a.dueOn],
     );
   }
 
   async plans(s: CouncilScope, caseId: string): Promise<PlanRow[]> {
-    return (await s.em.query(
+    return (await s.query(
+      'plans',
       `SELECT ${PLAN_COLUMNS}
          FROM support_plans WHERE council_id = $1 AND case_id = $2 ORDER BY version DESC`,
       [s.councilId, caseId],
@@ -209,7 +219,8 @@ export class CaseWorkRepository {
   }
 
   async actions(s: CouncilScope, planIds: string[]): Promise<ActionRow[]> {
-    return (await s.em.query(
+    return (await s.query(
+      'actions',
       `SELECT id, plan_id AS "planId", case_id AS "caseId", position, text, member_body_id AS "memberBodyId", due_on AS "dueOn",
               status, updated_at AS "updatedAt"
          FROM plan_actions WHERE council_id = $1 AND plan_id = ANY($2::uuid[]) ORDER BY position`,
@@ -223,11 +234,13 @@ export class CaseWorkRepository {
     status: string,
     by: string,
   ): Promise<void> {
-    await s.em.query(
+    await s.query(
+      'set_action_status',
       `UPDATE plan_actions SET status = $3, updated_at = now(), updated_by = $4 WHERE council_id = $1 AND id = $2`,
       [s.councilId, action.id, status, by],
     );
-    await s.em.query(
+    await s.query(
+      'set_action_status',
       `INSERT INTO plan_action_history (council_id, action_id, from_status, to_status, changed_by) VALUES ($1, $2, $3, $4, $5)`,
       [s.councilId, action.id, action.status, status, by],
     );
@@ -240,7 +253,8 @@ export class CaseWorkRepository {
     r: { caseId: string; memberBodyId: string; question: string; dueOn: string },
     by: string,
   ): Promise<string> {
-    const rows = (await s.em.query(
+    const rows = (await s.query(
+      'insert_info_request',
       `INSERT INTO info_requests (council_id, case_id, member_body_id, question, due_on, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [s.councilId, r.caseId, r.memberBodyId, r.question, r.dueOn, by],
     )) as { id: string }[];
@@ -259,7 +273,8 @@ export class CaseWorkRepository {
       filter.overdue ?? false,
     ];
     const allowed = policySql(s.principal.ability, 'read', 'InfoRequest', 'r', params);
-    return (await s.em.query(
+    return (await s.query(
+      'info_requests',
       `SELECT r.id, r.case_id AS "caseId", c.case_number AS "caseNumber", c.family_name AS "familyName", c.given_name AS "givenName",
               r.member_body_id AS "memberBodyId", r.question, r.due_on AS "dueOn", r.created_at AS "createdAt",
               r.answer, r.answered_at AS "answeredAt", (r.answered_at IS NULL AND r.due_on < current_date) AS overdue
@@ -279,11 +294,12 @@ export class CaseWorkRepository {
     answer: string,
     by: string,
   ): Promise<boolean> {
-    const result = (await s.em.query(
+    const rows = await s.query(
+      'info_request_answer',
       `UPDATE info_requests SET answer = $3, answered_at = now(), answered_by = $4
         WHERE council_id = $1 AND id = $2 AND answered_at IS NULL RETURNING id`,
       [s.councilId, id, answer, by],
-    )) as [unknown[], number];
-    return result[1] > 0;
+    );
+    return rows.length > 0;
   }
 }

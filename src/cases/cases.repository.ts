@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CouncilScope } from '../access/council-scope';
 import { memberBodyInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
-import { CASE_COLUMNS, CaseRow } from '../access/subject-registry';
+import { CASE_COLUMNS, CASE_COVERAGE, CaseRow } from '../access/subject-registry';
 import { ASSIGNMENT_COVERED } from '../access/subject-sql';
 import { Position } from '../common/http/pagination';
 import { memberBodyCurrency } from '../councils/councils.repository';
@@ -50,6 +50,21 @@ const NAME_KEYS: Record<string, string> = {
   givenNameKana: 'given_kana_key',
 };
 
+/**
+ * A page of cases ($1 council, $2 status, $3/$4 keyset position, $5 limit, $6 review due before),
+ * filtered by `allowed` (the caller's read policy as SQL): the page first, then the policy facts
+ * of its rows only (CASE_COVERAGE). Exported for the benchmark's EXPLAIN of its generic plan.
+ */
+export const caseListSql = (allowed: string): string => `SELECT ${CASE_COLUMNS}
+   FROM (SELECT c.* FROM cases c
+          WHERE c.council_id = $1 AND ($2::text IS NULL OR c.status = $2)
+            AND ($6::date IS NULL OR c.review_due_on < $6::date)
+            AND ($3::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($3::text, $4::uuid))
+            AND ${allowed}
+          ORDER BY c.created_at, c.id LIMIT $5) c
+   ${CASE_COVERAGE}
+  ORDER BY c.created_at, c.id`;
+
 const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_date AND (cs.expires_on IS NULL OR cs.expires_on >= current_date))`;
 
 /**
@@ -59,12 +74,13 @@ const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_d
 @Injectable()
 export class CasesRepository {
   async nextCaseNumber(s: CouncilScope): Promise<string> {
-    const rows = (await s.em.query(
+    const rows = await s.query<{ year: number; last: number }>(
+      'case_number',
       `INSERT INTO case_number_counters (council_id, year, last) VALUES ($1, extract(year FROM current_date)::int, 1)
        ON CONFLICT (council_id, year) DO UPDATE SET last = case_number_counters.last + 1
        RETURNING year, last`,
       [s.councilId],
-    )) as { year: number; last: number }[];
+    );
     return `${rows[0].year}-${String(rows[0].last).padStart(4, '0')}`;
   }
 
@@ -87,12 +103,14 @@ export class CasesRepository {
     },
     createdBy: string,
   ): Promise<CaseRow> {
-    const rows = (await s.em.query(
-      `INSERT INTO cases AS c (council_id, case_number, family_name, given_name, family_name_kana, given_name_kana, birth_date,
-                          gender, address, phone, sensitive, summary, concerns, review_due_on, created_by,
-                          family_name_key, given_name_key, family_kana_key, given_kana_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-       RETURNING ${CASE_COLUMNS}`,
+    const rows = await s.query<CaseRow>(
+      'case_insert',
+      `WITH c AS (
+         INSERT INTO cases (council_id, case_number, family_name, given_name, family_name_kana, given_name_kana, birth_date,
+                            gender, address, phone, sensitive, summary, concerns, review_due_on, created_by,
+                            family_name_key, given_name_key, family_kana_key, given_kana_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING *)
+       SELECT ${CASE_COLUMNS} FROM c ${CASE_COVERAGE}`,
       [
         s.councilId,
         c.caseNumber,
@@ -114,7 +132,7 @@ export class CasesRepository {
         normaliseName(c.familyNameKana),
         normaliseName(c.givenNameKana),
       ],
-    )) as CaseRow[];
+    );
     return rows[0];
   }
 
@@ -135,15 +153,7 @@ export class CasesRepository {
       reviewDueBefore,
     ];
     const allowed = policySql(s.principal.ability, 'read', 'Case', 'c', params);
-    return (await s.em.query(
-      `SELECT ${CASE_COLUMNS} FROM cases c
-        WHERE c.council_id = $1 AND ($2::text IS NULL OR c.status = $2)
-          AND ($6::date IS NULL OR c.review_due_on < $6::date)
-          AND ($3::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($3::text, $4::uuid))
-          AND ${allowed}
-        ORDER BY c.created_at, c.id LIMIT $5`,
-      params,
-    )) as CaseRow[];
+    return s.query<CaseRow>('case_list', caseListSql(allowed), params);
   }
 
   async updateCase(
@@ -179,18 +189,21 @@ export class CasesRepository {
       sets.push(`${key} = $${params.length}`);
     }
     if (sets.length === 0) return null;
-    const rows = (await s.em.query(
-      `UPDATE cases AS c SET ${sets.join(', ')}, updated_at = now() WHERE c.council_id = $1 AND c.id = $2
-       RETURNING ${CASE_COLUMNS}`,
+    const rows = await s.query<CaseRow>(
+      'case_update',
+      `WITH c AS (
+         UPDATE cases SET ${sets.join(', ')}, updated_at = now() WHERE council_id = $1 AND id = $2 RETURNING *)
+       SELECT ${CASE_COLUMNS} FROM c ${CASE_COVERAGE}`,
       params,
-    )) as [CaseRow[], number];
-    return rows[0][0] ?? null;
+    );
+    return rows[0] ?? null;
   }
 
   // ---- assignments ---------------------------------------------------------------------
 
   async assignments(s: CouncilScope, caseId: string): Promise<AssignmentRow[]> {
-    return (await s.em.query(
+    return s.query<AssignmentRow>(
+      'case_assignments',
       `SELECT a.id, a.case_id AS "caseId", a.member_body_id AS "memberBodyId", a.role, a.scope, a.basis,
               a.basis_note AS "basisNote", a.started_at AS "startedAt", a.ended_at AS "endedAt", a.end_reason AS "endReason",
               (${ASSIGNMENT_COVERED}) AS covered,
@@ -208,7 +221,7 @@ export class CasesRepository {
         WHERE a.council_id = $1 AND a.case_id = $2
         ORDER BY a.started_at, a.id`,
       [s.councilId, caseId],
-    )) as AssignmentRow[];
+    );
   }
 
   async findAssignment(s: CouncilScope, caseId: string, id: string): Promise<AssignmentRow | null> {
@@ -221,16 +234,18 @@ export class CasesRepository {
     a: { memberBodyId: string; role: string; scope: string; basis: string; basisNote?: string },
     by: string,
   ): Promise<string> {
-    const rows = (await s.em.query(
+    const rows = await s.query<{ id: string }>(
+      'assignment_insert',
       `INSERT INTO case_assignments (council_id, case_id, member_body_id, role, scope, basis, basis_note, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [s.councilId, caseId, a.memberBodyId, a.role, a.scope, a.basis, a.basisNote ?? null, by],
-    )) as { id: string }[];
+    );
     return rows[0].id;
   }
 
   async endAssignment(s: CouncilScope, id: string, by: string): Promise<void> {
-    await s.em.query(
+    await s.query(
+      'assignment_end',
       `UPDATE case_assignments SET ended_at = now(), ended_by = $3, end_reason = 'ended' WHERE council_id = $1 AND id = $2`,
       [s.councilId, id, by],
     );
@@ -246,7 +261,8 @@ export class CasesRepository {
     caseId: string,
     by: string,
   ): Promise<{ id: string; memberBodyId: string }[]> {
-    const [rows] = (await s.em.query(
+    return s.query<{ id: string; memberBodyId: string }>(
+      'assignment_end_left',
       `UPDATE case_assignments a SET ended_at = now(), ended_by = $3, end_reason = 'member_body_left'
          FROM member_bodies amb
         WHERE amb.council_id = a.council_id AND amb.id = a.member_body_id
@@ -254,8 +270,7 @@ export class CasesRepository {
           AND amb.left_on IS NOT NULL AND NOT ${memberBodyInForce('amb')}
         RETURNING a.id, a.member_body_id AS "memberBodyId"`,
       [s.councilId, caseId, by],
-    )) as [{ id: string; memberBodyId: string }[], number];
-    return rows;
+    );
   }
 
   /** Ends every open assignment of a case (closing it): returns the ids and bodies ended. */
@@ -265,19 +280,20 @@ export class CasesRepository {
     reason: 'case_closed',
     by: string,
   ): Promise<{ id: string; memberBodyId: string }[]> {
-    const [rows] = (await s.em.query(
+    return s.query<{ id: string; memberBodyId: string }>(
+      'assignment_end_all',
       `UPDATE case_assignments SET ended_at = now(), ended_by = $3, end_reason = $4
         WHERE council_id = $1 AND case_id = $2 AND ended_at IS NULL
         RETURNING id, member_body_id AS "memberBodyId"`,
       [s.councilId, caseId, by, reason],
-    )) as [{ id: string; memberBodyId: string }[], number];
-    return rows;
+    );
   }
 
   // ---- consents ------------------------------------------------------------------------
 
   async consents(s: CouncilScope, caseId: string, onlyActive: boolean): Promise<ConsentRow[]> {
-    return (await s.em.query(
+    return s.query<ConsentRow>(
+      'case_consents',
       `SELECT cs.id, cs.case_id AS "caseId",
               ARRAY(SELECT cb.member_body_id FROM consent_bodies cb WHERE cb.council_id = cs.council_id AND cb.consent_id = cs.id ORDER BY 1) AS "memberBodyIds",
               cs.method, cs.obtained_on AS "obtainedOn", cs.expires_on AS "expiresOn", cs.note,
@@ -287,7 +303,7 @@ export class CasesRepository {
         WHERE cs.council_id = $1 AND cs.case_id = $2 AND (NOT $3 OR ${CONSENT_ACTIVE})
         ORDER BY cs.created_at, cs.id`,
       [s.councilId, caseId, onlyActive],
-    )) as ConsentRow[];
+    );
   }
 
   async insertConsent(
@@ -302,12 +318,14 @@ export class CasesRepository {
     },
     by: string,
   ): Promise<string> {
-    const rows = (await s.em.query(
+    const rows = await s.query<{ id: string }>(
+      'consent_insert',
       `INSERT INTO consents (council_id, case_id, method, obtained_on, expires_on, note, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [s.councilId, caseId, c.method, c.obtainedOn, c.expiresOn ?? null, c.note ?? null, by],
-    )) as { id: string }[];
-    await s.em.query(
+    );
+    await s.query(
+      'consent_bodies_insert',
       `INSERT INTO consent_bodies (council_id, consent_id, member_body_id) SELECT $1, $2, unnest($3::uuid[])`,
       [s.councilId, rows[0].id, c.memberBodyIds],
     );
@@ -320,7 +338,8 @@ export class CasesRepository {
     withdrawnOn: string,
     reason: string | null,
   ): Promise<void> {
-    await s.em.query(
+    await s.query(
+      'consent_withdraw',
       `UPDATE consents SET withdrawn_on = $3, withdrawn_reason = $4 WHERE council_id = $1 AND id = $2`,
       [s.councilId, id, withdrawnOn, reason],
     );
@@ -332,19 +351,22 @@ export class CasesRepository {
     caseId: string,
     memberBodyId: string,
   ): Promise<boolean> {
-    const rows = (await s.em.query(
+    const rows = await s.query(
+      'consent_active_for',
       `SELECT 1 FROM consents cs JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id
         WHERE cs.council_id = $1 AND cs.case_id = $2 AND cb.member_body_id = $3 AND ${CONSENT_ACTIVE}`,
       [s.councilId, caseId, memberBodyId],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
   /** Whether a date lies after today in the database's calendar (TIME_ZONE). */
   async isFuture(s: CouncilScope, date: string): Promise<boolean> {
-    const [{ future }] = (await s.em.query(`SELECT $1::date > current_date AS future`, [date])) as {
-      future: boolean;
-    }[];
+    const [{ future }] = await s.query<{ future: boolean }>(
+      'date_is_future',
+      `SELECT $1::date > current_date AS future`,
+      [date],
+    );
     return future;
   }
 

@@ -192,7 +192,8 @@ export class CouncilsRepository {
 
   /**
    * A page of council ids with their sort key: all councils (the register is public), or those
-   * where the register scope's user has a staff record (the own-records policy, app.user_id).
+   * where the register scope's user has a staff record (directory_memberships, a SECURITY
+   * DEFINER function: RLS shows the application role one council at a time).
    */
   async pageCouncilIds(
     r: RegisterScope,
@@ -202,7 +203,7 @@ export class CouncilsRepository {
     return (await r.em.query(
       `SELECT c.id, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "createdAt"
          FROM councils c
-        WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM staff st WHERE st.council_id = c.id AND st.user_id = $1::uuid))
+        WHERE ($1::uuid IS NULL OR c.id IN (SELECT m.council_id FROM directory_memberships($1::uuid) m))
           AND ($2::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($2::text, $3::uuid))
         ORDER BY 2, 1 LIMIT $4`,
       [r.userId, after?.key ?? null, after?.id ?? null, limit + 1],

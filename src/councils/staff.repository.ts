@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RegisterScope } from '../access/council-scope';
-import { staffInForce } from '../access/in-force';
+import { prepared } from '../database/prepared';
 import { StaffRole } from './council.types';
 
 export interface Membership {
@@ -16,18 +16,19 @@ export interface Membership {
 @Injectable()
 export class StaffRepository {
   /**
-   * Read through the own-records RLS policy (the register scope carries `app.user_id`).
-   * `active` is in-force.ts's definition: ending the record or the body's membership ends it.
+   * Read through the SECURITY DEFINER function `directory_memberships` (migration
+   * 1763780770000): no council is chosen yet, and RLS shows the application role one council at
+   * a time. `active` is in-force.ts's definition: ending the record or the body's membership
+   * ends it.
    */
   async memberships(r: RegisterScope): Promise<Membership[]> {
-    return (await r.em.query(
-      `SELECT st.id AS "staffId", st.council_id AS "councilId", st.member_body_id AS "memberBodyId", st.role,
-              st.pledged_at AS "pledgedAt", ${staffInForce('st', 'mb')} AS active
-         FROM staff st
-         JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
-        WHERE st.user_id = $1
-        ORDER BY st.created_at`,
+    return prepared<Membership>(
+      r.em,
+      'me_memberships',
+      `SELECT staff_id AS "staffId", council_id AS "councilId", member_body_id AS "memberBodyId", role,
+              pledged_at AS "pledgedAt", active
+         FROM directory_memberships($1)`,
       [r.userId],
-    )) as Membership[];
+    );
   }
 }

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 /**
  * Platform client tokens are a different kind of token from the users' (DESIGN.md §3.6): their
  * own audience, their own `typ`, and an HMAC key derived from JWT_SECRET for this purpose only.
- * The users' JwtStrategy therefore cannot even verify one (wrong key, wrong audience, wrong
+ * The users' JwtAuthGuard therefore cannot even verify one (wrong key, wrong audience, wrong
  * typ: three independent refusals → 401 on every user route), and the platform guard cannot
  * verify a user's token.
  */

@@ -135,10 +135,6 @@ describe('the platform database role', () => {
         'member_bodies.council_id',
         'member_bodies.id',
         'member_bodies.kind',
-        // Only for member_bodies' own_member_bodies policy, which PostgreSQL evaluates as the reader.
-        'staff.council_id',
-        'staff.member_body_id',
-        'staff.user_id',
         // Whether a month is held (never who held it or why), and the snapshots it publishes.
         'statistics_holds.council_id',
         'statistics_holds.month',

@@ -159,8 +159,7 @@ describe('faults', () => {
   });
 
   it('fails closed under load when the audit store refuses writes, and recovers when it is back', async () => {
-    // Its own app: passport strategies are process-global, and the previous test's app (now
-    // closed) registered the last one. One app per process, as in production.
+    // Its own app, as in production: the previous test's app is closed.
     const t = await createTestApp();
     const c = await createCouncil(t, ['coordinator']);
     const token = (await login(t, c.staff[0])).accessToken;

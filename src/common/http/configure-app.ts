@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { RuntimeConfig } from '../../config/app-config';
 import { Lifecycle } from '../../health/lifecycle';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { requestContext } from './request-context';
 import { requestId } from './request-id';
 import { StrictValidationPipe } from './validation';
 
@@ -19,6 +20,8 @@ export const API_PREFIX = 'api';
  */
 export function configureApp(app: NestExpressApplication, config: RuntimeConfig): INestApplication {
   app.useLogger(app.get(Logger));
+  // First: everything the request does runs in its own context (its council transaction).
+  app.use(requestContext);
   app.use(requestId);
   app.use(app.get(Lifecycle).closeConnectionsWhenDraining());
   app.use(helmet());
