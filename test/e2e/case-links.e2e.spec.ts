@@ -13,6 +13,8 @@ import {
  * cases, and is audited on both cases.
  */
 describe('case links (e2e)', () => {
+  // Generous: eight engineers share two cores; no timing is asserted.
+  jest.setTimeout(180_000);
   let t: TestApp;
   let c: TestCouncil;
   let coordinator: TestStaff;

@@ -15,6 +15,8 @@ interface PublicEntry {
  * version is kept; members of kind `individual` are never the coordinating body.
  */
 describe('public notice publication and individual members (e2e)', () => {
+  // Generous: eight engineers share two cores; no timing is asserted.
+  jest.setTimeout(180_000);
   let t: TestApp;
   const as = actingAs(() => t);
   const base = (c: TestCouncil) => `/api/councils/${c.councilId}`;
