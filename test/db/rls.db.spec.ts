@@ -67,6 +67,9 @@ describe('row-level security', () => {
     'minutes_addenda',
     'statistics_holds',
     'statistics_snapshots',
+    'case_links',
+    'referrals',
+    'public_notice_publications',
   ];
 
   const inDays = (n: number): string =>
@@ -286,6 +289,46 @@ describe('row-level security', () => {
       { text: 'twice a month', reason: 'typo' },
       201,
     );
+
+    // Intake (issue 17): a second case linked to the first, a referral from the agency accepted
+    // (with consent naming it), and the public notice published.
+    const secondCaseId = idOf(
+      await call(
+        coordinator,
+        'post',
+        `${base}/cases`,
+        {
+          subject: { familyName: 'RLS', givenName: `${c.councilId.slice(0, 4)}-2` },
+          summary: 's',
+          concerns: ['isolation'],
+        },
+        201,
+      ),
+    );
+    await call(
+      coordinator,
+      'post',
+      `${cases}/links`,
+      { otherCaseId: secondCaseId, reason: 'same person' },
+      201,
+    );
+    const referralId = idOf(
+      await call(
+        agency,
+        'post',
+        `${base}/referrals`,
+        {
+          subject: { familyName: 'Referred', givenName: c.councilId.slice(0, 4) },
+          summary: 'referred',
+          concerns: ['isolation'],
+          urgency: 'medium',
+          consentObtained: { method: 'written', obtainedOn: '2024-05-01' },
+        },
+        201,
+      ),
+    );
+    await call(coordinator, 'post', `${base}/referrals/${referralId}/accept`, {}, 200);
+    await call(coordinator, 'post', `${base}/public-notice/publish`, undefined, 201);
 
     // A month published (as the scheduled job does) and another held back by the coordinator.
     await t.app.get(StatisticsPublicationService).publish(c.councilId, '2025-01', 'schedule');
