@@ -344,6 +344,7 @@ describe('row-level security', () => {
     return c;
   }
 
+  // Two councils through the whole API: generous for a shared, loaded machine.
   beforeAll(async () => {
     t = await createTestApp();
     a = await seedCouncil();
@@ -371,7 +372,7 @@ describe('row-level security', () => {
       superuserCounts[table] = counts[0];
     }
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-  });
+  }, 240_000);
   afterAll(async () => {
     await app?.end();
     await t.close();
