@@ -48,7 +48,11 @@ export const GROUPS: Record<string, Group> = {
   audit: {
     about: 'audit chain encoding and verification (tamper evidence)',
     mutate: ['src/audit/audit-chain.ts', 'src/audit/verify-council.ts'],
-    tests: ['test/e2e/audit-chain.e2e.spec.ts', 'test/e2e/audit.e2e.spec.ts'],
+    tests: [
+      'src/audit/audit-chain.spec.ts',
+      'test/e2e/audit-chain.e2e.spec.ts',
+      'test/e2e/audit.e2e.spec.ts',
+    ],
   },
   policy: {
     about: 'policy loader, CASL abilities, policy → SQL, in-force predicates',

@@ -10,9 +10,12 @@ const sha = (prev: Buffer, encoded: string): Buffer =>
   createHash('sha256').update(prev).update(encoded, 'utf8').digest();
 
 /** A well-formed chain of `n` events from `from` (seq and hash), seqs from+1…from+n. */
-function chain(n: number, from = { seq: 0, hash: GENESIS_HASH }): ChainRow[] {
+function chain(
+  n: number,
+  from: { seq: number; hash: Buffer } = { seq: 0, hash: GENESIS_HASH },
+): ChainRow[] {
   const rows: ChainRow[] = [];
-  let prev = from.hash;
+  let prev: Buffer = from.hash;
   for (let seq = from.seq + 1; seq <= from.seq + n; seq++) {
     const encoded = `event ${seq}`;
     const hash = sha(prev, encoded);
