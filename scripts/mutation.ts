@@ -39,6 +39,7 @@ export const GROUPS: Record<string, Group> = {
     about: 'field projection: limited scope never gets 要配慮 content, need to know inside a case',
     mutate: ['src/cases/case-projection.ts', 'src/meetings/meeting-projection.ts'],
     tests: [
+      'src/cases/case-projection.spec.ts',
       'test/e2e/limited-scope.e2e.spec.ts',
       'test/e2e/need-to-know.e2e.spec.ts',
       'test/e2e/cases-access.e2e.spec.ts',
