@@ -19,4 +19,7 @@ module.exports = {
   ],
   globalSetup: '<rootDir>/test/setup/mutation-global-setup.ts',
   globalTeardown: undefined,
+  // Instrumented code on a loaded machine: a suite's beforeAll (an app, councils created through
+  // the API) can take minutes. Stryker has its own per-mutant timeout (stryker.config.json).
+  testTimeout: 300_000,
 };
