@@ -40,6 +40,7 @@ export const GROUPS: Record<string, Group> = {
     mutate: ['src/cases/case-projection.ts', 'src/meetings/meeting-projection.ts'],
     tests: [
       'src/cases/case-projection.spec.ts',
+      'src/meetings/meeting-projection.spec.ts',
       'test/e2e/limited-scope.e2e.spec.ts',
       'test/e2e/need-to-know.e2e.spec.ts',
       'test/e2e/cases-access.e2e.spec.ts',
