@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import { casesNotAllowed, MeetingErrorCode } from './meeting-errors';
@@ -45,9 +45,9 @@ export class MeetingsService {
         'Only a practitioners’ meeting reviews the cases due in the case ledger',
       );
     if (dto.reviewDueBy && !dto.includeCasesDueForReview)
-      throw new DomainError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
-        details: [{ field: 'reviewDueBy', messages: ['needs includeCasesDueForReview: true'] }],
-      });
+      throw validationFailed('The request is not valid', [
+        { field: 'reviewDueBy', messages: ['needs includeCasesDueForReview: true'] },
+      ]);
     if (externals.some((e) => e.confidentialityAcknowledged !== true))
       throw new DomainError(
         422,
