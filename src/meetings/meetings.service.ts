@@ -3,7 +3,6 @@ import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
 import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-code';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import { casesNotAllowed, MeetingErrorCode } from './meeting-errors';
 import { MeetingView, projectMeeting } from './meeting-projection';

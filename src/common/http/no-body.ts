@@ -1,6 +1,5 @@
 import { Body, PipeTransform } from '@nestjs/common';
 import { validationFailed } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
 
 /** Accepts no body or `{}`; anything else is a 400 (an unknown field is refused, as everywhere). */
 class EmptyBodyPipe implements PipeTransform {

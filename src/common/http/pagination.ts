@@ -2,7 +2,6 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { validationFailed } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
 
 /** `?limit=` (default 50, max 200) and `?cursor=` (API.md "Conventions"). */
 export class PageQueryDto {

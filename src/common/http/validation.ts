@@ -1,6 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { validationFailed } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
 
 import type { FieldProblem } from '../errors/domain-error';
 
