@@ -69,4 +69,23 @@ export default tseslint.config(
     files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  {
+    // Every response a test receives is checked against openapi/openapi.json (docs/api.md).
+    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    ignores: ['test/support/http.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'supertest',
+              allowTypeImports: true,
+              message: "Import request from test/support/http: it checks answers against the OpenAPI document.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -5,6 +5,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { NoBody } from '../common/http/no-body';
 import { AuthUser, RequestOrigin } from './auth.types';
@@ -22,6 +23,10 @@ export class MfaController {
   /** Starts enrolment (409 MFA_ALREADY_ENABLED when one is on): scan the URI, then confirm. */
   @Post('totp')
   @ApiCreatedResponse({ type: TotpEnrolmentDto })
+  @ApiOperation({
+    summary: 'Start enrolling an authenticator app (TOTP)',
+    operationId: 'startTotpEnrolment',
+  })
   start(
     @CurrentUser() user: AuthUser,
     @NoBody() _body: undefined,
@@ -34,6 +39,10 @@ export class MfaController {
   @Post('totp/confirm')
   @HttpCode(200)
   @ApiOkResponse({ type: RecoveryCodesDto })
+  @ApiOperation({
+    summary: 'Confirm the authenticator app with a first code',
+    operationId: 'confirmTotpEnrolment',
+  })
   confirm(
     @CurrentUser() user: AuthUser,
     @Body() dto: MfaCodeDto,
@@ -46,6 +55,7 @@ export class MfaController {
   @Delete('totp')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Remove the second factor', operationId: 'disableTotp' })
   disable(
     @CurrentUser() user: AuthUser,
     @Body() dto: MfaCodeDto,

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCouncilIdParam } from '../common/http/api-docs';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { AuthUser } from '../auth/auth.types';
@@ -22,34 +29,48 @@ export class CouncilsController {
   @Post()
   @Authorize('create', 'Council')
   @ApiCreatedResponse({ type: CouncilDto })
+  @ApiOperation({ summary: 'Found a council (system admins)', operationId: 'createCouncil' })
   create(@Principal() p: CouncilPrincipal, @Body() dto: FoundCouncilDto): Promise<CouncilDto> {
     return this.councils.create(p, dto);
   }
 
   @Get()
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'List the councils the caller belongs to', operationId: 'listCouncils' })
   list(@CurrentUser() user: AuthUser, @Query() q: PageQueryDto): Promise<Page<CouncilDto>> {
     return this.councils.list(user, q);
   }
 
   @Get(':councilId')
+  @ApiCouncilIdParam()
   @Authorize('read', 'Council')
   @ApiOkResponse({ type: CouncilDto })
+  @ApiOperation({ summary: 'Read a council', operationId: 'getCouncil' })
   get(@Principal() p: CouncilPrincipal): Promise<CouncilDto> {
     return this.councils.get(p);
   }
 
   @Patch(':councilId')
+  @ApiCouncilIdParam()
   @Authorize('update', 'Council')
   @ApiOkResponse({ type: CouncilDto })
+  @ApiOperation({
+    summary: 'Change a council’s name, municipalities or dates',
+    operationId: 'updateCouncil',
+  })
   update(@Principal() p: CouncilPrincipal, @Body() dto: UpdateCouncilDto): Promise<CouncilDto> {
     return this.councils.update(p, dto);
   }
 
   @Put(':councilId/coordinating-body')
+  @ApiCouncilIdParam()
   @HttpCode(200)
   @Authorize('designate', 'Council')
   @ApiOkResponse({ type: CouncilDto })
+  @ApiOperation({
+    summary: 'Designate the coordinating body (調整機関)',
+    operationId: 'designateCoordinatingBody',
+  })
   designate(
     @Principal() p: CouncilPrincipal,
     @Body() dto: DesignateCoordinatingBodyDto,
@@ -59,17 +80,27 @@ export class CouncilsController {
 
   /** Which staff roles need a second factor in this council (issue 13). */
   @Get(':councilId/security')
+  @ApiCouncilIdParam()
   @Authorize('read', 'Council')
   @ApiOkResponse({ type: CouncilSecurityDto })
+  @ApiOperation({
+    summary: 'Which roles need a second factor in this council',
+    operationId: 'getCouncilSecurity',
+  })
   security(@Principal() p: CouncilPrincipal): Promise<CouncilSecurityDto> {
     return this.councils.security(p);
   }
 
   /** Coordinators: require a second factor of these roles (403 MFA_REQUIRED until enrolled). */
   @Put(':councilId/security')
+  @ApiCouncilIdParam()
   @HttpCode(200)
   @Authorize('update', 'Council')
   @ApiOkResponse({ type: CouncilSecurityDto })
+  @ApiOperation({
+    summary: 'Require a second factor of these roles',
+    operationId: 'setCouncilSecurity',
+  })
   setSecurity(
     @Principal() p: CouncilPrincipal,
     @Body() dto: CouncilSecurityDto,

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
 import { Page, PageQueryDto } from '../common/http/pagination';
 import { CouncilsService } from './councils.service';
@@ -13,6 +13,10 @@ export class PublicNoticeController {
 
   @Public()
   @Get()
+  @ApiOperation({
+    summary: 'List the councils that publish a public notice',
+    operationId: 'listPublicCouncils',
+  })
   list(@Query() q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
     return this.councils.publicNotice(q);
   }

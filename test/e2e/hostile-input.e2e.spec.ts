@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/http';
 import { AuditReportsService } from '../../src/audit/audit-reports.service';
 import { createTestApp, TestApp } from '../support/app';
 import { createCouncil, login, TestCouncil } from '../support/factories';

@@ -1,4 +1,5 @@
-import { applyDecorators, Type } from '@nestjs/common';
+import { applyDecorators, Controller, RequestMethod, Type } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import {
   ApiExtraModels,
   ApiOkResponse,
@@ -71,14 +72,46 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
+/**
+ * Handlers that declared error responses. Declaring any response stops @nestjs/swagger from
+ * adding the default success one, so completeSuccessResponses() puts it back for those that
+ * declare no 2xx themselves.
+ */
+const withDeclaredErrors = new Set<object>();
+
 /** The error statuses an operation can answer, each with the ErrorResponse schema. */
 export const ApiErrors = (...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(
-    ApiExtraModels(ErrorResponseDto, FieldProblemDto),
-    ...statuses.map((status) =>
-      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponseDto }),
-    ),
-  );
+  ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) withDeclaredErrors.add(descriptor.value as object);
+    return applyDecorators(
+      ApiExtraModels(ErrorResponseDto),
+      ...statuses.map((status) =>
+        ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponseDto }),
+      ),
+    )(target, key as string | symbol, descriptor as PropertyDescriptor);
+  }) as MethodDecorator & ClassDecorator;
+
+/** Nest's own success status for a handler: @HttpCode, else 201 for POST and 200 otherwise. */
+function defaultStatus(handler: object): number {
+  const code = Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined;
+  if (code) return code;
+  return Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST ? 201 : 200;
+}
+
+/** Called before the document is built (openapi.ts): every operation documents its success. */
+export function completeSuccessResponses(): void {
+  const key = 'swagger/apiResponse';
+  for (const handler of withDeclaredErrors) {
+    const responses = (Reflect.getMetadata(key, handler) ?? {}) as Record<string, unknown>;
+    if (Object.keys(responses).some((status) => /^2/.test(status))) continue;
+    const status = defaultStatus(handler);
+    Reflect.defineMetadata(
+      key,
+      { ...responses, [status]: { description: status === 204 ? 'Done' : 'Success' } },
+      handler,
+    );
+  }
+}
 
 /** A UUID path parameter (IdParam): malformed → 404, like one that names nothing. */
 export const ApiUuidParam = (name: string, description?: string): MethodDecorator =>
@@ -116,11 +149,26 @@ export const ApiPageResponse = (model: Type<unknown>, description?: string): Met
  * A route anyone may call: `security: []` in the document, overriding the document-wide
  * bearer requirement. Leaves a requirement another decorator declared (PlatformAuthorize).
  */
-export const ApiPublic = (): MethodDecorator =>
-  ((_target: object, _key: string | symbol, descriptor: PropertyDescriptor) => {
+export const ApiPublic = (): MethodDecorator & ClassDecorator =>
+  ((target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const key = 'swagger/apiSecurity';
-    if (!Reflect.hasOwnMetadata(key, descriptor.value as object)) {
-      Reflect.defineMetadata(key, [], descriptor.value as object);
-    }
-    return descriptor;
-  }) as MethodDecorator;
+    const on = (descriptor?.value ?? target) as object;
+    if (!Reflect.hasOwnMetadata(key, on)) Reflect.defineMetadata(key, [], on);
+    return descriptor ?? target;
+  }) as MethodDecorator & ClassDecorator;
+
+/**
+ * A controller under `/councils/{councilId}/…`: the route and the `councilId` path parameter
+ * of each of its operations, declared once. A malformed id is a 404 like an unknown council.
+ */
+export const CouncilController = (path: string): ClassDecorator =>
+  applyDecorators(Controller(`councils/:councilId/${path}`), ApiCouncilIdParam());
+
+/** The `councilId` path parameter (CouncilController declares it for a whole controller). */
+export const ApiCouncilIdParam = (): MethodDecorator & ClassDecorator =>
+  ApiParam({
+    name: 'councilId',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+    description: 'The council the request acts in',
+  });
