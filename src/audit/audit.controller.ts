@@ -1,5 +1,5 @@
 import { Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { CouncilController } from '../common/http/api-docs';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
 import {
   ApiProduces,
   ApiProperty,
@@ -101,6 +101,7 @@ export class AuditController {
     summary: 'Sign a checkpoint of the audit chain now',
     operationId: 'createAuditCheckpoint',
   })
+  @ApiErrors(409)
   async checkpoint(@Principal() p: CouncilPrincipal) {
     const checkpoint = await this.reports.checkpoint(p, p.councilId);
     if (!checkpoint) throw notFound('Audit events');

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiErrors } from '../common/http/api-docs';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -47,6 +48,7 @@ export class AuthController {
     },
   })
   @ApiOperation({ summary: 'Sign in with e-mail and password', operationId: 'login' })
+  @ApiErrors(401, 429)
   login(@Body() dto: LoginDto, @Origin() origin: RequestOrigin): Promise<LoginResult> {
     return this.auth.login(dto.email, dto.password, origin);
   }
@@ -61,6 +63,7 @@ export class AuthController {
     summary: 'Complete a sign-in with the second factor',
     operationId: 'completeMfaLogin',
   })
+  @ApiErrors(401, 429)
   mfa(@Body() dto: MfaLoginDto, @Origin() origin: RequestOrigin): Promise<TokenPair> {
     return this.auth.completeMfa(dto.mfaToken, dto.code, origin);
   }
@@ -74,6 +77,7 @@ export class AuthController {
     summary: 'Exchange a refresh token for a new token pair',
     operationId: 'refreshTokens',
   })
+  @ApiErrors(401, 429)
   refresh(@Body() dto: RefreshDto, @Origin() origin: RequestOrigin): Promise<TokenPair> {
     return this.auth.refresh(dto.refreshToken, origin);
   }
@@ -97,6 +101,7 @@ export class AuthController {
     summary: 'Ask for a password reset link by e-mail',
     operationId: 'requestPasswordReset',
   })
+  @ApiErrors(429)
   async requestReset(
     @Body() dto: PasswordResetRequestDto,
     @Origin() origin: RequestOrigin,
@@ -115,6 +120,7 @@ export class AuthController {
     summary: 'Set a new password with a reset link’s token',
     operationId: 'confirmPasswordReset',
   })
+  @ApiErrors(429)
   confirmReset(@Body() dto: PasswordResetDto, @Origin() origin: RequestOrigin): Promise<void> {
     return this.resets.confirm(dto.token, dto.newPassword, origin);
   }

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { ApiErrors } from '../common/http/api-docs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -27,6 +28,7 @@ export class MfaController {
     summary: 'Start enrolling an authenticator app (TOTP)',
     operationId: 'startTotpEnrolment',
   })
+  @ApiErrors(409)
   start(
     @CurrentUser() user: AuthUser,
     @NoBody() _body: undefined,
@@ -43,6 +45,7 @@ export class MfaController {
     summary: 'Confirm the authenticator app with a first code',
     operationId: 'confirmTotpEnrolment',
   })
+  @ApiErrors(403, 409)
   confirm(
     @CurrentUser() user: AuthUser,
     @Body() dto: MfaCodeDto,
@@ -56,6 +59,7 @@ export class MfaController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiOperation({ summary: 'Remove the second factor', operationId: 'disableTotp' })
+  @ApiErrors(409)
   disable(
     @CurrentUser() user: AuthUser,
     @Body() dto: MfaCodeDto,

@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { CouncilController } from '../common/http/api-docs';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
 import { ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -25,6 +25,7 @@ export class CaseWorkController {
   @HttpCode(200)
   @Authorize('close', 'Case')
   @ApiOperation({ summary: 'Close a case', operationId: 'closeCase' })
+  @ApiErrors(409)
   close(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -37,6 +38,7 @@ export class CaseWorkController {
   @HttpCode(200)
   @Authorize('reopen', 'Case')
   @ApiOperation({ summary: 'Reopen a closed case', operationId: 'reopenCase' })
+  @ApiErrors(409)
   reopen(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -55,6 +57,7 @@ export class CaseWorkController {
   @Post('notes')
   @Authorize('create', 'Note')
   @ApiOperation({ summary: 'Add a note to the case record', operationId: 'addCaseNote' })
+  @ApiErrors(409)
   addNote(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -67,6 +70,7 @@ export class CaseWorkController {
   @HttpCode(200)
   @Authorize('update', 'Note')
   @ApiOperation({ summary: 'Mark a note as sensitive (要配慮)', operationId: 'markNoteSensitive' })
+  @ApiErrors(409)
   markNoteSensitive(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -88,6 +92,7 @@ export class CaseWorkController {
     summary: 'Write a new version of the support plan',
     operationId: 'createSupportPlan',
   })
+  @ApiErrors(409, 422)
   createPlan(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -109,6 +114,7 @@ export class CaseWorkController {
     summary: 'Update an action of the current support plan',
     operationId: 'updatePlanAction',
   })
+  @ApiErrors(409, 422)
   updateAction(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -124,6 +130,7 @@ export class CaseWorkController {
     summary: 'Ask a member body for information on the case',
     operationId: 'requestInformation',
   })
+  @ApiErrors(409, 422)
   createInfoRequest(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -139,6 +146,7 @@ export class CaseWorkController {
     summary: 'Answer an information request (on the case)',
     operationId: 'respondToInfoRequestOnCase',
   })
+  @ApiErrors(409)
   respondOnCase(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -169,6 +177,7 @@ export class InfoRequestsController {
   @HttpCode(200)
   @Authorize('respond', 'InfoRequest')
   @ApiOperation({ summary: 'Answer an information request', operationId: 'respondToInfoRequest' })
+  @ApiErrors(409)
   respond(
     @Principal() p: CouncilPrincipal,
     @IdParam('requestId') requestId: string,

@@ -1,6 +1,7 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { CouncilController } from '../common/http/api-docs';
-import { ApiTags, ApiOperation } from '@nestjs/swagger';
+import { AssignmentDto, CaseDto, ConsentDto, CreatedCaseDto } from './case-response.dto';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
@@ -28,6 +29,7 @@ export class CasesController {
   @Post()
   @Authorize('create', 'Case')
   @ApiOperation({ summary: 'Register a case', operationId: 'createCase' })
+  @ApiCreatedResponse({ type: CreatedCaseDto })
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateCaseDto) {
     return this.cases.create(p, dto);
   }
@@ -35,6 +37,7 @@ export class CasesController {
   @Get()
   @Authorize('read', 'Case')
   @ApiOperation({ summary: 'List the cases the caller may see', operationId: 'listCases' })
+  @ApiPageResponse(CaseDto)
   list(@Principal() p: CouncilPrincipal, @Query() q: CaseQueryDto) {
     return this.cases.list(p, q);
   }
@@ -65,6 +68,7 @@ export class CasesController {
   @Get(':caseId')
   @Authorize('read', 'Case')
   @ApiOperation({ summary: 'Read a case', operationId: 'getCase' })
+  @ApiOkResponse({ type: CaseDto })
   get(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.cases.get(p, caseId);
   }
@@ -72,6 +76,8 @@ export class CasesController {
   @Patch(':caseId')
   @Authorize('update', 'Case')
   @ApiOperation({ summary: 'Change a case', operationId: 'updateCase' })
+  @ApiErrors(409)
+  @ApiOkResponse({ type: CaseDto })
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -86,6 +92,8 @@ export class CasesController {
     summary: 'Record consent to share with member bodies, or a statutory basis',
     operationId: 'recordConsent',
   })
+  @ApiErrors(409, 422)
+  @ApiCreatedResponse({ type: ConsentDto })
   createConsent(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -98,6 +106,8 @@ export class CasesController {
   @HttpCode(200)
   @Authorize('withdraw', 'Consent')
   @ApiOperation({ summary: 'Record that consent was withdrawn', operationId: 'withdrawConsent' })
+  @ApiErrors(409)
+  @ApiOkResponse({ type: ConsentDto })
   withdrawConsent(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -110,6 +120,8 @@ export class CasesController {
   @Post(':caseId/assignments')
   @Authorize('create', 'Assignment')
   @ApiOperation({ summary: 'Assign a member body to the case', operationId: 'assignMemberBody' })
+  @ApiErrors(409, 422)
+  @ApiCreatedResponse({ type: AssignmentDto })
   createAssignment(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -122,6 +134,8 @@ export class CasesController {
   @HttpCode(200)
   @Authorize('end', 'Assignment')
   @ApiOperation({ summary: 'End a member body’s assignment', operationId: 'endAssignment' })
+  @ApiErrors(409)
+  @ApiOkResponse({ type: AssignmentDto })
   endAssignment(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCouncilIdParam } from '../common/http/api-docs';
+import { ApiCouncilIdParam, ApiErrors } from '../common/http/api-docs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -71,6 +71,7 @@ export class CouncilsController {
     summary: 'Designate the coordinating body (調整機関)',
     operationId: 'designateCoordinatingBody',
   })
+  @ApiErrors(422)
   designate(
     @Principal() p: CouncilPrincipal,
     @Body() dto: DesignateCoordinatingBodyDto,

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiErrors } from '../common/http/api-docs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthUser, RequestOrigin, TokenPair } from '../auth/auth.types';
@@ -31,6 +32,7 @@ export class InvitationsController {
     summary: 'Accept an e-mailed invitation (creating an account if needed)',
     operationId: 'acceptInvitationWithToken',
   })
+  @ApiErrors(403, 409, 429)
   acceptWithToken(
     @Body() dto: AcceptInvitationDto,
     @Origin() origin: RequestOrigin,
@@ -57,6 +59,7 @@ export class InvitationsController {
     summary: 'Accept an invitation as the signed-in account',
     operationId: 'acceptInvitation',
   })
+  @ApiErrors(403, 409)
   accept(
     @CurrentUser() user: AuthUser,
     @IdParam('invitationId') id: string,
@@ -72,6 +75,7 @@ export class InvitationsController {
   @HttpCode(200)
   @ApiOkResponse({ type: DeclinedInvitationDto })
   @ApiOperation({ summary: 'Decline an invitation', operationId: 'declineInvitation' })
+  @ApiErrors(409)
   decline(
     @CurrentUser() user: AuthUser,
     @IdParam('invitationId') id: string,

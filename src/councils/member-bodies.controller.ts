@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { CouncilController } from '../common/http/api-docs';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -38,6 +38,7 @@ export class MemberBodiesController {
   @Authorize('create', 'MemberBody')
   @ApiCreatedResponse({ type: MemberBodyDto })
   @ApiOperation({ summary: 'Add a member body to the council', operationId: 'createMemberBody' })
+  @ApiErrors(409)
   create(
     @Principal() p: CouncilPrincipal,
     @Body() dto: CreateMemberBodyDto,
@@ -70,6 +71,7 @@ export class MemberBodiesController {
   @Authorize('update', 'MemberBody')
   @ApiOkResponse({ type: MemberBodyDto })
   @ApiOperation({ summary: 'Change a member body', operationId: 'updateMemberBody' })
+  @ApiErrors(409)
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('memberBodyId') id: string,
@@ -86,6 +88,7 @@ export class MemberBodiesController {
     summary: 'Record that a member body leaves the council',
     operationId: 'leaveCouncil',
   })
+  @ApiErrors(409)
   leave(
     @Principal() p: CouncilPrincipal,
     @IdParam('memberBodyId') id: string,

@@ -1,5 +1,5 @@
 import { Body, Get, Post, Put } from '@nestjs/common';
-import { CouncilController } from '../common/http/api-docs';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -36,6 +36,7 @@ export class PledgeController {
     summary: 'Accept the current confidentiality pledge',
     operationId: 'acceptPledge',
   })
+  @ApiErrors(409)
   accept(
     @Principal() p: CouncilPrincipal,
     @Body() dto: AcceptPledgeDto,
@@ -47,6 +48,7 @@ export class PledgeController {
   @Authorize('publish', 'Pledge')
   @ApiOkResponse({ type: PledgeDto, description: 'Publishes the text as the next version' })
   @ApiOperation({ summary: 'Publish a new version of the pledge', operationId: 'publishPledge' })
+  @ApiErrors(409)
   publish(@Principal() p: CouncilPrincipal, @Body() dto: PublishPledgeDto): Promise<PledgeDto> {
     return this.pledges.publish(p, dto.text);
   }

@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { CouncilController } from '../common/http/api-docs';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -47,6 +47,7 @@ export class StaffController {
     summary: 'Invite a person to act for a member body in a role',
     operationId: 'inviteStaff',
   })
+  @ApiErrors(409, 422)
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateStaffDto): Promise<CreatedStaffDto> {
     return this.staff.create(p, dto);
   }
@@ -70,6 +71,7 @@ export class StaffController {
   @Authorize('update', 'Staff')
   @ApiOkResponse({ type: StaffDto })
   @ApiOperation({ summary: 'Change a staff record’s role or scope', operationId: 'updateStaff' })
+  @ApiErrors(409)
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('staffId') staffId: string,
@@ -83,6 +85,7 @@ export class StaffController {
   @Authorize('end', 'Staff')
   @ApiOkResponse({ type: StaffDto })
   @ApiOperation({ summary: 'End a staff record', operationId: 'endStaff' })
+  @ApiErrors(409)
   end(
     @Principal() p: CouncilPrincipal,
     @IdParam('staffId') staffId: string,

@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { CouncilController } from '../common/http/api-docs';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
 import { ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -31,6 +31,7 @@ export class MeetingsController {
     summary: 'Schedule a case or representatives’ meeting',
     operationId: 'createMeeting',
   })
+  @ApiErrors(422)
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateMeetingDto) {
     return this.meetings.create(p, dto);
   }
@@ -59,6 +60,7 @@ export class MeetingsController {
   @Put(':meetingId/minutes')
   @Authorize('update', 'Minutes')
   @ApiOperation({ summary: 'Write the draft minutes', operationId: 'saveMinutes' })
+  @ApiErrors(409, 422)
   putMinutes(
     @Principal() p: CouncilPrincipal,
     @IdParam('meetingId') meetingId: string,
@@ -74,6 +76,7 @@ export class MeetingsController {
     summary: 'Make the minutes final (a record from then on)',
     operationId: 'finalizeMinutes',
   })
+  @ApiErrors(409, 422)
   finalize(@Principal() p: CouncilPrincipal, @IdParam('meetingId') meetingId: string) {
     return this.minutes.finalize(p, meetingId);
   }
@@ -81,6 +84,7 @@ export class MeetingsController {
   @Post(':meetingId/minutes/addenda')
   @Authorize('amend', 'Minutes')
   @ApiOperation({ summary: 'Add an addendum to final minutes', operationId: 'addMinutesAddendum' })
+  @ApiErrors(409, 422)
   addAddendum(
     @Principal() p: CouncilPrincipal,
     @IdParam('meetingId') meetingId: string,
@@ -106,6 +110,7 @@ export class ActionItemsController {
   @Patch(':itemId')
   @Authorize('update', 'ActionItem')
   @ApiOperation({ summary: 'Update an action item', operationId: 'updateActionItem' })
+  @ApiErrors(409, 422)
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('itemId') itemId: string,

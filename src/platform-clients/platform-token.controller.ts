@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiErrors } from '../common/http/api-docs';
 import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { RequestOrigin } from '../auth/auth.types';
@@ -22,6 +23,7 @@ export class PlatformTokenController {
     summary: 'Platform clients: exchange credentials for a token',
     operationId: 'issuePlatformToken',
   })
+  @ApiErrors(401, 429)
   token(
     @Body() dto: PlatformTokenRequestDto,
     @Origin() origin: RequestOrigin,

@@ -62,7 +62,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /**
  * Errors every operation of a kind can answer because of a global component, declared here
  * once rather than on each route: StrictValidationPipe (400 on any input), JwtAuthGuard (401
- * unless public) and the database (503 when it is unavailable).
+ * unless public; 403 PASSWORD_CHANGE_REQUIRED) and the database (503 when it is unavailable).
  */
 function addGlobalErrors(document: OpenAPIObject): void {
   const error = (description: string) => ({
@@ -79,7 +79,12 @@ function addGlobalErrors(document: OpenAPIObject): void {
           'VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable',
         );
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
-      if (!isPublic) op.responses['401'] ??= error('UNAUTHENTICATED: no valid access token');
+      if (!isPublic) {
+        op.responses['401'] ??= error('UNAUTHENTICATED: no valid access token');
+        op.responses['403'] ??= error(
+          'PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN',
+        );
+      }
       op.responses['503'] ??= error('DATABASE_UNAVAILABLE: try again shortly');
     }
   }
