@@ -86,6 +86,14 @@ function addGlobalErrors(document: OpenAPIObject): void {
         );
       }
       op.responses['503'] ??= error('DATABASE_UNAVAILABLE: try again shortly');
+      // Errors are JSON even where the success is not (@ApiProduces on the audit export).
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (!response || '$ref' in response || Number(status) < 400) continue;
+        const schema = response.content ? Object.values(response.content)[0]?.schema : undefined;
+        if (schema) {
+          response.content = { 'application/json': { schema } };
+        }
+      }
     }
   }
 }
