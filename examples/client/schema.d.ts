@@ -1377,6 +1377,11 @@ export interface components {
             /** @description Roles that need a second factor */
             mfaRequiredRoles: ("coordinator" | "agency_staff" | "auditor")[];
         };
+        PageDto: {
+            items: Record<string, never>[];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         UpdateCouncilDto: {
             /** @example 桜ヶ丘市孤独・孤立対策地域協議会 */
             name?: string;
@@ -1573,6 +1578,16 @@ export interface components {
         PublishPledgeDto: {
             text: string;
         };
+        PublicCouncilDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            municipalities: string[];
+            /** Format: date */
+            establishedOn: string;
+            coordinatingBody: components["schemas"]["BodyRefDto"] | null;
+            memberBodies: components["schemas"]["BodyRefDto"][];
+        };
         AcceptInvitationDto: {
             /** @description From the invitation link */
             token: string;
@@ -1726,11 +1741,6 @@ export interface components {
             activeConsents?: components["schemas"]["ConsentDto"][];
             /** @description Cases that may be the same person (see POST …/cases/match) */
             possibleDuplicates: components["schemas"]["CaseRefDto"][];
-        };
-        PageDto: {
-            items: Record<string, never>[];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
         };
         CaseDto: {
             /** Format: uuid */
@@ -2527,6 +2537,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -2865,6 +2884,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description RATE_LIMITED: slow down */
             429: {
                 headers: {
@@ -2926,6 +2954,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3001,6 +3038,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description RATE_LIMITED: slow down */
             429: {
                 headers: {
@@ -3063,6 +3109,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -3114,6 +3169,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3180,6 +3244,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3260,6 +3333,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -3319,6 +3401,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3394,6 +3485,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -3418,11 +3518,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["CouncilDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -3512,6 +3617,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3657,6 +3771,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -3721,6 +3844,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3875,6 +4007,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -3904,12 +4045,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["MemberBodyDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -4020,6 +4165,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4184,6 +4338,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4269,6 +4432,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4298,12 +4470,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["StaffDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -4414,6 +4590,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4587,6 +4772,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4665,6 +4859,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4820,6 +5023,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4900,6 +5112,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4924,11 +5145,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["PublicCouncilDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -5018,6 +5244,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5155,6 +5390,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5223,6 +5467,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5378,6 +5631,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5513,6 +5775,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5677,6 +5948,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5755,6 +6035,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5859,6 +6148,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5937,6 +6235,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6037,6 +6344,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6121,6 +6437,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6198,6 +6523,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6431,6 +6765,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6507,6 +6850,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6669,6 +7021,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Well-formed but not acceptable in the current state (see `code`) */
             422: {
                 headers: {
@@ -6758,6 +7119,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6858,6 +7228,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Well-formed but not acceptable in the current state (see `code`) */
             422: {
                 headers: {
@@ -6947,6 +7326,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7100,6 +7488,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7359,6 +7756,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7493,6 +7899,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7735,6 +8150,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Well-formed but not acceptable in the current state (see `code`) */
             422: {
                 headers: {
@@ -7817,6 +8241,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7910,6 +8343,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8084,6 +8526,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Well-formed but not acceptable in the current state (see `code`) */
             422: {
                 headers: {
@@ -8188,12 +8639,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["PlatformClientDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -8299,6 +8754,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8369,6 +8833,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8421,6 +8894,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8645,6 +9127,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8715,6 +9206,15 @@ export interface operations {
             };
             /** @description A conflict with the current state (see `code`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

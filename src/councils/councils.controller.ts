@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCouncilIdParam, ApiErrors } from '../common/http/api-docs';
+import { ApiCouncilIdParam, ApiErrors, ApiPageResponse } from '../common/http/api-docs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -37,6 +37,7 @@ export class CouncilsController {
   @Get()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'List the councils the caller belongs to', operationId: 'listCouncils' })
+  @ApiPageResponse(CouncilDto)
   list(@CurrentUser() user: AuthUser, @Query() q: PageQueryDto): Promise<Page<CouncilDto>> {
     return this.councils.list(user, q);
   }

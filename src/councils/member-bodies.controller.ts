@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -49,6 +49,7 @@ export class MemberBodiesController {
   @Get()
   @Authorize('read', 'MemberBody')
   @ApiOperation({ summary: 'List the council’s member bodies', operationId: 'listMemberBodies' })
+  @ApiPageResponse(MemberBodyDto)
   list(
     @Principal() p: CouncilPrincipal,
     @Query() q: MemberBodyQueryDto,

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiPageResponse } from '../common/http/api-docs';
 import { ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
 import { Page, PageQueryDto } from '../common/http/pagination';
@@ -17,6 +18,7 @@ export class PublicNoticeController {
     summary: 'List the councils that publish a public notice',
     operationId: 'listPublicCouncils',
   })
+  @ApiPageResponse(PublicCouncilDto)
   list(@Query() q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
     return this.councils.publicNotice(q);
   }

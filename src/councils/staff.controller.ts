@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -55,6 +55,7 @@ export class StaffController {
   @Get()
   @Authorize('read', 'Staff')
   @ApiOperation({ summary: 'List the council’s staff records', operationId: 'listStaff' })
+  @ApiPageResponse(StaffDto)
   list(@Principal() p: CouncilPrincipal, @Query() q: StaffQueryDto): Promise<Page<StaffDto>> {
     return this.staff.list(p, q.active ?? null, q);
   }

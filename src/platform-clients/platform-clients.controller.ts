@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiPageResponse } from '../common/http/api-docs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../access/authorize';
 import { AuthUser, RequestOrigin } from '../auth/auth.types';
@@ -36,6 +37,7 @@ export class PlatformClientsController {
   @Get()
   @Authorize('read', 'PlatformClient')
   @ApiOperation({ summary: 'List platform clients', operationId: 'listPlatformClients' })
+  @ApiPageResponse(PlatformClientDto)
   list(@Query() q: PageQueryDto): Promise<Page<PlatformClientDto>> {
     return this.clients.list(q);
   }

@@ -6,6 +6,24 @@ import request, { SPEC_FILE } from '../support/http';
  * The committed contract (openapi/openapi.json, issue 16) is the one the server serves: the
  * e2e suites check every answer against the committed file, so it must not lag the code.
  */
+/** Where two JSON values first differ, as a JSON pointer. */
+function firstDifference(a: unknown, b: unknown, at = ''): string {
+  if (JSON.stringify(a) === JSON.stringify(b)) return '';
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const k of keys) {
+      const d = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${at}/${k}`,
+      );
+      if (d) return d;
+    }
+    return `${at} (key order)`;
+  }
+  return at || '/';
+}
+
 describe('OpenAPI document (e2e)', () => {
   let t: TestApp;
 
@@ -22,7 +40,8 @@ describe('OpenAPI document (e2e)', () => {
     const served: unknown = JSON.parse(JSON.stringify(res.body));
     if (JSON.stringify(served) !== JSON.stringify(committed)) {
       throw new Error(
-        'openapi/openapi.json differs from the served document: run `npm run openapi` and commit the file',
+        `openapi/openapi.json differs from the served document (${firstDifference(served, committed)}): ` +
+          'run `npm run openapi` and commit the file',
       );
     }
   });

@@ -13,10 +13,6 @@ export const UNCHECKED_BODIES: ReadonlySet<string> = new Set<string>([
   'listAccessAnomalies',
   'exportAuditEvents',
   'requestPasswordReset',
-  'listCouncils',
-  'listMemberBodies',
-  'listStaff',
-  'listPublicCouncils',
   'searchCases',
   'matchCases',
   'closeCase',
@@ -44,5 +40,4 @@ export const UNCHECKED_BODIES: ReadonlySet<string> = new Set<string>([
   'listActionItems',
   'updateActionItem',
   'listDecisions',
-  'listPlatformClients',
 ]);

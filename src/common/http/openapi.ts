@@ -61,7 +61,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /**
  * Errors every operation of a kind can answer because of a global component, declared here
- * once rather than on each route: StrictValidationPipe (400 on any input), JwtAuthGuard (401
+ * once rather than on each route: StrictValidationPipe (400 on any input), the body parser (413), JwtAuthGuard (401
  * unless public; 403 PASSWORD_CHANGE_REQUIRED) and the database (503 when it is unavailable).
  */
 function addGlobalErrors(document: OpenAPIObject): void {
@@ -78,6 +78,8 @@ function addGlobalErrors(document: OpenAPIObject): void {
         op.responses['400'] ??= error(
           'VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable',
         );
+      if (method !== 'get')
+        op.responses['413'] ??= error('PAYLOAD_TOO_LARGE: the body is too large');
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
       if (!isPublic) {
         op.responses['401'] ??= error('UNAUTHENTICATED: no valid access token');

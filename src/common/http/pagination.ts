@@ -5,7 +5,7 @@ import { validationFailed } from '../errors/domain-error';
 
 /** `?limit=` (default 50, max 200) and `?cursor=` (API.md "Conventions"). */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
