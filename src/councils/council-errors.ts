@@ -22,6 +22,12 @@ export const CouncilErrors = {
       CouncilErrorCode.MemberBodyNotCurrent,
       'This member body is not a current member of the council',
     ),
+  individualCannotCoordinate: () =>
+    new DomainError(
+      422,
+      ErrorCode.IndividualCannotCoordinate,
+      'An individual member (a person) cannot be designated as the coordinating body',
+    ),
   staffExists: () =>
     new DomainError(
       409,
