@@ -383,6 +383,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/councils/{councilId}/public-notice/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the public notice (公示) as the council stands now; a new version each time */
+        post: operations["publishPublicNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/public-notice/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every published version of the public notice, newest first */
+        get: operations["listPublicNoticeHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/councils/{councilId}/member-bodies": {
         parameters: {
             query?: never;
@@ -920,6 +954,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/councils/{councilId}/cases/{caseId}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Links of a case whose other case the caller may also see (undone ones included) */
+        get: operations["listCaseLinks"];
+        put?: never;
+        /** Link two cases as the same person (never merges them; coordinators) */
+        post: operations["createCaseLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/links/{linkId}/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a link (kept on record with who undid it and why; coordinators) */
+        post: operations["unlinkCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/councils/{councilId}/access/explain": {
         parameters: {
             query?: never;
@@ -948,6 +1017,92 @@ export interface paths {
         get: operations["getWorklist"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrals: all for coordinators, the own body’s for agency staff */
+        get: operations["listReferrals"];
+        put?: never;
+        /** Refer a person to the council (agency staff for their body; coordinators too) */
+        post: operations["createReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/referrals/{referralId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One referral and its outcome */
+        get: operations["getReferral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/referrals/{referralId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept: register a case from the referral (consent recorded; the submitting body assigned when the consent names it) */
+        post: operations["acceptReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/referrals/{referralId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline the referral with a reason */
+        post: operations["declineReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/referrals/{referralId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge into an existing case (no new case; the submitting body gains no access) */
+        post: operations["mergeReferral"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1264,7 +1419,7 @@ export interface components {
          * @description Stable; clients branch on this, never on `message`
          * @enum {string}
          */
-        ErrorCode: "ACCOUNT_EXISTS" | "ACCOUNT_LOCKED" | "ALREADY_ANSWERED" | "ALREADY_HELD" | "ALREADY_PUBLISHED" | "ASSIGNMENT_ALREADY_ENDED" | "ASSIGNMENT_EXISTS" | "ATTENDEE_NOT_ELIGIBLE" | "ATTENDEE_NOT_INVOLVED" | "CASES_NOT_ALLOWED" | "CASES_REQUIRED" | "CASE_CLOSED" | "CASE_NOT_IN_MEETING" | "CASE_OPEN" | "CASE_REQUIRED" | "CHAIN_BROKEN" | "CONFIDENTIALITY_NOT_ACKNOWLEDGED" | "CONFLICT" | "CONSENT_ALREADY_WITHDRAWN" | "CONSENT_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "DATABASE_UNAVAILABLE" | "DUPLICATE_REVIEW" | "FORBIDDEN" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN" | "INVALID_REFRESH_TOKEN" | "INVITATION_INVALID" | "INVITATION_PENDING" | "LEAD_EXISTS" | "MAIL_UNAVAILABLE" | "MALFORMED_JSON" | "MEETING_NOT_ABOUT_CASE" | "MEMBER_BODY_ALREADY_LEFT" | "MEMBER_BODY_NAME_TAKEN" | "MEMBER_BODY_NOT_CURRENT" | "METHOD_NOT_ALLOWED" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "MFA_NOT_PENDING" | "MFA_REQUIRED" | "MINUTES_EMPTY" | "MINUTES_FINAL" | "MINUTES_NOT_FINAL" | "NOT_FOUND" | "NOT_HELD" | "OWNER_NOT_COVERED" | "OWN_RECORD" | "PASSWORD_CHANGE_REQUIRED" | "PAYLOAD_TOO_LARGE" | "PERIOD_NOT_BEGUN" | "PERIOD_NOT_PUBLISHED" | "PERIOD_TOO_SHORT" | "PLAN_VERSION_NOT_FOUND" | "PLEDGE_REQUIRED" | "PLEDGE_VERSION_OUTDATED" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "RESET_TOKEN_INVALID" | "REVIEWS_NOT_ALLOWED" | "REVIEW_OUTCOMES_MISSING" | "REVIEW_PULL_NOT_ALLOWED" | "SHUTTING_DOWN" | "STAFF_ALREADY_ENDED" | "STAFF_EXISTS" | "STAFF_PENDING" | "STATUS_CHANGE_NOT_FOUND" | "SYSTEM_ADMIN_NOT_STAFF" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WITNESS_UNAVAILABLE";
+        ErrorCode: "ACCOUNT_EXISTS" | "ACCOUNT_LOCKED" | "ALREADY_ANSWERED" | "ALREADY_HELD" | "ALREADY_PUBLISHED" | "ASSIGNMENT_ALREADY_ENDED" | "ASSIGNMENT_EXISTS" | "ATTENDEE_NOT_ELIGIBLE" | "ATTENDEE_NOT_INVOLVED" | "CASES_NOT_ALLOWED" | "CASES_REQUIRED" | "CASE_CLOSED" | "CASE_NOT_IN_MEETING" | "CASE_OPEN" | "CASE_REQUIRED" | "CHAIN_BROKEN" | "CONFIDENTIALITY_NOT_ACKNOWLEDGED" | "CONFLICT" | "CONSENT_ALREADY_WITHDRAWN" | "CONSENT_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "DATABASE_UNAVAILABLE" | "DUPLICATE_REVIEW" | "FORBIDDEN" | "INDIVIDUAL_CANNOT_COORDINATE" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN" | "INVALID_REFRESH_TOKEN" | "INVITATION_INVALID" | "INVITATION_PENDING" | "LEAD_EXISTS" | "LINK_ALREADY_UNDONE" | "LINK_EXISTS" | "MAIL_UNAVAILABLE" | "MALFORMED_JSON" | "MEETING_NOT_ABOUT_CASE" | "MEMBER_BODY_ALREADY_LEFT" | "MEMBER_BODY_NAME_TAKEN" | "MEMBER_BODY_NOT_CURRENT" | "METHOD_NOT_ALLOWED" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "MFA_NOT_PENDING" | "MFA_REQUIRED" | "MINUTES_EMPTY" | "MINUTES_FINAL" | "MINUTES_NOT_FINAL" | "NOT_FOUND" | "NOT_HELD" | "OWNER_NOT_COVERED" | "OWN_RECORD" | "PASSWORD_CHANGE_REQUIRED" | "PAYLOAD_TOO_LARGE" | "PERIOD_NOT_BEGUN" | "PERIOD_NOT_PUBLISHED" | "PERIOD_TOO_SHORT" | "PLAN_VERSION_NOT_FOUND" | "PLEDGE_REQUIRED" | "PLEDGE_VERSION_OUTDATED" | "RATE_LIMITED" | "REFERRAL_ALREADY_DECIDED" | "REFRESH_TOKEN_REUSED" | "RESET_TOKEN_INVALID" | "REVIEWS_NOT_ALLOWED" | "REVIEW_OUTCOMES_MISSING" | "REVIEW_PULL_NOT_ALLOWED" | "SAME_CASE" | "SHUTTING_DOWN" | "STAFF_ALREADY_ENDED" | "STAFF_EXISTS" | "STAFF_PENDING" | "STATUS_CHANGE_NOT_FOUND" | "SYSTEM_ADMIN_NOT_STAFF" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WITNESS_UNAVAILABLE";
         ErrorResponseDto: {
             /** @example 404 */
             statusCode: number;
@@ -1406,11 +1561,35 @@ export interface components {
             /** @description Staff roles that need a second factor: until enrolled, their every route of the council answers 403 MFA_REQUIRED */
             mfaRequiredRoles: ("coordinator" | "agency_staff" | "auditor")[];
         };
+        PublicCouncilDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            municipalities: string[];
+            /** Format: date */
+            establishedOn: string;
+            coordinatingBody: components["schemas"]["BodyRefDto"] | null;
+            memberBodies: components["schemas"]["BodyRefDto"][];
+        };
+        PublishedNoticeDto: {
+            version: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: uuid */
+            publishedBy: string;
+            /** @description The notice exactly as published */
+            content: components["schemas"]["PublicCouncilDto"];
+        };
+        NoticeHistoryDto: {
+            /** @description Newest first */
+            items: components["schemas"]["PublishedNoticeDto"][];
+            nextCursor: string | null;
+        };
         CreateMemberBodyDto: {
             /** @example NPO法人 つながりの灯 */
             name: string;
             /** @enum {string} */
-            kind: "municipality" | "social_welfare_council" | "npo" | "public_health" | "welfare_commissioner" | "medical" | "housing" | "employment" | "education" | "police" | "other";
+            kind: "municipality" | "social_welfare_council" | "npo" | "public_health" | "welfare_commissioner" | "medical" | "housing" | "employment" | "education" | "police" | "other" | "individual";
             /**
              * Format: date
              * @example 2024-04-01
@@ -1422,7 +1601,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            kind: "municipality" | "social_welfare_council" | "npo" | "public_health" | "welfare_commissioner" | "medical" | "housing" | "employment" | "education" | "police" | "other";
+            kind: "municipality" | "social_welfare_council" | "npo" | "public_health" | "welfare_commissioner" | "medical" | "housing" | "employment" | "education" | "police" | "other" | "individual";
             /** Format: date */
             joinedOn: string;
             /** Format: date */
@@ -1433,7 +1612,7 @@ export interface components {
             /** @example NPO法人 つながりの灯 */
             name?: string;
             /** @enum {string} */
-            kind?: "municipality" | "social_welfare_council" | "npo" | "public_health" | "welfare_commissioner" | "medical" | "housing" | "employment" | "education" | "police" | "other";
+            kind?: "municipality" | "social_welfare_council" | "npo" | "public_health" | "welfare_commissioner" | "medical" | "housing" | "employment" | "education" | "police" | "other" | "individual";
             /**
              * Format: date
              * @example 2024-04-01
@@ -1577,16 +1756,6 @@ export interface components {
         };
         PublishPledgeDto: {
             text: string;
-        };
-        PublicCouncilDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            municipalities: string[];
-            /** Format: date */
-            establishedOn: string;
-            coordinatingBody: components["schemas"]["BodyRefDto"] | null;
-            memberBodies: components["schemas"]["BodyRefDto"][];
         };
         AcceptInvitationDto: {
             /** @description From the invitation link */
@@ -1875,6 +2044,206 @@ export interface components {
         };
         RespondDto: {
             answer: string;
+        };
+        CreateCaseLinkDto: {
+            /**
+             * Format: uuid
+             * @description The case that is the same person
+             */
+            otherCaseId: string;
+            /** @description Why the two cases are the same person */
+            reason: string;
+        };
+        LinkedCaseDto: {
+            /** Format: uuid */
+            id: string;
+            caseNumber: string;
+        };
+        CaseLinkDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The case the link is listed on
+             */
+            caseId: string;
+            /** @description The case it is linked to */
+            otherCase: components["schemas"]["LinkedCaseDto"];
+            /** @description Coordinators only; null otherwise */
+            reason: string | null;
+            /** Format: date-time */
+            linkedAt: string;
+            /** Format: uuid */
+            linkedBy: string;
+            /** @enum {string} */
+            state: "active" | "undone";
+            /** Format: date-time */
+            unlinkedAt: string | null;
+            /** Format: uuid */
+            unlinkedBy: string | null;
+            /** @description Coordinators only; null otherwise */
+            unlinkReason: string | null;
+        };
+        CaseLinkListDto: {
+            items: components["schemas"]["CaseLinkDto"][];
+            nextCursor: string | null;
+        };
+        UnlinkCaseDto: {
+            /** @description Why the link was wrong */
+            reason: string;
+        };
+        ReferralConsentDto: {
+            /** @enum {string} */
+            method: "written" | "verbal";
+            /** Format: date */
+            obtainedOn: string;
+            /** @description The member bodies the person agreed to share with; defaults to the submitting body */
+            memberBodyIds?: string[];
+        };
+        CreateReferralDto: {
+            subject: components["schemas"]["CaseSubjectDto"];
+            summary: string;
+            concerns: ("isolation" | "loneliness" | "poverty" | "housing" | "employment" | "health" | "mental_health" | "disability" | "caregiving" | "child_rearing" | "abuse_violence" | "hikikomori" | "other")[];
+            /** @description 要配慮個人情報 (restricted: coordinators and the submitting body only) */
+            sensitive?: {
+                [key: string]: unknown;
+            };
+            consentObtained?: components["schemas"]["ReferralConsentDto"];
+            /** @enum {string} */
+            urgency: "low" | "medium" | "high" | "urgent";
+        };
+        ReferralSubjectDto: {
+            familyName: string;
+            givenName: string;
+            familyNameKana: string | null;
+            givenNameKana: string | null;
+            /** Format: date */
+            birthDate: string | null;
+            /** @enum {string|null} */
+            gender: "female" | "male" | "other" | "unknown" | null;
+            address: string | null;
+            phone: string | null;
+        };
+        ReferralConsentViewDto: {
+            /** @enum {string} */
+            method: "written" | "verbal";
+            /** Format: date */
+            obtainedOn: string;
+            memberBodyIds: string[];
+        };
+        ReferralDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The submitting member body
+             */
+            memberBodyId: string;
+            /** Format: uuid */
+            submittedBy: string;
+            /** Format: date-time */
+            submittedAt: string;
+            subject: components["schemas"]["ReferralSubjectDto"];
+            summary: string;
+            concerns: ("isolation" | "loneliness" | "poverty" | "housing" | "employment" | "health" | "mental_health" | "disability" | "caregiving" | "child_rearing" | "abuse_violence" | "hikikomori" | "other")[];
+            sensitive: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            urgency: "low" | "medium" | "high" | "urgent";
+            consentObtained: components["schemas"]["ReferralConsentViewDto"] | null;
+            /** @enum {string} */
+            status: "submitted" | "accepted" | "declined" | "merged";
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** @description Why it was declined or merged (the submitting body sees a decline’s reason only) */
+            decisionReason: string | null;
+            /**
+             * Format: uuid
+             * @description The resulting case: only when the caller may see that case
+             */
+            caseId: string | null;
+            /**
+             * @description Accepted: whether the submitting body was assigned, or why not
+             * @enum {string|null}
+             */
+            assignmentOutcome: "assigned" | "no_consent" | "consent_not_naming_body" | "body_not_current" | null;
+        };
+        ReferralListDto: {
+            items: components["schemas"]["ReferralDto"][];
+            nextCursor: string | null;
+        };
+        AcceptReferralDto: {
+            /**
+             * @description The submitting body’s role when it is assigned
+             * @default lead
+             * @enum {string}
+             */
+            role: "lead" | "support";
+            /**
+             * @description The submitting body’s scope when it is assigned
+             * @default limited
+             * @enum {string}
+             */
+            scope: "full" | "limited";
+            /** Format: date */
+            reviewDueOn?: string;
+        };
+        PossibleDuplicateDto: {
+            /** Format: uuid */
+            id: string;
+            caseNumber: string;
+        };
+        AcceptedReferralDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The submitting member body
+             */
+            memberBodyId: string;
+            /** Format: uuid */
+            submittedBy: string;
+            /** Format: date-time */
+            submittedAt: string;
+            subject: components["schemas"]["ReferralSubjectDto"];
+            summary: string;
+            concerns: ("isolation" | "loneliness" | "poverty" | "housing" | "employment" | "health" | "mental_health" | "disability" | "caregiving" | "child_rearing" | "abuse_violence" | "hikikomori" | "other")[];
+            sensitive: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            urgency: "low" | "medium" | "high" | "urgent";
+            consentObtained: components["schemas"]["ReferralConsentViewDto"] | null;
+            /** @enum {string} */
+            status: "submitted" | "accepted" | "declined" | "merged";
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** @description Why it was declined or merged (the submitting body sees a decline’s reason only) */
+            decisionReason: string | null;
+            /**
+             * Format: uuid
+             * @description The resulting case: only when the caller may see that case
+             */
+            caseId: string | null;
+            /**
+             * @description Accepted: whether the submitting body was assigned, or why not
+             * @enum {string|null}
+             */
+            assignmentOutcome: "assigned" | "no_consent" | "consent_not_naming_body" | "body_not_current" | null;
+            /** @description As when registering a case */
+            possibleDuplicates: components["schemas"]["PossibleDuplicateDto"][];
+        };
+        DeclineReferralDto: {
+            reason: string;
+        };
+        MergeReferralDto: {
+            /**
+             * Format: uuid
+             * @description The existing case this person already has
+             */
+            caseId: string;
+            reason: string;
         };
         MeDto: {
             /** Format: uuid */
@@ -4009,6 +4378,149 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    publishPublicNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedNoticeDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listPublicNoticeHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeHistoryDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7515,11 +8027,256 @@ export interface operations {
             };
         };
     };
+    listCaseLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseLinkListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createCaseLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCaseLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseLinkDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    unlinkCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                linkId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnlinkCaseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseLinkDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     explainAccess: {
         parameters: {
             query: {
                 action: "read" | "create" | "update" | "leave" | "end" | "designate" | "accept" | "publish" | "withdraw" | "verify" | "export" | "close" | "reopen" | "respond" | "finalize" | "amend";
-                subject: "Council" | "MemberBody" | "Staff" | "Pledge" | "Case" | "Consent" | "Assignment" | "Note" | "Plan" | "PlanAction" | "InfoRequest" | "AuditEvent" | "AccessDecision" | "Worklist" | "Statistics" | "CouncilStatistics" | "PublicNotice" | "PlatformClient" | "Meeting" | "Minutes" | "Decision" | "ActionItem";
+                subject: "Council" | "MemberBody" | "Staff" | "Pledge" | "Case" | "Consent" | "Assignment" | "Note" | "Plan" | "PlanAction" | "InfoRequest" | "AuditEvent" | "AccessDecision" | "Worklist" | "Statistics" | "CouncilStatistics" | "PublicNotice" | "PlatformClient" | "Meeting" | "Minutes" | "Decision" | "ActionItem" | "Referral";
                 /** @description A specific record: decided on its current facts, exactly as the API would */
                 id?: string;
                 /** @description The case a new record would belong to (e.g. `create` a `Note`): it must be visible first */
@@ -7596,7 +8353,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only these kinds (comma-separated or repeated); counts still cover every kind */
-                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming")[];
+                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "referral_awaiting_triage")[];
                 /** @description Items due within this many days from today (in the council’s calendar), overdue ones included */
                 dueWithin?: number;
                 limit?: number;
@@ -7646,6 +8403,485 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listReferrals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                cursor?: string;
+                status?: "submitted" | "accepted" | "declined" | "merged";
+            };
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReferralDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referralId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    acceptReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referralId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptReferralDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedReferralDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    declineReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referralId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineReferralDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    mergeReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referralId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeReferralDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -114,6 +114,7 @@ export class CouncilsController {
 
   /** 公示 as an act: publish the notice as the council stands now (coordinators). */
   @Post(':councilId/public-notice/publish')
+  @ApiCouncilIdParam()
   @Authorize('publish', 'Council')
   @ApiOperation({
     summary: 'Publish the public notice (公示) as the council stands now; a new version each time',
@@ -125,6 +126,7 @@ export class CouncilsController {
   }
 
   @Get(':councilId/public-notice/history')
+  @ApiCouncilIdParam()
   @Authorize('read', 'Council')
   @ApiOperation({
     summary: 'Every published version of the public notice, newest first',
