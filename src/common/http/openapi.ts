@@ -20,6 +20,7 @@ const TAGS: [string, string][] = [
     'cases',
     'Registering a case, consent or statutory basis, assignments; then working it: status, notes, support plans, information requests',
   ],
+  ['referrals', 'Referrals from member bodies, triaged by the coordinator into cases'],
   ['worklist', 'What needs the caller’s attention now'],
   ['meetings', 'Case and representatives’ meetings, minutes, decisions, action items'],
   ['access', 'Why the caller may (or may not) see something: the policy explained'],
