@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CaseErrorCode } from '../cases/case-error-codes';
 import { createMongoAbility, subject as asSubject } from '@casl/ability';
 import { createHash } from 'node:crypto';
 import { AuditActor, AuditInput, AuditService } from '../audit/audit.service';
@@ -525,7 +526,7 @@ export class AccessService {
       refs.push(found.row);
     }
     if (caseStatus === 'closed' && !ON_CLOSED_CASE.has(req.action))
-      throw new DomainError(409, 'CASE_CLOSED', 'The case is closed: reopen it first');
+      throw new DomainError(409, CaseErrorCode.CaseClosed, 'The case is closed: reopen it first');
     return { case: caseRow, row, refs };
   }
 

@@ -8,7 +8,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-docs';
 import type { Request } from 'express';
 import { AuthUser } from '../auth/auth.types';
 import { AuditInput, AuditService } from '../audit/audit.service';
@@ -174,8 +175,8 @@ export const Authorize = (action: Action, subject: SubjectType): MethodDecorator
     SetMetadata(AUTHORIZE, { action, subject } satisfies AuthorizeMeta),
     UseGuards(AuthorizeGuard),
     ApiBearerAuth(),
-    ApiNotFoundResponse({ description: 'Outside the caller’s visibility (or does not exist)' }),
-    ApiForbiddenResponse({ description: 'FORBIDDEN or PLEDGE_REQUIRED' }),
+    // 404 outside visibility, 403 visible but not permitted (DESIGN.md §3.2).
+    ApiErrors(401, 403, 404),
   );
 
 /** The council principal the guard resolved (with its ability). */

@@ -85,6 +85,11 @@ describe('loadPolicies', () => {
       /CODE: message/,
     ],
     [
+      'a reason whose code is not in the closed set',
+      `  - { id: agency.x, action: read, subject: Case, inverted: true, reason: 'NOPE: no', conditions: { councilId: '\${council.id}' } }`,
+      /NOPE is not an error code/,
+    ],
+    [
       'null compared with a set',
       `  - { id: agency.x, action: read, subject: Case, conditions: { councilId: '\${council.id}', visibleToBodyIds: null } }`,
       /never contains null/,

@@ -12,6 +12,7 @@ import {
   RULE_FIELDS,
   UNSCOPED_RULES,
 } from './policy-catalog';
+import { isKnownErrorCode } from '../common/errors/error-code';
 import { REFUSAL_REASON } from './refusal';
 import { SUBJECT_SQL } from './subject-sql';
 
@@ -72,12 +73,16 @@ export function validatePolicyFile(file: string, content: unknown, schema: objec
       // A reason is the stable error a refusal by this rule answers with (refusal.ts).
       if (!rule.inverted)
         throw new PolicyError(file, rule.id, 'only an inverted rule gives a reason (a refusal)');
-      if (!REFUSAL_REASON.test(rule.reason))
+      const reason = REFUSAL_REASON.exec(rule.reason);
+      if (!reason)
         throw new PolicyError(
           file,
           rule.id,
           "reason must read 'CODE: message', e.g. 'OWN_RECORD: …'",
         );
+      // Error codes are a closed set (issue 16): a new refusal code is added to ErrorCode first.
+      if (!isKnownErrorCode(reason[1]))
+        throw new PolicyError(file, rule.id, `${reason[1]} is not an error code (ErrorCode)`);
     }
     const allowedFields = RULE_FIELDS[rule.subject] ?? [];
     for (const f of rule.fields ?? []) {

@@ -1,5 +1,5 @@
 import { DomainError } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-code';
+import { ErrorCode, isKnownErrorCode, KnownErrorCode } from '../common/errors/error-code';
 import { AppAbility } from './ability.factory';
 import { Action, RawPolicyRule } from './policy-catalog';
 
@@ -9,7 +9,7 @@ export const REFUSAL_REASON = /^([A-Z][A-Z0-9_]*): (.+)$/;
 /** A 403 decided by the policy: carries the rule, so the denial's audit event can name it. */
 export class PolicyRefusal extends DomainError {
   constructor(
-    code: string,
+    code: KnownErrorCode,
     message: string,
     readonly ruleId: string | null,
   ) {
@@ -31,7 +31,8 @@ export function refusal(
   const rule = ability.relevantRuleFor(action, subject);
   const origin = rule?.origin as RawPolicyRule | undefined;
   const m = rule?.inverted && origin?.reason ? REFUSAL_REASON.exec(origin.reason) : null;
-  return m
+  // Only codes of the closed set reach clients (ErrorCode); policy-loader refuses others.
+  return m && isKnownErrorCode(m[1])
     ? new PolicyRefusal(m[1], m[2], origin!.id)
     : new PolicyRefusal(ErrorCode.Forbidden, 'This action is not allowed', origin?.id ?? null);
 }

@@ -3,7 +3,7 @@ import { createPublicKey, sign, KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { EntityManager } from 'typeorm';
 import { actorOf, CouncilPrincipal } from '../access/council-principal';
-import { conflict, DomainError } from '../common/errors/domain-error';
+import { DomainError, conflict, validationFailed } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { encodeCursor } from '../common/http/pagination';
 import { APP_CONFIG, RuntimeConfig, signingKeyFrom } from '../config/app-config';
@@ -418,18 +418,18 @@ export class AuditReportsService {
     } catch {
       // fall through
     }
-    throw new DomainError(400, 'VALIDATION_FAILED', 'The cursor is not valid', {
-      details: [{ field: 'cursor', messages: ['is not a cursor this server issued'] }],
-    });
+    throw validationFailed('The cursor is not valid', [
+      { field: 'cursor', messages: ['is not a cursor this server issued'] },
+    ]);
   }
 }
 
 /** A date range whose last day comes before its first is refused (400). */
 function assertOrdered(from: string | undefined, to: string | undefined): void {
   if (from !== undefined && to !== undefined && to < from) {
-    throw new DomainError(400, 'VALIDATION_FAILED', 'to must not be before from', {
-      details: [{ field: 'to', messages: ['must not be before from'] }],
-    });
+    throw validationFailed('to must not be before from', [
+      { field: 'to', messages: ['must not be before from'] },
+    ]);
   }
 }
 

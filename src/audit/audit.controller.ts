@@ -1,5 +1,12 @@
-import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import {
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { Authorize, Principal } from '../access/authorize';
@@ -62,12 +69,16 @@ class PeriodQueryDto {
 
 /** The auditor's API (API.md "Audit"): coordinators may read events, only auditors verify and export. */
 @ApiTags('audit')
-@Controller('councils/:councilId/audit')
+@CouncilController('audit')
 export class AuditController {
   constructor(private readonly reports: AuditReportsService) {}
 
   @Get('events')
   @Authorize('read', 'AuditEvent')
+  @ApiOperation({
+    summary: 'List the council’s audit events (ids, never content)',
+    operationId: 'listAuditEvents',
+  })
   events(@Principal() p: CouncilPrincipal, @Query() q: EventQueryDto) {
     const { limit: _l, cursor, ...filter } = q;
     return this.reports.events(p, filter, cursor, pageLimit(q));
@@ -75,6 +86,10 @@ export class AuditController {
 
   @Get('verify')
   @Authorize('verify', 'AuditEvent')
+  @ApiOperation({
+    summary: 'Verify the council’s audit hash chain',
+    operationId: 'verifyAuditChain',
+  })
   verify(@Principal() p: CouncilPrincipal) {
     return this.reports.verify(p, p.councilId);
   }
@@ -82,6 +97,11 @@ export class AuditController {
   @Post('checkpoints')
   @HttpCode(201)
   @Authorize('verify', 'AuditEvent')
+  @ApiOperation({
+    summary: 'Sign a checkpoint of the audit chain now',
+    operationId: 'createAuditCheckpoint',
+  })
+  @ApiErrors(409)
   async checkpoint(@Principal() p: CouncilPrincipal) {
     const checkpoint = await this.reports.checkpoint(p, p.councilId);
     if (!checkpoint) throw notFound('Audit events');
@@ -90,24 +110,37 @@ export class AuditController {
 
   @Get('checkpoints')
   @Authorize('read', 'AuditEvent')
+  @ApiOperation({ summary: 'List signed audit checkpoints', operationId: 'listAuditCheckpoints' })
   checkpoints(@Principal() p: CouncilPrincipal) {
     return this.reports.checkpoints(p);
   }
 
   @Get('access-report')
   @Authorize('read', 'AuditEvent')
+  @ApiOperation({
+    summary: 'Who accessed which cases, per member body (access report)',
+    operationId: 'getAccessReport',
+  })
   accessReport(@Principal() p: CouncilPrincipal, @Query() q: CaseQueryDto) {
     return this.reports.accessReport(p, q.caseId);
   }
 
   @Get('timeline')
   @Authorize('read', 'AuditEvent')
+  @ApiOperation({
+    summary: 'Timeline of every access to one case',
+    operationId: 'getCaseAccessTimeline',
+  })
   timeline(@Principal() p: CouncilPrincipal, @Query() q: TimelineQueryDto) {
     return this.reports.timeline(p, q.userId, q.cursor, pageLimit(q));
   }
 
   @Get('anomalies')
   @Authorize('verify', 'AuditEvent')
+  @ApiOperation({
+    summary: 'Unusual access patterns worth a look',
+    operationId: 'listAccessAnomalies',
+  })
   anomalies(@Principal() p: CouncilPrincipal, @Query() q: PeriodQueryDto) {
     return this.reports.anomalies(p, q.from, q.to);
   }
@@ -116,6 +149,10 @@ export class AuditController {
   @Get('export')
   @Authorize('export', 'AuditEvent')
   @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOperation({
+    summary: 'Export audit events (CSV or JSON Lines)',
+    operationId: 'exportAuditEvents',
+  })
   async export(
     @Principal() p: CouncilPrincipal,
     @Query() q: ExportQueryDto,

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiErrors } from '../common/http/api-docs';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -7,6 +8,7 @@ import {
   ApiOkResponse,
   ApiTags,
   getSchemaPath,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthService } from './auth.service';
@@ -45,6 +47,8 @@ export class AuthController {
       oneOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(MfaChallengeDto) }],
     },
   })
+  @ApiOperation({ summary: 'Sign in with e-mail and password', operationId: 'login' })
+  @ApiErrors(401, 429)
   login(@Body() dto: LoginDto, @Origin() origin: RequestOrigin): Promise<LoginResult> {
     return this.auth.login(dto.email, dto.password, origin);
   }
@@ -55,6 +59,11 @@ export class AuthController {
   @Post('mfa')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
+  @ApiOperation({
+    summary: 'Complete a sign-in with the second factor',
+    operationId: 'completeMfaLogin',
+  })
+  @ApiErrors(401, 429)
   mfa(@Body() dto: MfaLoginDto, @Origin() origin: RequestOrigin): Promise<TokenPair> {
     return this.auth.completeMfa(dto.mfaToken, dto.code, origin);
   }
@@ -64,6 +73,11 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new token pair',
+    operationId: 'refreshTokens',
+  })
+  @ApiErrors(401, 429)
   refresh(@Body() dto: RefreshDto, @Origin() origin: RequestOrigin): Promise<TokenPair> {
     return this.auth.refresh(dto.refreshToken, origin);
   }
@@ -72,6 +86,7 @@ export class AuthController {
   @PasswordChangeExempt()
   @Post('logout')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: revoke the session', operationId: 'logout' })
   logout(@CurrentUser() user: AuthUser, @Origin() origin: RequestOrigin): Promise<void> {
     return this.auth.logout(user, origin);
   }
@@ -82,6 +97,11 @@ export class AuthController {
   @Post('password-reset')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The same answer whether or not the address has an account' })
+  @ApiOperation({
+    summary: 'Ask for a password reset link by e-mail',
+    operationId: 'requestPasswordReset',
+  })
+  @ApiErrors(429)
   async requestReset(
     @Body() dto: PasswordResetRequestDto,
     @Origin() origin: RequestOrigin,
@@ -96,6 +116,11 @@ export class AuthController {
   @Post('password-reset/confirm')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Set a new password with a reset link’s token',
+    operationId: 'confirmPasswordReset',
+  })
+  @ApiErrors(429)
   confirmReset(@Body() dto: PasswordResetDto, @Origin() origin: RequestOrigin): Promise<void> {
     return this.resets.confirm(dto.token, dto.newPassword, origin);
   }

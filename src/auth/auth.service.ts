@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { CouncilTransactions } from '../database/council-transactions';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
-import { DomainError, unauthenticated } from '../common/errors/domain-error';
+import { DomainError, unauthenticated, validationFailed } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { normalizeEmail } from '../users/users.service';
 import { UsersRepository } from '../users/users.repository';
@@ -39,14 +39,9 @@ const invalidMfaToken = (): DomainError =>
 /** The password rule shared by every place a person chooses one (NIST SP 800-63B: length). */
 export function assertPasswordAcceptable(password: string, email: string, field: string): void {
   if (password.toLowerCase() === email.toLowerCase())
-    throw new DomainError(
-      400,
-      ErrorCode.ValidationFailed,
-      'The password must differ from the e-mail',
-      {
-        details: [{ field, messages: ['must differ from the e-mail'] }],
-      },
-    );
+    throw validationFailed('The password must differ from the e-mail', [
+      { field, messages: ['must differ from the e-mail'] },
+    ]);
 }
 
 @Injectable()
@@ -301,18 +296,14 @@ export class AuthService {
       );
     }
     if (newPassword === currentPassword || newPassword.toLowerCase() === stored.email) {
-      throw new DomainError(
-        400,
-        ErrorCode.ValidationFailed,
+      throw validationFailed(
         'The new password must differ from the current password and the e-mail',
-        {
-          details: [
-            {
-              field: 'newPassword',
-              messages: ['must differ from the current password and the e-mail'],
-            },
-          ],
-        },
+        [
+          {
+            field: 'newPassword',
+            messages: ['must differ from the current password and the e-mail'],
+          },
+        ],
       );
     }
     const passwordHash = await this.hasher.hash(newPassword);

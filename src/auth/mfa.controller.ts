@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { ApiErrors } from '../common/http/api-docs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { NoBody } from '../common/http/no-body';
 import { AuthUser, RequestOrigin } from './auth.types';
@@ -22,6 +24,11 @@ export class MfaController {
   /** Starts enrolment (409 MFA_ALREADY_ENABLED when one is on): scan the URI, then confirm. */
   @Post('totp')
   @ApiCreatedResponse({ type: TotpEnrolmentDto })
+  @ApiOperation({
+    summary: 'Start enrolling an authenticator app (TOTP)',
+    operationId: 'startTotpEnrolment',
+  })
+  @ApiErrors(409)
   start(
     @CurrentUser() user: AuthUser,
     @NoBody() _body: undefined,
@@ -34,6 +41,11 @@ export class MfaController {
   @Post('totp/confirm')
   @HttpCode(200)
   @ApiOkResponse({ type: RecoveryCodesDto })
+  @ApiOperation({
+    summary: 'Confirm the authenticator app with a first code',
+    operationId: 'confirmTotpEnrolment',
+  })
+  @ApiErrors(403, 409)
   confirm(
     @CurrentUser() user: AuthUser,
     @Body() dto: MfaCodeDto,
@@ -46,6 +58,8 @@ export class MfaController {
   @Delete('totp')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Remove the second factor', operationId: 'disableTotp' })
+  @ApiErrors(409)
   disable(
     @CurrentUser() user: AuthUser,
     @Body() dto: MfaCodeDto,

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Get, HttpCode, Post } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -7,7 +8,7 @@ import { CaseLinkDto, CaseLinkListDto, CreateCaseLinkDto, UnlinkCaseDto } from '
 import { CaseLinksService } from './case-links.service';
 
 @ApiTags('cases')
-@Controller('councils/:councilId/cases/:caseId/links')
+@CouncilController('cases/:caseId/links')
 export class CaseLinksController {
   constructor(private readonly links: CaseLinksService) {}
 

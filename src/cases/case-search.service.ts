@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
-import { DomainError } from '../common/errors/domain-error';
+import { validationFailed } from '../common/errors/domain-error';
 import { projectCase } from './case-projection';
 import { CaseSearchQueryDto, MatchCaseDto } from './case.dto';
 import { CaseSearchRepository, ScoredCase } from './case-search.repository';
@@ -25,9 +25,9 @@ export class CaseSearchService {
 
   search(p: CouncilPrincipal, q: CaseSearchQueryDto) {
     if (!q.q?.trim() && !q.birthDate && !q.caseNumber)
-      throw new DomainError(400, 'VALIDATION_FAILED', 'Give q, birthDate or caseNumber', {
-        details: [{ field: 'q', messages: ['q, birthDate or caseNumber is required'] }],
-      });
+      throw validationFailed('Give q, birthDate or caseNumber', [
+        { field: 'q', messages: ['q, birthDate or caseNumber is required'] },
+      ]);
     return this.access.use(
       p,
       { action: 'read', subject: 'Case', event: 'case.search' },

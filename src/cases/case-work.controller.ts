@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import { ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
@@ -16,13 +17,15 @@ import {
 import { CaseWorkService } from './case-work.service';
 
 @ApiTags('cases')
-@Controller('councils/:councilId/cases/:caseId')
+@CouncilController('cases/:caseId')
 export class CaseWorkController {
   constructor(private readonly work: CaseWorkService) {}
 
   @Post('close')
   @HttpCode(200)
   @Authorize('close', 'Case')
+  @ApiOperation({ summary: 'Close a case', operationId: 'closeCase' })
+  @ApiErrors(409)
   close(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -34,6 +37,8 @@ export class CaseWorkController {
   @Post('reopen')
   @HttpCode(200)
   @Authorize('reopen', 'Case')
+  @ApiOperation({ summary: 'Reopen a closed case', operationId: 'reopenCase' })
+  @ApiErrors(409)
   reopen(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -44,12 +49,15 @@ export class CaseWorkController {
 
   @Get('status-history')
   @Authorize('read', 'Case')
+  @ApiOperation({ summary: 'The case’s status changes', operationId: 'listCaseStatusHistory' })
   statusHistory(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.work.statusHistory(p, caseId);
   }
 
   @Post('notes')
   @Authorize('create', 'Note')
+  @ApiOperation({ summary: 'Add a note to the case record', operationId: 'addCaseNote' })
+  @ApiErrors(409)
   addNote(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -61,6 +69,8 @@ export class CaseWorkController {
   @Post('notes/:noteId/sensitive')
   @HttpCode(200)
   @Authorize('update', 'Note')
+  @ApiOperation({ summary: 'Mark a note as sensitive (要配慮)', operationId: 'markNoteSensitive' })
+  @ApiErrors(409)
   markNoteSensitive(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -71,12 +81,18 @@ export class CaseWorkController {
 
   @Get('notes')
   @Authorize('read', 'Note')
+  @ApiOperation({ summary: 'List the case’s notes', operationId: 'listCaseNotes' })
   notes(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.work.notes(p, caseId);
   }
 
   @Post('plans')
   @Authorize('create', 'Plan')
+  @ApiOperation({
+    summary: 'Write a new version of the support plan',
+    operationId: 'createSupportPlan',
+  })
+  @ApiErrors(409, 422)
   createPlan(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -87,12 +103,18 @@ export class CaseWorkController {
 
   @Get('plans')
   @Authorize('read', 'Plan')
+  @ApiOperation({ summary: 'List the support plan’s versions', operationId: 'listSupportPlans' })
   plans(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.work.plans(p, caseId);
   }
 
   @Patch('plans/actions/:actionId')
   @Authorize('update', 'PlanAction')
+  @ApiOperation({
+    summary: 'Update an action of the current support plan',
+    operationId: 'updatePlanAction',
+  })
+  @ApiErrors(409, 422)
   updateAction(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -104,6 +126,11 @@ export class CaseWorkController {
 
   @Post('info-requests')
   @Authorize('create', 'InfoRequest')
+  @ApiOperation({
+    summary: 'Ask a member body for information on the case',
+    operationId: 'requestInformation',
+  })
+  @ApiErrors(409, 422)
   createInfoRequest(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -115,6 +142,11 @@ export class CaseWorkController {
   @Post('info-requests/:requestId/respond')
   @HttpCode(200)
   @Authorize('respond', 'InfoRequest')
+  @ApiOperation({
+    summary: 'Answer an information request (on the case)',
+    operationId: 'respondToInfoRequestOnCase',
+  })
+  @ApiErrors(409)
   respondOnCase(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -127,12 +159,16 @@ export class CaseWorkController {
 
 /** Information requests across the council: an agency's inbox, a coordinator's overdue list. */
 @ApiTags('cases')
-@Controller('councils/:councilId/info-requests')
+@CouncilController('info-requests')
 export class InfoRequestsController {
   constructor(private readonly work: CaseWorkService) {}
 
   @Get()
   @Authorize('read', 'InfoRequest')
+  @ApiOperation({
+    summary: 'List information requests to or from the caller’s body',
+    operationId: 'listInfoRequests',
+  })
   list(@Principal() p: CouncilPrincipal, @Query() q: InfoRequestQueryDto) {
     return this.work.listInfoRequests(p, q.overdue ?? false);
   }
@@ -140,6 +176,8 @@ export class InfoRequestsController {
   @Post(':requestId/respond')
   @HttpCode(200)
   @Authorize('respond', 'InfoRequest')
+  @ApiOperation({ summary: 'Answer an information request', operationId: 'respondToInfoRequest' })
+  @ApiErrors(409)
   respond(
     @Principal() p: CouncilPrincipal,
     @IdParam('requestId') requestId: string,

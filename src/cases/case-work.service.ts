@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CaseErrorCode } from './case-error-codes';
 import { AccessService, Done } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
@@ -97,7 +98,7 @@ export class CaseWorkService {
         if (meetingId && !(await this.repo.meetingDiscussed(s, meetingId, caseId)))
           throw new DomainError(
             422,
-            'MEETING_NOT_ABOUT_CASE',
+            CaseErrorCode.MeetingNotAboutCase,
             'meetingId must be a meeting of this council that discussed the case',
           );
         await this.repo.setStatus(s, caseId, 'closed', dto.reason, meetingId, p.userId);
@@ -116,7 +117,7 @@ export class CaseWorkService {
       { action: 'reopen', subject: 'Case', id: caseId, lock: true },
       async (s, l) => {
         if (l.case!.status === 'open')
-          throw new DomainError(409, 'CASE_OPEN', 'The case is already open');
+          throw new DomainError(409, CaseErrorCode.CaseOpen, 'The case is already open');
         await this.repo.setStatus(s, caseId, 'open', dto.reason, null, p.userId);
         return this.statusResult(s, caseId, 'open');
       },
@@ -198,7 +199,7 @@ export class CaseWorkService {
         if (bodies.some((b) => !b.current))
           throw new DomainError(
             422,
-            'MEMBER_BODY_NOT_CURRENT',
+            CaseErrorCode.MemberBodyNotCurrent,
             'Actions can be owned by current member bodies only',
           );
         const plan = await this.repo.insertPlan(
@@ -265,7 +266,7 @@ export class CaseWorkService {
         if (!body.current)
           throw new DomainError(
             422,
-            'MEMBER_BODY_NOT_CURRENT',
+            CaseErrorCode.MemberBodyNotCurrent,
             'Requests can go to current member bodies only',
           );
         const id = await this.repo.insertInfoRequest(s, { caseId, ...dto }, p.userId);
@@ -306,7 +307,11 @@ export class CaseWorkService {
         // Via a case's path, the request must belong to that case.
         if (caseId !== undefined && l.row!.caseId !== caseId) throw notFound('Information request');
         if (!(await this.repo.answerInfoRequest(s, requestId, answer, p.userId)))
-          throw new DomainError(409, 'ALREADY_ANSWERED', 'This request has already been answered');
+          throw new DomainError(
+            409,
+            CaseErrorCode.AlreadyAnswered,
+            'This request has already been answered',
+          );
         const [answered] = await this.repo.infoRequests(s, { requestId });
         return { result: infoRequestView(answered) };
       },

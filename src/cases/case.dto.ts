@@ -293,7 +293,7 @@ export class CaseSearchQueryDto {
   @Matches(/^\d{4}-\d{4,}$/, { message: 'caseNumber must look like 2026-0001' })
   caseNumber?: string;
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { AssignmentDto, CaseDto, ConsentDto, CreatedCaseDto } from './case-response.dto';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
@@ -17,7 +19,7 @@ import { CasesService } from './cases.service';
 import { CaseSearchService } from './case-search.service';
 
 @ApiTags('cases')
-@Controller('councils/:councilId/cases')
+@CouncilController('cases')
 export class CasesController {
   constructor(
     private readonly cases: CasesService,
@@ -26,12 +28,16 @@ export class CasesController {
 
   @Post()
   @Authorize('create', 'Case')
+  @ApiOperation({ summary: 'Register a case', operationId: 'createCase' })
+  @ApiCreatedResponse({ type: CreatedCaseDto })
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateCaseDto) {
     return this.cases.create(p, dto);
   }
 
   @Get()
   @Authorize('read', 'Case')
+  @ApiOperation({ summary: 'List the cases the caller may see', operationId: 'listCases' })
+  @ApiPageResponse(CaseDto)
   list(@Principal() p: CouncilPrincipal, @Query() q: CaseQueryDto) {
     return this.cases.list(p, q);
   }
@@ -39,6 +45,10 @@ export class CasesController {
   /** Search by name (normalised), birth date or case number, among the cases the caller may see. */
   @Get('search')
   @Authorize('read', 'Case')
+  @ApiOperation({
+    summary: 'Search cases by name, birth date or case number',
+    operationId: 'searchCases',
+  })
   search(@Principal() p: CouncilPrincipal, @Query() q: CaseSearchQueryDto) {
     return this.searcher.search(p, q);
   }
@@ -47,18 +57,27 @@ export class CasesController {
   @Post('match')
   @HttpCode(200)
   @Authorize('create', 'Case')
+  @ApiOperation({
+    summary: 'Before registering: cases that may be the same person',
+    operationId: 'matchCases',
+  })
   match(@Principal() p: CouncilPrincipal, @Body() dto: MatchCaseDto) {
     return this.searcher.match(p, dto);
   }
 
   @Get(':caseId')
   @Authorize('read', 'Case')
+  @ApiOperation({ summary: 'Read a case', operationId: 'getCase' })
+  @ApiOkResponse({ type: CaseDto })
   get(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.cases.get(p, caseId);
   }
 
   @Patch(':caseId')
   @Authorize('update', 'Case')
+  @ApiOperation({ summary: 'Change a case', operationId: 'updateCase' })
+  @ApiErrors(409)
+  @ApiOkResponse({ type: CaseDto })
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -69,6 +88,12 @@ export class CasesController {
 
   @Post(':caseId/consents')
   @Authorize('create', 'Consent')
+  @ApiOperation({
+    summary: 'Record consent to share with member bodies, or a statutory basis',
+    operationId: 'recordConsent',
+  })
+  @ApiErrors(409, 422)
+  @ApiCreatedResponse({ type: ConsentDto })
   createConsent(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -80,6 +105,9 @@ export class CasesController {
   @Post(':caseId/consents/:consentId/withdraw')
   @HttpCode(200)
   @Authorize('withdraw', 'Consent')
+  @ApiOperation({ summary: 'Record that consent was withdrawn', operationId: 'withdrawConsent' })
+  @ApiErrors(409)
+  @ApiOkResponse({ type: ConsentDto })
   withdrawConsent(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -91,6 +119,9 @@ export class CasesController {
 
   @Post(':caseId/assignments')
   @Authorize('create', 'Assignment')
+  @ApiOperation({ summary: 'Assign a member body to the case', operationId: 'assignMemberBody' })
+  @ApiErrors(409, 422)
+  @ApiCreatedResponse({ type: AssignmentDto })
   createAssignment(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -102,6 +133,9 @@ export class CasesController {
   @Post(':caseId/assignments/:assignmentId/end')
   @HttpCode(200)
   @Authorize('end', 'Assignment')
+  @ApiOperation({ summary: 'End a member body’s assignment', operationId: 'endAssignment' })
+  @ApiErrors(409)
+  @ApiOkResponse({ type: AssignmentDto })
   endAssignment(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,

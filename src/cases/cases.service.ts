@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { CaseErrorCode } from './case-error-codes';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
-import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
+import { DomainError, forbidden, notFound, validationFailed } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import {
   assignmentEnded,
@@ -31,9 +32,7 @@ const uniqueViolation = (error: unknown, constraint: string): boolean => {
 };
 
 const invalid = (field: string, message: string): DomainError =>
-  new DomainError(400, 'VALIDATION_FAILED', `${field} ${message}`, {
-    details: [{ field, messages: [message] }],
-  });
+  validationFailed(`${field} ${message}`, [{ field, messages: [message] }]);
 
 /** The audit facts of a registration: the new case, and the possible duplicates named back (§3.10). */
 export const registrationEvent = (
@@ -224,7 +223,7 @@ export class CasesService {
         if (consent.withdrawnOn)
           throw new DomainError(
             409,
-            'CONSENT_ALREADY_WITHDRAWN',
+            CaseErrorCode.ConsentAlreadyWithdrawn,
             'This consent has already been withdrawn',
           );
         if (dto.withdrawnOn < consent.obtainedOn)
@@ -260,7 +259,7 @@ export class CasesService {
         ) {
           throw new DomainError(
             422,
-            'CONSENT_REQUIRED',
+            CaseErrorCode.ConsentRequired,
             'No active consent names this member body; record consent or a statutory basis',
           );
         }
@@ -274,11 +273,15 @@ export class CasesService {
           if (uniqueViolation(error, 'case_assignments_one_active_per_body'))
             throw new DomainError(
               409,
-              'ASSIGNMENT_EXISTS',
+              CaseErrorCode.AssignmentExists,
               'This body is already assigned to the case',
             );
           if (uniqueViolation(error, 'case_assignments_one_active_lead'))
-            throw new DomainError(409, 'LEAD_EXISTS', 'The case already has an active lead body');
+            throw new DomainError(
+              409,
+              CaseErrorCode.LeadExists,
+              'The case already has an active lead body',
+            );
           throw error;
         }
         return {
@@ -304,7 +307,7 @@ export class CasesService {
         if (assignment.endedAt)
           throw new DomainError(
             409,
-            'ASSIGNMENT_ALREADY_ENDED',
+            CaseErrorCode.AssignmentAlreadyEnded,
             'This assignment has already ended',
           );
         await this.repo.endAssignment(s, assignmentId, p.userId);
@@ -323,7 +326,7 @@ export class CasesService {
     const bodies = await this.repo.memberBodies(s, ids);
     if (bodies.length !== new Set(ids).size) throw notFound('Member body');
     if (bodies.some((b) => !b.current))
-      throw new DomainError(422, 'MEMBER_BODY_NOT_CURRENT', message);
+      throw new DomainError(422, CaseErrorCode.MemberBodyNotCurrent, message);
   }
 
   private basisOf(p: CouncilPrincipal, assignments: AssignmentRow[]): string {

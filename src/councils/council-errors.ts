@@ -1,4 +1,5 @@
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, validationFailed } from '../common/errors/domain-error';
+import { CouncilErrorCode } from './council-error-codes';
 import { ErrorCode } from '../common/errors/error-code';
 
 /** Council-structure error codes (stable; clients may rely on them). */
@@ -6,19 +7,19 @@ export const CouncilErrors = {
   memberBodyNameTaken: () =>
     new DomainError(
       409,
-      'MEMBER_BODY_NAME_TAKEN',
+      CouncilErrorCode.MemberBodyNameTaken,
       'A member body with this name already exists in the council',
     ),
   memberBodyAlreadyLeft: () =>
     new DomainError(
       409,
-      'MEMBER_BODY_ALREADY_LEFT',
+      CouncilErrorCode.MemberBodyAlreadyLeft,
       'This member body has already left the council',
     ),
   memberBodyNotCurrent: () =>
     new DomainError(
       422,
-      'MEMBER_BODY_NOT_CURRENT',
+      CouncilErrorCode.MemberBodyNotCurrent,
       'This member body is not a current member of the council',
     ),
   individualCannotCoordinate: () =>
@@ -30,15 +31,15 @@ export const CouncilErrors = {
   staffExists: () =>
     new DomainError(
       409,
-      'STAFF_EXISTS',
+      CouncilErrorCode.StaffExists,
       'This person already has a current staff record in the council',
     ),
   staffAlreadyEnded: () =>
-    new DomainError(409, 'STAFF_ALREADY_ENDED', 'This staff record has already ended'),
+    new DomainError(409, CouncilErrorCode.StaffAlreadyEnded, 'This staff record has already ended'),
   staffPending: () =>
     new DomainError(
       409,
-      'STAFF_PENDING',
+      CouncilErrorCode.StaffPending,
       'This staff record is an invitation not yet accepted: end it and invite again to change it',
     ),
   invitationPending: () =>
@@ -51,20 +52,18 @@ export const CouncilErrors = {
   bootstrapOnly: () =>
     new DomainError(
       403,
-      'FORBIDDEN',
+      ErrorCode.Forbidden,
       'A system admin may only set up a council that has never been staffed; coordinators manage it (recovery: CLI council:recover)',
     ),
   pledgeVersionOutdated: (current: number) =>
     new DomainError(
       409,
-      'PLEDGE_VERSION_OUTDATED',
+      CouncilErrorCode.PledgeVersionOutdated,
       `The current pledge is version ${current}; read and accept that one`,
       { currentVersion: current },
     ),
   datesOutOfOrder: (field: string, message: string) =>
-    new DomainError(400, 'VALIDATION_FAILED', message, {
-      details: [{ field, messages: [message] }],
-    }),
+    validationFailed(message, [{ field, messages: [message] }]),
 };
 
 /** PostgreSQL unique_violation on a named constraint or index. */

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCouncilIdParam, ApiErrors, ApiPageResponse } from '../common/http/api-docs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -30,34 +31,50 @@ export class CouncilsController {
   @Post()
   @Authorize('create', 'Council')
   @ApiCreatedResponse({ type: CouncilDto })
+  @ApiOperation({ summary: 'Found a council (system admins)', operationId: 'createCouncil' })
   create(@Principal() p: CouncilPrincipal, @Body() dto: FoundCouncilDto): Promise<CouncilDto> {
     return this.councils.create(p, dto);
   }
 
   @Get()
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'List the councils the caller belongs to', operationId: 'listCouncils' })
+  @ApiPageResponse(CouncilDto)
   list(@CurrentUser() user: AuthUser, @Query() q: PageQueryDto): Promise<Page<CouncilDto>> {
     return this.councils.list(user, q);
   }
 
   @Get(':councilId')
+  @ApiCouncilIdParam()
   @Authorize('read', 'Council')
   @ApiOkResponse({ type: CouncilDto })
+  @ApiOperation({ summary: 'Read a council', operationId: 'getCouncil' })
   get(@Principal() p: CouncilPrincipal): Promise<CouncilDto> {
     return this.councils.get(p);
   }
 
   @Patch(':councilId')
+  @ApiCouncilIdParam()
   @Authorize('update', 'Council')
   @ApiOkResponse({ type: CouncilDto })
+  @ApiOperation({
+    summary: 'Change a council’s name, municipalities or dates',
+    operationId: 'updateCouncil',
+  })
   update(@Principal() p: CouncilPrincipal, @Body() dto: UpdateCouncilDto): Promise<CouncilDto> {
     return this.councils.update(p, dto);
   }
 
   @Put(':councilId/coordinating-body')
+  @ApiCouncilIdParam()
   @HttpCode(200)
   @Authorize('designate', 'Council')
   @ApiOkResponse({ type: CouncilDto })
+  @ApiOperation({
+    summary: 'Designate the coordinating body (調整機関)',
+    operationId: 'designateCoordinatingBody',
+  })
+  @ApiErrors(422)
   designate(
     @Principal() p: CouncilPrincipal,
     @Body() dto: DesignateCoordinatingBodyDto,
@@ -67,17 +84,27 @@ export class CouncilsController {
 
   /** Which staff roles need a second factor in this council (issue 13). */
   @Get(':councilId/security')
+  @ApiCouncilIdParam()
   @Authorize('read', 'Council')
   @ApiOkResponse({ type: CouncilSecurityDto })
+  @ApiOperation({
+    summary: 'Which roles need a second factor in this council',
+    operationId: 'getCouncilSecurity',
+  })
   security(@Principal() p: CouncilPrincipal): Promise<CouncilSecurityDto> {
     return this.councils.security(p);
   }
 
   /** Coordinators: require a second factor of these roles (403 MFA_REQUIRED until enrolled). */
   @Put(':councilId/security')
+  @ApiCouncilIdParam()
   @HttpCode(200)
   @Authorize('update', 'Council')
   @ApiOkResponse({ type: CouncilSecurityDto })
+  @ApiOperation({
+    summary: 'Require a second factor of these roles',
+    operationId: 'setCouncilSecurity',
+  })
   setSecurity(
     @Principal() p: CouncilPrincipal,
     @Body() dto: CouncilSecurityDto,
@@ -87,6 +114,7 @@ export class CouncilsController {
 
   /** 公示 as an act: publish the notice as the council stands now (coordinators). */
   @Post(':councilId/public-notice/publish')
+  @ApiCouncilIdParam()
   @Authorize('publish', 'Council')
   @ApiOperation({
     summary: 'Publish the public notice (公示) as the council stands now; a new version each time',
@@ -98,6 +126,7 @@ export class CouncilsController {
   }
 
   @Get(':councilId/public-notice/history')
+  @ApiCouncilIdParam()
   @Authorize('read', 'Council')
   @ApiOperation({
     summary: 'Every published version of the public notice, newest first',

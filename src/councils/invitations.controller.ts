@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-docs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthUser, RequestOrigin, TokenPair } from '../auth/auth.types';
 import { CurrentUser, Origin } from '../auth/current-user.decorator';
@@ -27,6 +28,11 @@ export class InvitationsController {
   @Post('auth/invitations/accept')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
+  @ApiOperation({
+    summary: 'Accept an e-mailed invitation (creating an account if needed)',
+    operationId: 'acceptInvitationWithToken',
+  })
+  @ApiErrors(403, 409, 429)
   acceptWithToken(
     @Body() dto: AcceptInvitationDto,
     @Origin() origin: RequestOrigin,
@@ -39,6 +45,7 @@ export class InvitationsController {
   @ApiBearerAuth()
   @Get('me/invitations')
   @ApiOkResponse({ type: MyInvitationsDto })
+  @ApiOperation({ summary: 'List the caller’s open invitations', operationId: 'listMyInvitations' })
   async mine(@CurrentUser() user: AuthUser): Promise<MyInvitationsDto> {
     return { items: await this.invitations.mine(user) };
   }
@@ -48,6 +55,11 @@ export class InvitationsController {
   @Post('me/invitations/:invitationId/accept')
   @HttpCode(200)
   @ApiOkResponse({ type: MembershipDto })
+  @ApiOperation({
+    summary: 'Accept an invitation as the signed-in account',
+    operationId: 'acceptInvitation',
+  })
+  @ApiErrors(403, 409)
   accept(
     @CurrentUser() user: AuthUser,
     @IdParam('invitationId') id: string,
@@ -62,6 +74,8 @@ export class InvitationsController {
   @Post('me/invitations/:invitationId/decline')
   @HttpCode(200)
   @ApiOkResponse({ type: DeclinedInvitationDto })
+  @ApiOperation({ summary: 'Decline an invitation', operationId: 'declineInvitation' })
+  @ApiErrors(409)
   decline(
     @CurrentUser() user: AuthUser,
     @IdParam('invitationId') id: string,

@@ -1,5 +1,12 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { Authorize, Principal } from '../access/authorize';
@@ -22,14 +29,16 @@ class MemberBodyQueryDto extends PageQueryDto {
   includeLeft?: boolean;
 }
 
-@ApiTags('member bodies')
-@Controller('councils/:councilId/member-bodies')
+@ApiTags('member-bodies')
+@CouncilController('member-bodies')
 export class MemberBodiesController {
   constructor(private readonly bodies: MemberBodiesService) {}
 
   @Post()
   @Authorize('create', 'MemberBody')
   @ApiCreatedResponse({ type: MemberBodyDto })
+  @ApiOperation({ summary: 'Add a member body to the council', operationId: 'createMemberBody' })
+  @ApiErrors(409)
   create(
     @Principal() p: CouncilPrincipal,
     @Body() dto: CreateMemberBodyDto,
@@ -39,6 +48,8 @@ export class MemberBodiesController {
 
   @Get()
   @Authorize('read', 'MemberBody')
+  @ApiOperation({ summary: 'List the council’s member bodies', operationId: 'listMemberBodies' })
+  @ApiPageResponse(MemberBodyDto)
   list(
     @Principal() p: CouncilPrincipal,
     @Query() q: MemberBodyQueryDto,
@@ -49,6 +60,7 @@ export class MemberBodiesController {
   @Get(':memberBodyId')
   @Authorize('read', 'MemberBody')
   @ApiOkResponse({ type: MemberBodyDto })
+  @ApiOperation({ summary: 'Read a member body', operationId: 'getMemberBody' })
   get(
     @Principal() p: CouncilPrincipal,
     @IdParam('memberBodyId') id: string,
@@ -59,6 +71,8 @@ export class MemberBodiesController {
   @Patch(':memberBodyId')
   @Authorize('update', 'MemberBody')
   @ApiOkResponse({ type: MemberBodyDto })
+  @ApiOperation({ summary: 'Change a member body', operationId: 'updateMemberBody' })
+  @ApiErrors(409)
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('memberBodyId') id: string,
@@ -71,6 +85,11 @@ export class MemberBodiesController {
   @HttpCode(200)
   @Authorize('leave', 'MemberBody')
   @ApiOkResponse({ type: MemberBodyDto })
+  @ApiOperation({
+    summary: 'Record that a member body leaves the council',
+    operationId: 'leaveCouncil',
+  })
+  @ApiErrors(409)
   leave(
     @Principal() p: CouncilPrincipal,
     @IdParam('memberBodyId') id: string,

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Post, Put } from '@nestjs/common';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import {
@@ -12,13 +13,17 @@ import { PledgeService } from './pledge.service';
 
 /** 誓約 (Art. 18). Reachable without a pledge, obviously: this is where one gives it. */
 @ApiTags('pledge')
-@Controller('councils/:councilId/pledge')
+@CouncilController('pledge')
 export class PledgeController {
   constructor(private readonly pledges: PledgeService) {}
 
   @Get()
   @Authorize('read', 'Pledge')
   @ApiOkResponse({ type: PledgeDto })
+  @ApiOperation({
+    summary: 'Read the current confidentiality pledge and whether the caller accepted it',
+    operationId: 'getPledge',
+  })
   current(@Principal() p: CouncilPrincipal): Promise<PledgeDto> {
     return this.pledges.current(p);
   }
@@ -27,6 +32,11 @@ export class PledgeController {
   @Post()
   @Authorize('accept', 'Pledge')
   @ApiCreatedResponse({ type: PledgeAcceptanceDto })
+  @ApiOperation({
+    summary: 'Accept the current confidentiality pledge',
+    operationId: 'acceptPledge',
+  })
+  @ApiErrors(409)
   accept(
     @Principal() p: CouncilPrincipal,
     @Body() dto: AcceptPledgeDto,
@@ -37,6 +47,8 @@ export class PledgeController {
   @Put()
   @Authorize('publish', 'Pledge')
   @ApiOkResponse({ type: PledgeDto, description: 'Publishes the text as the next version' })
+  @ApiOperation({ summary: 'Publish a new version of the pledge', operationId: 'publishPledge' })
+  @ApiErrors(409)
   publish(@Principal() p: CouncilPrincipal, @Body() dto: PublishPledgeDto): Promise<PledgeDto> {
     return this.pledges.publish(p, dto.text);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse } from '../common/http/api-docs';
+import { ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
 import { Page, PageQueryDto } from '../common/http/pagination';
 import { CouncilsService } from './councils.service';
@@ -13,6 +14,11 @@ export class PublicNoticeController {
 
   @Public()
   @Get()
+  @ApiOperation({
+    summary: 'List the councils that publish a public notice',
+    operationId: 'listPublicCouncils',
+  })
+  @ApiPageResponse(PublicCouncilDto)
   list(@Query() q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
     return this.councils.publicNotice(q);
   }

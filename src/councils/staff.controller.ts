@@ -1,5 +1,12 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { Authorize, Principal } from '../access/authorize';
@@ -24,7 +31,7 @@ class StaffQueryDto extends PageQueryDto {
 }
 
 @ApiTags('staff')
-@Controller('councils/:councilId/staff')
+@CouncilController('staff')
 export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
@@ -36,12 +43,19 @@ export class StaffController {
   @Post()
   @Authorize('create', 'Staff')
   @ApiCreatedResponse({ type: CreatedStaffDto })
+  @ApiOperation({
+    summary: 'Invite a person to act for a member body in a role',
+    operationId: 'inviteStaff',
+  })
+  @ApiErrors(409, 422)
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateStaffDto): Promise<CreatedStaffDto> {
     return this.staff.create(p, dto);
   }
 
   @Get()
   @Authorize('read', 'Staff')
+  @ApiOperation({ summary: 'List the council’s staff records', operationId: 'listStaff' })
+  @ApiPageResponse(StaffDto)
   list(@Principal() p: CouncilPrincipal, @Query() q: StaffQueryDto): Promise<Page<StaffDto>> {
     return this.staff.list(p, q.active ?? null, q);
   }
@@ -49,6 +63,7 @@ export class StaffController {
   @Get(':staffId')
   @Authorize('read', 'Staff')
   @ApiOkResponse({ type: StaffDto })
+  @ApiOperation({ summary: 'Read a staff record', operationId: 'getStaff' })
   get(@Principal() p: CouncilPrincipal, @IdParam('staffId') staffId: string): Promise<StaffDto> {
     return this.staff.get(p, staffId);
   }
@@ -56,6 +71,8 @@ export class StaffController {
   @Patch(':staffId')
   @Authorize('update', 'Staff')
   @ApiOkResponse({ type: StaffDto })
+  @ApiOperation({ summary: 'Change a staff record’s role or scope', operationId: 'updateStaff' })
+  @ApiErrors(409)
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('staffId') staffId: string,
@@ -68,6 +85,8 @@ export class StaffController {
   @HttpCode(200)
   @Authorize('end', 'Staff')
   @ApiOkResponse({ type: StaffDto })
+  @ApiOperation({ summary: 'End a staff record', operationId: 'endStaff' })
+  @ApiErrors(409)
   end(
     @Principal() p: CouncilPrincipal,
     @IdParam('staffId') staffId: string,

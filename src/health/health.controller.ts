@@ -43,6 +43,10 @@ export class HealthController {
   @Get()
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ description: 'The database is down' })
+  @ApiOperation({
+    summary: 'Health: is the process up and the database reachable?',
+    operationId: 'checkHealth',
+  })
   async check(): Promise<HealthDto> {
     await this.pingDatabase();
     return { status: 'ok', db: 'up' };
@@ -51,10 +55,13 @@ export class HealthController {
   @Public()
   @SkipThrottle()
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: send this instance traffic?' })
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({
     description: 'Shutting down (SHUTTING_DOWN) or the database is down (DATABASE_UNAVAILABLE)',
+  })
+  @ApiOperation({
+    summary: 'Readiness: send this instance traffic?',
+    operationId: 'checkReadiness',
   })
   async ready(): Promise<HealthDto> {
     if (this.lifecycle.shuttingDown) {
@@ -73,8 +80,11 @@ export class HealthController {
   @Public()
   @SkipThrottle()
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: is the process serving at all?' })
   @ApiOkResponse({ type: LiveDto })
+  @ApiOperation({
+    summary: 'Liveness: is the process serving at all?',
+    operationId: 'checkLiveness',
+  })
   live(): LiveDto {
     return { status: 'ok' };
   }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import { ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
@@ -17,7 +18,7 @@ import { MeetingsService } from './meetings.service';
 import { MinutesService } from './minutes.service';
 
 @ApiTags('meetings')
-@Controller('councils/:councilId/meetings')
+@CouncilController('meetings')
 export class MeetingsController {
   constructor(
     private readonly meetings: MeetingsService,
@@ -26,30 +27,40 @@ export class MeetingsController {
 
   @Post()
   @Authorize('create', 'Meeting')
+  @ApiOperation({
+    summary: 'Schedule a case or representatives’ meeting',
+    operationId: 'createMeeting',
+  })
+  @ApiErrors(422)
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateMeetingDto) {
     return this.meetings.create(p, dto);
   }
 
   @Get()
   @Authorize('read', 'Meeting')
+  @ApiOperation({ summary: 'List meetings', operationId: 'listMeetings' })
   list(@Principal() p: CouncilPrincipal, @Query() q: MeetingQueryDto) {
     return this.meetings.list(p, q);
   }
 
   @Get(':meetingId')
   @Authorize('read', 'Meeting')
+  @ApiOperation({ summary: 'Read a meeting', operationId: 'getMeeting' })
   get(@Principal() p: CouncilPrincipal, @IdParam('meetingId') meetingId: string) {
     return this.meetings.get(p, meetingId);
   }
 
   @Get(':meetingId/minutes')
   @Authorize('read', 'Minutes')
+  @ApiOperation({ summary: 'Read a meeting’s minutes', operationId: 'getMinutes' })
   readMinutes(@Principal() p: CouncilPrincipal, @IdParam('meetingId') meetingId: string) {
     return this.minutes.read(p, meetingId);
   }
 
   @Put(':meetingId/minutes')
   @Authorize('update', 'Minutes')
+  @ApiOperation({ summary: 'Write the draft minutes', operationId: 'saveMinutes' })
+  @ApiErrors(409, 422)
   putMinutes(
     @Principal() p: CouncilPrincipal,
     @IdParam('meetingId') meetingId: string,
@@ -61,12 +72,19 @@ export class MeetingsController {
   @Post(':meetingId/minutes/finalize')
   @HttpCode(200)
   @Authorize('finalize', 'Minutes')
+  @ApiOperation({
+    summary: 'Make the minutes final (a record from then on)',
+    operationId: 'finalizeMinutes',
+  })
+  @ApiErrors(409, 422)
   finalize(@Principal() p: CouncilPrincipal, @IdParam('meetingId') meetingId: string) {
     return this.minutes.finalize(p, meetingId);
   }
 
   @Post(':meetingId/minutes/addenda')
   @Authorize('amend', 'Minutes')
+  @ApiOperation({ summary: 'Add an addendum to final minutes', operationId: 'addMinutesAddendum' })
+  @ApiErrors(409, 422)
   addAddendum(
     @Principal() p: CouncilPrincipal,
     @IdParam('meetingId') meetingId: string,
@@ -78,18 +96,21 @@ export class MeetingsController {
 
 /** A member body's to-do list across meetings (`?mine=true`), and moving an item along. */
 @ApiTags('meetings')
-@Controller('councils/:councilId/action-items')
+@CouncilController('action-items')
 export class ActionItemsController {
   constructor(private readonly items: ActionItemsService) {}
 
   @Get()
   @Authorize('read', 'ActionItem')
+  @ApiOperation({ summary: 'List action items from meetings', operationId: 'listActionItems' })
   list(@Principal() p: CouncilPrincipal, @Query() q: ActionItemQueryDto) {
     return this.items.list(p, q);
   }
 
   @Patch(':itemId')
   @Authorize('update', 'ActionItem')
+  @ApiOperation({ summary: 'Update an action item', operationId: 'updateActionItem' })
+  @ApiErrors(409, 422)
   update(
     @Principal() p: CouncilPrincipal,
     @IdParam('itemId') itemId: string,
@@ -101,12 +122,13 @@ export class ActionItemsController {
 
 /** What meetings decided, across meetings (e.g. `?caseId=` for one case's history). */
 @ApiTags('meetings')
-@Controller('councils/:councilId/decisions')
+@CouncilController('decisions')
 export class DecisionsController {
   constructor(private readonly items: ActionItemsService) {}
 
   @Get()
   @Authorize('read', 'Decision')
+  @ApiOperation({ summary: 'List decisions recorded in minutes', operationId: 'listDecisions' })
   list(@Principal() p: CouncilPrincipal, @Query() q: DecisionQueryDto) {
     return this.items.decisions(p, q);
   }

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
-import { DomainError, notFound } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-code';
+import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import { casesNotAllowed, MeetingErrorCode } from './meeting-errors';
 import { MeetingView, projectMeeting } from './meeting-projection';
@@ -45,9 +44,9 @@ export class MeetingsService {
         'Only a practitioners’ meeting reviews the cases due in the case ledger',
       );
     if (dto.reviewDueBy && !dto.includeCasesDueForReview)
-      throw new DomainError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
-        details: [{ field: 'reviewDueBy', messages: ['needs includeCasesDueForReview: true'] }],
-      });
+      throw validationFailed('The request is not valid', [
+        { field: 'reviewDueBy', messages: ['needs includeCasesDueForReview: true'] },
+      ]);
     if (externals.some((e) => e.confidentialityAcknowledged !== true))
       throw new DomainError(
         422,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse } from '../common/http/api-docs';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../access/authorize';
 import { AuthUser, RequestOrigin } from '../auth/auth.types';
 import { CurrentUser, Origin } from '../auth/current-user.decorator';
@@ -21,6 +22,10 @@ export class PlatformClientsController {
   @Post()
   @Authorize('create', 'PlatformClient')
   @ApiCreatedResponse({ type: PlatformClientSecretDto })
+  @ApiOperation({
+    summary: 'Register a platform client (system admins)',
+    operationId: 'createPlatformClient',
+  })
   create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreatePlatformClientDto,
@@ -31,6 +36,8 @@ export class PlatformClientsController {
 
   @Get()
   @Authorize('read', 'PlatformClient')
+  @ApiOperation({ summary: 'List platform clients', operationId: 'listPlatformClients' })
+  @ApiPageResponse(PlatformClientDto)
   list(@Query() q: PageQueryDto): Promise<Page<PlatformClientDto>> {
     return this.clients.list(q);
   }
@@ -39,6 +46,7 @@ export class PlatformClientsController {
   @HttpCode(200)
   @Authorize('end', 'PlatformClient')
   @ApiOkResponse({ type: PlatformClientDto })
+  @ApiOperation({ summary: 'Revoke a platform client', operationId: 'revokePlatformClient' })
   revoke(
     @CurrentUser() user: AuthUser,
     @IdParam('clientId') clientId: string,

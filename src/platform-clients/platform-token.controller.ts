@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-docs';
+import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { RequestOrigin } from '../auth/auth.types';
 import { Origin } from '../auth/current-user.decorator';
@@ -18,6 +19,11 @@ export class PlatformTokenController {
   @Post('token')
   @HttpCode(200)
   @ApiOkResponse({ type: PlatformTokenDto })
+  @ApiOperation({
+    summary: 'Platform clients: exchange credentials for a token',
+    operationId: 'issuePlatformToken',
+  })
+  @ApiErrors(401, 429)
   token(
     @Body() dto: PlatformTokenRequestDto,
     @Origin() origin: RequestOrigin,

@@ -7,7 +7,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-docs';
 import type { Request } from 'express';
 import { AbilityFactory } from '../access/ability.factory';
 import { Action, SubjectType } from '../access/policy-catalog';
@@ -73,6 +74,6 @@ export const PlatformAuthorize = (action: Action, subject: SubjectType): MethodD
     SetMetadata(PLATFORM_AUTHORIZE, { action, subject } satisfies PlatformAuthorizeMeta),
     UseGuards(PlatformTokenGuard),
     ApiBearerAuth('platform'),
-    ApiUnauthorizedResponse({ description: 'No platform client token, or not a valid one' }),
-    ApiForbiddenResponse({ description: 'Not allowed by policies/platform_client.yaml' }),
+    // 401: no valid platform client token; 403: not allowed by policies/platform_client.yaml.
+    ApiErrors(401, 403),
   );

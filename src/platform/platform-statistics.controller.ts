@@ -1,5 +1,5 @@
 import { Controller, createParamDecorator, ExecutionContext, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { PlatformAuthorize } from '../platform-clients/platform-token.guard';
 import { PlatformClient } from '../platform-clients/platform-token';
@@ -23,6 +23,10 @@ export class PlatformStatisticsController {
   @ApiOkResponse({ type: StatisticsDto, description: 'The stored, suppressed snapshot' })
   @ApiBadRequestResponse({
     description: 'PERIOD_NOT_PUBLISHED: not a closed, published period; VALIDATION_FAILED',
+  })
+  @ApiOperation({
+    summary: 'Cross-council statistics for a published period',
+    operationId: 'getPlatformStatistics',
   })
   get(@Client() client: PlatformClient, @Query() q: StatisticsQueryDto): Promise<StatisticsDto> {
     return this.statistics.statistics(client, q);

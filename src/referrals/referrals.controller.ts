@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -16,7 +17,7 @@ import {
 import { ReferralsService } from './referrals.service';
 
 @ApiTags('referrals')
-@Controller('councils/:councilId/referrals')
+@CouncilController('referrals')
 export class ReferralsController {
   constructor(private readonly referrals: ReferralsService) {}
 

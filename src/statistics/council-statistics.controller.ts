@@ -1,5 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, PipeTransform, Post, Query } from '@nestjs/common';
+import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { notFound } from '../common/errors/domain-error';
@@ -22,13 +29,17 @@ class MonthPipe implements PipeTransform<unknown, string> {
 
 /** A council's own statistics and their publication (coordinators; DESIGN.md §3.12). */
 @ApiTags('statistics')
-@Controller('councils/:councilId/statistics')
+@CouncilController('statistics')
 export class CouncilStatisticsController {
   constructor(private readonly statistics: CouncilStatisticsService) {}
 
   @Get()
   @Authorize('read', 'CouncilStatistics')
   @ApiOkResponse({ type: CouncilStatisticsDto })
+  @ApiOperation({
+    summary: 'The council’s own statistics for a period',
+    operationId: 'getCouncilStatistics',
+  })
   read(@Principal() p: CouncilPrincipal, @Query() q: CouncilStatisticsQueryDto) {
     return this.statistics.read(p, q.period);
   }
@@ -36,7 +47,9 @@ export class CouncilStatisticsController {
   @Post('holds')
   @HttpCode(201)
   @Authorize('update', 'CouncilStatistics')
-  @ApiOkResponse({ type: HoldDto })
+  @ApiCreatedResponse({ type: HoldDto })
+  @ApiErrors(409)
+  @ApiOperation({ summary: 'Hold a month back from publication', operationId: 'holdStatistics' })
   hold(@Principal() p: CouncilPrincipal, @Body() dto: CreateHoldDto) {
     return this.statistics.hold(p, dto.period, dto.reason ?? null);
   }
@@ -45,6 +58,12 @@ export class CouncilStatisticsController {
   @HttpCode(200)
   @Authorize('update', 'CouncilStatistics')
   @ApiOkResponse({ type: HoldDto })
+  @ApiParam({ name: 'month', schema: { type: 'string', pattern: MONTH_PATTERN.source } })
+  @ApiErrors(409)
+  @ApiOperation({
+    summary: 'Release a held month for publication',
+    operationId: 'releaseStatisticsHold',
+  })
   release(@Principal() p: CouncilPrincipal, @Param('month', new MonthPipe()) month: string) {
     return this.statistics.release(p, month);
   }

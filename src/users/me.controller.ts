@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { AuthService } from '../auth/auth.service';
 import { AuthUser, RequestOrigin } from '../auth/auth.types';
 import { CurrentUser, Origin } from '../auth/current-user.decorator';
@@ -19,6 +19,7 @@ export class MeController {
   @Get()
   @PasswordChangeExempt()
   @ApiOkResponse({ type: MeDto })
+  @ApiOperation({ summary: 'The signed-in account and its staff records', operationId: 'getMe' })
   profile(@CurrentUser() principal: AuthUser): Promise<MeDto> {
     return this.me.profile(principal.userId);
   }
@@ -26,6 +27,10 @@ export class MeController {
   @Post('password')
   @PasswordChangeExempt()
   @HttpCode(204)
+  @ApiOperation({
+    summary: 'Change the signed-in account’s password',
+    operationId: 'changePassword',
+  })
   changePassword(
     @CurrentUser() principal: AuthUser,
     @Body() dto: ChangePasswordDto,

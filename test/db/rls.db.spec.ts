@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import request from 'supertest';
+import request from '../support/http';
 import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, inviteStaff, TestCouncil, TestStaff } from '../support/factories';

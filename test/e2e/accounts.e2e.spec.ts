@@ -1,5 +1,5 @@
 import { generate } from 'otplib';
-import request from 'supertest';
+import request from '../support/http';
 import { createTestApp, TestApp } from '../support/app';
 import {
   acceptInvitation,

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/http';
 import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.scheduler';
 import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-reports.service';
 import { toChainRow, verifyChain } from '../../src/audit/audit-chain';

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/http';
 import { councilRecover, createAdmin } from '../../src/cli/commands';
 import {
   createTestApp,

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/http';
 import { createTestApp, TestApp } from '../support/app';
 import { testServerInfo } from '../support/database';
 import { createUser, login } from '../support/factories';

@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import request from 'supertest';
+import request from '../support/http';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../src/auth/auth.types';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from '../support/app';
 import { createUser, login } from '../support/factories';

@@ -1,5 +1,5 @@
 import { generate } from 'otplib';
-import request from 'supertest';
+import request from '../support/http';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, createUser, login, TestCouncil } from '../support/factories';
 import { Mailbox, startMailbox, tokenIn } from '../support/mailbox';

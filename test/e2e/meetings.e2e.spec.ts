@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/http';
 import { DEMO_PASSWORD, DemoSeeder } from '../../src/seed/demo-seed';
 import { createTestApp, TestApp } from '../support/app';
 import {

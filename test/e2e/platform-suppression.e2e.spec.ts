@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/http';
 import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createUser, TestUser } from '../support/factories';

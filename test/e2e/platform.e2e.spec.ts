@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import request from 'supertest';
+import request from '../support/http';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../src/auth/auth.types';
 import { IS_PUBLIC } from '../../src/auth/public.decorator';
 import { PLATFORM_AUTHORIZE } from '../../src/platform-clients/platform-token.guard';

@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import request from 'supertest';
+import request from '../support/http';
 import { IS_PUBLIC } from '../../src/auth/public.decorator';
 import { PLATFORM_AUTHORIZE } from '../../src/platform-clients/platform-token.guard';
 import { createTestApp, TestApp } from '../support/app';

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import request from 'supertest';
+import request from '../support/http';
 import { createInstanceOn, createTestApp, TestApp } from '../support/app';
 import { redisReachable, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
+import request from './http';
 import { PrincipalResolver } from '../../src/access/principal-resolver';
 import { StaffRole } from '../../src/councils/council.types';
 import { CouncilsService } from '../../src/councils/councils.service';

@@ -1,4 +1,4 @@
-import { ErrorCode } from './error-code';
+import { ErrorCode, KnownErrorCode } from './error-code';
 
 /**
  * An error a use case raises on purpose. The global filter maps it to the HTTP answer once,
@@ -7,7 +7,7 @@ import { ErrorCode } from './error-code';
 export class DomainError extends Error {
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | string,
+    readonly code: KnownErrorCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
@@ -22,16 +22,29 @@ export const notFound = (what = 'Resource'): DomainError =>
 
 export const forbidden = (
   message = 'This action is not allowed',
-  code: string = ErrorCode.Forbidden,
+  code: KnownErrorCode = ErrorCode.Forbidden,
 ): DomainError => new DomainError(403, code, message);
 
-export const conflict = (code: string, message: string): DomainError =>
+export const conflict = (code: KnownErrorCode, message: string): DomainError =>
   new DomainError(409, code, message);
 
-export const unprocessable = (code: string, message: string): DomainError =>
+export const unprocessable = (code: KnownErrorCode, message: string): DomainError =>
   new DomainError(422, code, message);
 
 export const unauthenticated = (
-  code: string = ErrorCode.Unauthenticated,
+  code: KnownErrorCode = ErrorCode.Unauthenticated,
   message = 'Authentication required',
 ): DomainError => new DomainError(401, code, message);
+
+/** One problem with one field (`details` of VALIDATION_FAILED). */
+export interface FieldProblem {
+  field: string;
+  messages: string[];
+}
+
+/**
+ * 400 VALIDATION_FAILED built by hand (a rule class-validator cannot express): the same shape
+ * as StrictValidationPipe's, `details` naming the fields.
+ */
+export const validationFailed = (message: string, details: FieldProblem[]): DomainError =>
+  new DomainError(400, ErrorCode.ValidationFailed, message, { details });

@@ -1,3 +1,7 @@
+import { CaseErrorCode } from '../../cases/case-error-codes';
+import { CouncilErrorCode } from '../../councils/council-error-codes';
+import { MeetingErrorCode } from '../../meetings/meeting-error-codes';
+
 /** Stable error codes clients may rely on (API.md "Conventions"). Add; never rename. */
 export enum ErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
@@ -26,6 +30,8 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   Forbidden = 'FORBIDDEN',
   PledgeRequired = 'PLEDGE_REQUIRED',
+  /** A policy refusal (`coordinator.staff.not-self`'s reason): not on one's own staff record. */
+  OwnRecord = 'OWN_RECORD',
   CurrentPasswordIncorrect = 'CURRENT_PASSWORD_INCORRECT',
   // Accounts (issue 13).
   /** 403 on every route but /me, /me/password and logout after an operator-set password. */
@@ -64,3 +70,21 @@ export enum ErrorCode {
   ShuttingDown = 'SHUTTING_DOWN',
   Internal = 'INTERNAL_ERROR',
 }
+
+/**
+ * Every code a response can carry: the common ones above and each module's own enum. The
+ * closed set DomainError accepts, and the `code` enum of ErrorResponse in the OpenAPI document.
+ */
+export type KnownErrorCode = ErrorCode | CaseErrorCode | CouncilErrorCode | MeetingErrorCode;
+
+export const ALL_ERROR_CODES: readonly KnownErrorCode[] = [
+  ...new Set<KnownErrorCode>([
+    ...Object.values(ErrorCode),
+    ...Object.values(CaseErrorCode),
+    ...Object.values(CouncilErrorCode),
+    ...Object.values(MeetingErrorCode),
+  ]),
+].sort();
+
+const KNOWN = new Set<string>(ALL_ERROR_CODES);
+export const isKnownErrorCode = (code: string): code is KnownErrorCode => KNOWN.has(code);

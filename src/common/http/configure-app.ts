@@ -1,11 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RuntimeConfig } from '../../config/app-config';
 import { Lifecycle } from '../../health/lifecycle';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { buildOpenApiDocument } from './openapi';
 import { requestContext } from './request-context';
 import { requestId } from './request-id';
 import { StrictValidationPipe } from './validation';
@@ -36,19 +37,7 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Regional council case coordination API (孤独・孤立対策地域協議会)')
-      .setDescription(
-        'Case coordination for regional councils on loneliness and isolation. See README.md and docs/.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      // Platform client tokens (POST /api/auth/token): accepted by the platform statistics only.
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'platform')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
   });

@@ -1,6 +1,5 @@
 import { Body, PipeTransform } from '@nestjs/common';
-import { DomainError } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
+import { validationFailed } from '../errors/domain-error';
 
 /** Accepts no body or `{}`; anything else is a 400 (an unknown field is refused, as everywhere). */
 class EmptyBodyPipe implements PipeTransform {
@@ -12,9 +11,9 @@ class EmptyBodyPipe implements PipeTransform {
         !Array.isArray(value) &&
         Object.keys(value).length === 0);
     if (!empty)
-      throw new DomainError(400, ErrorCode.ValidationFailed, 'This request takes no body', {
-        details: [{ field: '(body)', messages: ['must be empty'] }],
-      });
+      throw validationFailed('This request takes no body', [
+        { field: '(body)', messages: ['must be empty'] },
+      ]);
     return undefined;
   }
 }

@@ -1,12 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DomainError } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
+import { validationFailed } from '../errors/domain-error';
 
 /** `?limit=` (default 50, max 200) and `?cursor=` (API.md "Conventions"). */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -50,9 +49,9 @@ export function decodeCursor(cursor: string | undefined): Position | null {
   } catch {
     // fall through
   }
-  throw new DomainError(400, ErrorCode.ValidationFailed, 'The cursor is not valid', {
-    details: [{ field: 'cursor', messages: ['is not a cursor this server issued'] }],
-  });
+  throw validationFailed('The cursor is not valid', [
+    { field: 'cursor', messages: ['is not a cursor this server issued'] },
+  ]);
 }
 
 /** Given limit+1 rows, returns the page and the cursor of its last row if there is more. */

@@ -1,11 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { DomainError } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
+import { validationFailed } from '../errors/domain-error';
 
-export interface FieldProblem {
-  field: string;
-  messages: string[];
-}
+import type { FieldProblem } from '../errors/domain-error';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((e) => {
@@ -63,35 +59,22 @@ export class StrictValidationPipe extends ValidationPipe {
       transform: true,
       stopAtFirstError: false,
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) =>
-        new DomainError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
-          details: flatten(errors),
-        }),
+      exceptionFactory: (errors) => validationFailed('The request is not valid', flatten(errors)),
     });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const bad = findUnacceptable(value, 0);
     if (bad) {
-      throw new DomainError(
-        400,
-        ErrorCode.ValidationFailed,
-        `The request ${metadata.type} is not acceptable`,
-        {
-          details: [{ field: bad.path || `(${metadata.type})`, messages: [bad.problem] }],
-        },
-      );
+      throw validationFailed(`The request ${metadata.type} is not acceptable`, [
+        { field: bad.path || `(${metadata.type})`, messages: [bad.problem] },
+      ]);
     }
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new DomainError(
-          400,
-          ErrorCode.ValidationFailed,
-          'The request body must be a JSON object',
-          {
-            details: [{ field: '(body)', messages: ['must be a JSON object'] }],
-          },
-        );
+        throw validationFailed('The request body must be a JSON object', [
+          { field: '(body)', messages: ['must be a JSON object'] },
+        ]);
       }
     }
     return super.transform(value, metadata);

@@ -1,0 +1,43 @@
+/**
+ * Operations whose success body the OpenAPI document does not describe yet (issue 16 debt):
+ * their status is still checked, their body is not. Shrink this list; never add to it — a new
+ * operation documents its response DTO (docs/api.md).
+ */
+export const UNCHECKED_BODIES: ReadonlySet<string> = new Set<string>([
+  'listAuditEvents',
+  'verifyAuditChain',
+  'createAuditCheckpoint',
+  'listAuditCheckpoints',
+  'getAccessReport',
+  'getCaseAccessTimeline',
+  'listAccessAnomalies',
+  'exportAuditEvents',
+  'requestPasswordReset',
+  'searchCases',
+  'matchCases',
+  'closeCase',
+  'reopenCase',
+  'listCaseStatusHistory',
+  'addCaseNote',
+  'listCaseNotes',
+  'markNoteSensitive',
+  'createSupportPlan',
+  'listSupportPlans',
+  'updatePlanAction',
+  'requestInformation',
+  'respondToInfoRequestOnCase',
+  'listInfoRequests',
+  'respondToInfoRequest',
+  'explainAccess',
+  'getWorklist',
+  'createMeeting',
+  'listMeetings',
+  'getMeeting',
+  'getMinutes',
+  'saveMinutes',
+  'finalizeMinutes',
+  'addMinutesAddendum',
+  'listActionItems',
+  'updateActionItem',
+  'listDecisions',
+]);
