@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { MetricsServer } from './metrics/metrics';
 import { configureApp } from './common/http/configure-app';
 import { drainAndClose } from './common/http/graceful-shutdown';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -75,6 +76,8 @@ async function bootstrap(): Promise<void> {
     say(`  Council case coordination API  ${url}/api   (ready in ${Date.now() - started} ms)`);
     say(`  Swagger UI                     ${url}/api/docs`);
     say(`  Health                         ${url}/api/health  (…/ready, …/live)`);
+    const metricsUrl = app.get(MetricsServer).url;
+    if (metricsUrl) say(`  Metrics (Prometheus)           ${metricsUrl}`);
     if (runtime.config.embedded) {
       say(
         `  Database                       embedded PostgreSQL, data in ${runtime.config.dataDir}${seeded ? ' (demo council seeded)' : ''}`,
