@@ -6,6 +6,7 @@ import { MetricsServer } from './metrics/metrics';
 import { configureApp } from './common/http/configure-app';
 import { drainAndClose } from './common/http/graceful-shutdown';
 import { ConfigError, loadConfig } from './config/app-config';
+import { EmbeddedPostgresMissing } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
 import { assertLeastPrivilege, assertPlatformBoundary } from './database/role-check';
 import { resolveRuntime } from './database/runtime';
@@ -66,8 +67,17 @@ async function bootstrap(): Promise<void> {
       );
       await stop(0);
     };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    // Handled once; a repeated signal is ignored rather than killing the process mid-shutdown
+    // (Ctrl-C under `npm start` delivers SIGINT twice: from the terminal and forwarded by npm),
+    // which would leave the embedded PostgreSQL running.
+    let signalled = false;
+    const onSignal = (signal: string) => () => {
+      if (signalled) return;
+      signalled = true;
+      void shutdown(signal);
+    };
+    process.on('SIGINT', onSignal('SIGINT'));
+    process.on('SIGTERM', onSignal('SIGTERM'));
 
     const url = (await app.getUrl())
       .replace('[::1]', 'localhost')
@@ -98,7 +108,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   process.stderr.write(
-    `${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
+    `${error instanceof ConfigError || error instanceof EmbeddedPostgresMissing ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
   );
   process.exit(1);
 });
