@@ -12,5 +12,5 @@ module.exports = {
   globalSetup: undefined,
   globalTeardown: undefined,
   maxWorkers: 1,
-  testTimeout: 180_000,
+  testTimeout: 480_000,
 };

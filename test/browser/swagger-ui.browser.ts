@@ -45,7 +45,7 @@ async function startServer(dataDir: string, port: number): Promise<ChildProcess>
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000; // generous: a loaded CI machine
   for (;;) {
     const res = await fetch(`http://127.0.0.1:${port}/api/health/ready`).catch(() => null);
     if (res?.status === 200) return child;
