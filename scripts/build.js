@@ -39,7 +39,9 @@ function files(path) {
 function sourceHash(root = ROOT) {
   const hash = createHash('sha256');
   // Specs beside the code are not compiled into dist/ (tsconfig.build.json excludes them).
-  const inputs = INPUTS.flatMap((input) => files(join(root, input))).filter((f) => !f.endsWith('.spec.ts'));
+  const inputs = INPUTS.flatMap((input) => files(join(root, input))).filter(
+    (f) => !f.endsWith('.spec.ts'),
+  );
   for (const file of inputs) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
