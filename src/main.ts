@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { MetricsServer } from './metrics/metrics';
 import { configureApp } from './common/http/configure-app';
 import { drainAndClose } from './common/http/graceful-shutdown';
 import { ConfigError, loadConfig } from './config/app-config';
+import { EmbeddedPostgresMissing } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
 import { assertLeastPrivilege, assertPlatformBoundary } from './database/role-check';
 import { resolveRuntime } from './database/runtime';
@@ -65,8 +67,17 @@ async function bootstrap(): Promise<void> {
       );
       await stop(0);
     };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    // Handled once; a repeated signal is ignored rather than killing the process mid-shutdown
+    // (Ctrl-C under `npm start` delivers SIGINT twice: from the terminal and forwarded by npm),
+    // which would leave the embedded PostgreSQL running.
+    let signalled = false;
+    const onSignal = (signal: string) => () => {
+      if (signalled) return;
+      signalled = true;
+      void shutdown(signal);
+    };
+    process.on('SIGINT', onSignal('SIGINT'));
+    process.on('SIGTERM', onSignal('SIGTERM'));
 
     const url = (await app.getUrl())
       .replace('[::1]', 'localhost')
@@ -75,6 +86,8 @@ async function bootstrap(): Promise<void> {
     say(`  Council case coordination API  ${url}/api   (ready in ${Date.now() - started} ms)`);
     say(`  Swagger UI                     ${url}/api/docs`);
     say(`  Health                         ${url}/api/health  (…/ready, …/live)`);
+    const metricsUrl = app.get(MetricsServer).url;
+    if (metricsUrl) say(`  Metrics (Prometheus)           ${metricsUrl}`);
     if (runtime.config.embedded) {
       say(
         `  Database                       embedded PostgreSQL, data in ${runtime.config.dataDir}${seeded ? ' (demo council seeded)' : ''}`,
@@ -95,7 +108,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   process.stderr.write(
-    `${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
+    `${error instanceof ConfigError || error instanceof EmbeddedPostgresMissing ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
   );
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { JobRun, PeriodicJobs } from '../database/leader';
+import { Metrics } from '../metrics/metrics';
 import { AuditReportsService } from './audit-reports.service';
 
 export const CHECKPOINT_JOB = 'audit.checkpoints';
@@ -22,6 +23,7 @@ export class AuditCheckpointScheduler implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly reports: AuditReportsService,
     private readonly jobs: PeriodicJobs,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,6 +39,7 @@ export class AuditCheckpointScheduler implements OnApplicationBootstrap {
   /** Checkpoints every council now (no leader: tests and the interval's leader call it). */
   async runOnce(): Promise<number> {
     let made = 0;
+    let failed = 0;
     let councils: { id: string }[];
     try {
       councils = (await this.dataSource.query(`SELECT id FROM councils ORDER BY id`)) as {
@@ -44,6 +47,7 @@ export class AuditCheckpointScheduler implements OnApplicationBootstrap {
       }[];
     } catch (error) {
       this.warn(error, null);
+      this.metrics.checkpointFailures.inc();
       return made;
     }
     // One council whose chain does not verify (never signed) must not stop the others.
@@ -51,9 +55,12 @@ export class AuditCheckpointScheduler implements OnApplicationBootstrap {
       try {
         if (await this.reports.checkpoint(null, id)) made++;
       } catch (error) {
+        failed++;
         this.warn(error, id);
       }
     }
+    this.metrics.checkpointFailures.inc(failed);
+    if (failed === 0) this.metrics.lastCheckpoint.setToCurrentTime();
     return made;
   }
 

@@ -22,6 +22,7 @@ import { appendToWitnessDir, postToWitnessUrl, readWitness } from './audit-witne
 export { checkpointSignatureValid, type CheckpointView } from './verify-council';
 import { AuditQueryRepository, EventFilter, EventRow } from './audit-query.repository';
 import { AuditService } from './audit.service';
+import { csvHeader, csvRows } from './audit-csv';
 
 export const eventView = (e: EventRow) => ({
   seq: Number(e.seq),
@@ -255,38 +256,36 @@ export class AuditReportsService {
     );
   }
 
-  /** Streams the council's events in batches from one snapshot, then the checkpoints. */
+  /** Streams the council's events in batches from one snapshot (JSONL: after a header with the checkpoints). */
   async exportTo(
     councilId: string,
     write: (chunk: string) => Promise<void>,
     format: 'jsonl' | 'csv',
   ): Promise<void> {
     await this.tx.snapshot(councilId, async (em) => {
-      const checkpoints = (await this.repo.checkpoints(em, councilId)).map((c) =>
-        checkpointView(councilId, c),
-      );
       if (format === 'jsonl') {
+        const checkpoints = (await this.repo.checkpoints(em, councilId)).map((c) =>
+          checkpointView(councilId, c),
+        );
         await write(
           `${JSON.stringify({ type: 'header', councilId, publicKey: this.publicKeyPem, checkpoints, encoding: 'docs/audit.md' })}\n`,
         );
       } else {
-        await write(`${CSV_COLUMNS.join(',')}\n`);
+        await write(csvHeader());
       }
       let after: string | null = null;
       for (;;) {
         const rows = await this.repo.events(em, councilId, {}, after, 2_000);
         if (rows.length === 0) break;
-        const lines = rows.map((r) =>
+        await write(
           format === 'jsonl'
-            ? JSON.stringify({ type: 'event', ...eventView(r) })
-            : csvLine(eventView(r)),
+            ? `${rows.map((r) => JSON.stringify({ type: 'event', ...eventView(r) })).join('\n')}\n`
+            : csvRows(rows.map(eventView)),
         );
-        await write(`${lines.join('\n')}\n`);
         after = rows[rows.length - 1].seq;
       }
-      if (format === 'csv') {
-        for (const c of checkpoints) await write(`# checkpoint ${JSON.stringify(c)}\n`);
-      }
+      // The CSV is rows and nothing else (issue 16: a trailer broke standard parsers): its
+      // checkpoints are in the JSONL header and at GET …/audit/checkpoints.
     });
   }
 
@@ -431,36 +430,4 @@ function assertOrdered(from: string | undefined, to: string | undefined): void {
       { field: 'to', messages: ['must not be before from'] },
     ]);
   }
-}
-
-const CSV_COLUMNS = [
-  'seq',
-  'at',
-  'actorUserId',
-  'actorRole',
-  'memberBodyId',
-  'action',
-  'resourceType',
-  'resourceId',
-  'resourceIds',
-  'caseId',
-  'outcome',
-  'reason',
-  'ruleId',
-  'basis',
-  'requestId',
-  'atExact',
-  'prevHash',
-  'hash',
-] as const;
-
-/** RFC 4180 quoting; a leading =,+,-,@ is neutralised (prefixed with ') so spreadsheets do not run it. */
-function csvLine(e: EventView): string {
-  return CSV_COLUMNS.map((c) => {
-    const v = e[c];
-    // NULL is written \N so that it stays distinct from an empty value (re-verification needs it).
-    let text = v === null || v === undefined ? '\\N' : Array.isArray(v) ? v.join(',') : String(v);
-    if (/^[=+\-@]/.test(text)) text = `'${text}`;
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  }).join(',');
 }

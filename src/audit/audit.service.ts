@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CouncilTransactions } from '../database/council-transactions';
 import { prepared } from '../database/prepared';
+import { Metrics } from '../metrics/metrics';
 
 export interface AuditActor {
   userId: string | null;
@@ -34,9 +35,20 @@ export interface AuditInput {
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly tx: CouncilTransactions) {}
+  constructor(
+    private readonly tx: CouncilTransactions,
+    private readonly metrics: Metrics,
+  ) {}
 
   async record(em: EntityManager, event: AuditInput): Promise<void> {
+    // Counted (audit_insert_failures_total) and rethrown: the caller's access fails with it.
+    await this.insert(em, event).catch((error: unknown) => {
+      this.metrics.auditInsertFailures.inc();
+      throw error;
+    });
+  }
+
+  private async insert(em: EntityManager, event: AuditInput): Promise<void> {
     await prepared(
       em,
       'audit_insert',

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
+import { Metrics } from '../metrics/metrics';
 import { AuthRepository, LockoutState } from './auth.repository';
 import { RequestOrigin } from './auth.types';
 import { SecurityAction } from './security-event.entity';
@@ -23,6 +24,7 @@ export class Lockout {
   constructor(
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly repo: AuthRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -86,6 +88,7 @@ export class Lockout {
     if (next.failureCount > maxFailures)
       next.lockedUntil = new Date(now.getTime() + lockoutSeconds * 1000);
     await this.repo.saveLockout(emailKey, next, em);
+    if (next.lockedUntil) this.metrics.lockouts.inc();
     return next;
   }
 }

@@ -14,6 +14,7 @@ import { DatabaseModule } from '../database/database.module';
 import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
 import { StatisticsRepository } from '../statistics/statistics.repository';
 import { MailModule } from '../mail/mail.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { UsersModule } from '../users/users.module';
 
 /** What the CLI's commands need, without HTTP, guards or schedulers. */
@@ -22,7 +23,13 @@ export class CliModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, MailModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule,
+        MetricsModule,
+        UsersModule,
+        MailModule,
+      ],
       providers: [
         CouncilTransactions,
         AuditQueryRepository,

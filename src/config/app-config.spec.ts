@@ -14,7 +14,9 @@ describe('loadConfig', () => {
       trustProxy: false,
       keepAliveTimeoutMs: 65_000,
       shutdownDrainMs: 5_000,
+      corsOrigins: [],
     });
+    expect(config.metrics).toBeNull();
     expect(config.redis).toBeNull();
     expect(config.auth).toMatchObject({
       accessTtlSeconds: 900,
@@ -23,6 +25,22 @@ describe('loadConfig', () => {
       jwtSecret: null,
     });
   });
+
+  it('reads the CORS allow-list and the metrics port', () => {
+    const config = sut({
+      CORS_ORIGINS: 'https://app.example.jp, http://localhost:5173',
+      METRICS_PORT: '9464',
+    });
+    expect(config.http.corsOrigins).toEqual(['https://app.example.jp', 'http://localhost:5173']);
+    expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+  });
+
+  it.each(['*', 'https://app.example.jp/', 'app.example.jp', 'https://a.example.jp/path'])(
+    'refuses %j as a CORS origin',
+    (origin) => {
+      expect(() => sut({ CORS_ORIGINS: origin })).toThrow(/CORS_ORIGINS/);
+    },
+  );
 
   it('reads typed values from strings', () => {
     const config = sut({

@@ -170,6 +170,34 @@ export class EnvironmentVariables {
   TRUST_PROXY = false;
 
   /**
+   * Browser origins allowed to call the API cross-origin (comma-separated, e.g.
+   * `https://app.example.jp,https://admin.example.jp`). Unset: none, no CORS headers at all.
+   */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*$/, {
+    message:
+      'CORS_ORIGINS must be a comma-separated list of origins like https://app.example.jp (scheme and host, no path, no *)',
+  })
+  CORS_ORIGINS?: string;
+
+  /**
+   * Prometheus metrics (`GET /metrics`) on their own port, apart from the API so they are not
+   * exposed with it. Unset: no metrics endpoint. 0 picks a free port (tests).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** The interface the metrics port listens on (default: HOST). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  METRICS_HOST?: string;
+
+  /**
    * How long an idle keep-alive connection stays open. Longer than common load balancers' idle
    * timeout (60 s), so a proxy never reuses a socket the server has just closed (the classic
    * intermittent 502); Node's default is 5 s.
@@ -353,7 +381,11 @@ export interface AppConfig {
     trustProxy: boolean;
     keepAliveTimeoutMs: number;
     shutdownDrainMs: number;
+    /** Origins allowed cross-origin (CORS); empty: none. */
+    corsOrigins: string[];
   };
+  /** Prometheus metrics on their own port; null: off. */
+  metrics: { host: string; port: number } | null;
   /** The shared throttle store; null: in memory, per instance. */
   redis: { url: string; keyPrefix: string } | null;
   database: {
@@ -429,6 +461,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'SMTP_URL',
     'PUBLIC_URL',
     'MFA_ENCRYPTION_KEY',
+    'CORS_ORIGINS',
+    'METRICS_PORT',
+    'METRICS_HOST',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
@@ -492,7 +527,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       trustProxy: vars.TRUST_PROXY,
       keepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
+      corsOrigins: (vars.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
     },
+    metrics:
+      vars.METRICS_PORT === undefined
+        ? null
+        : { host: vars.METRICS_HOST ?? vars.HOST, port: vars.METRICS_PORT },
     redis: vars.REDIS_URL ? { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX } : null,
     database: {
       url: vars.DATABASE_URL ?? null,

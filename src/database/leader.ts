@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 
@@ -33,11 +34,15 @@ export type JobRun<T> =
 @Injectable()
 export class PeriodicJobs implements BeforeApplicationShutdown {
   private readonly logger = new Logger('PeriodicJobs');
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** The jobs this instance looks at, by name (their timers live in @nestjs/schedule's registry). */
+  private readonly jobs = new Set<string>();
   private readonly running = new Set<Promise<unknown>>();
   readonly instance = `${hostname()}:${process.pid}`.slice(0, 200);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schedule: SchedulerRegistry,
+  ) {}
 
   /**
    * Runs `work` unless another instance is running this job now or has run it in the current
@@ -88,7 +93,11 @@ export class PeriodicJobs implements BeforeApplicationShutdown {
     }
   }
 
-  /** Looks every minute (or interval, if shorter) whether `job` is due, until `stop()`. */
+  /**
+   * Looks every minute (or interval, if shorter) whether `job` is due, until `stop()`. The timer
+   * is registered with @nestjs/schedule (SchedulerRegistry, under the job's name), so the
+   * application's schedule can be listed and stopped in one place; `runDue` keeps the election.
+   */
   every(job: string, intervalMs: number, work: () => Promise<unknown>): void {
     const timer = setInterval(
       () => {
@@ -105,13 +114,15 @@ export class PeriodicJobs implements BeforeApplicationShutdown {
       Math.min(intervalMs, JOB_TICK_MS),
     );
     timer.unref();
-    this.timers.push(timer);
+    this.schedule.addInterval(job, timer);
+    this.jobs.add(job);
   }
 
   /** Stops looking and waits for the runs in progress (before the pool closes at shutdown). */
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers.length = 0;
+    for (const job of this.jobs)
+      if (this.schedule.doesExist('interval', job)) this.schedule.deleteInterval(job);
+    this.jobs.clear();
     await Promise.all([...this.running]);
   }
 

@@ -5,9 +5,13 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { StatisticsPublicationService } from './statistics-publication.service';
 import { StatisticsRepository } from './statistics.repository';
+
+/** Its interval's name in @nestjs/schedule's SchedulerRegistry. */
+export const STATISTICS_PUBLICATION_JOB = 'statistics.publication';
 
 /**
  * Publishes every council's due months on a schedule (STATISTICS_PUBLISH_INTERVAL_MINUTES, 0:
@@ -20,24 +24,26 @@ export class StatisticsPublicationScheduler
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger('StatisticsPublication');
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly repo: StatisticsRepository,
     private readonly publisher: StatisticsPublicationService,
+    private readonly schedule: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     const minutes = this.config.statistics.publishIntervalMinutes;
     if (minutes > 0) {
-      this.timer = setInterval(() => void this.publishDue(), minutes * 60_000);
-      this.timer.unref();
+      const timer = setInterval(() => void this.publishDue(), minutes * 60_000);
+      timer.unref();
+      this.schedule.addInterval(STATISTICS_PUBLICATION_JOB, timer);
     }
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.schedule.doesExist('interval', STATISTICS_PUBLICATION_JOB))
+      this.schedule.deleteInterval(STATISTICS_PUBLICATION_JOB);
   }
 
   /** One run over every council; returns how many months it published. */

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import request from '../support/http';
 import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.scheduler';
 import { CheckpointView, checkpointSignatureValid } from '../../src/audit/audit-reports.service';
@@ -349,7 +350,7 @@ describe('audit for auditors (e2e)', () => {
       expect((await as(w.agency, 'get', `${base}/events`)).status).toBe(403);
     });
 
-    it('exports JSONL and CSV with the checkpoints and the public key, and records the export', async () => {
+    it('exports JSONL with the checkpoints and the public key, and CSV that standard parsers read, and records the export', async () => {
       const w = await world();
       await as(w.auditor, 'post', `/api/councils/${w.c.councilId}/audit/checkpoints`);
       const jsonl = await as(
@@ -405,10 +406,19 @@ describe('audit for auditors (e2e)', () => {
         'get',
         `/api/councils/${w.c.councilId}/audit/export?format=csv`,
       );
-      expect(csv.text.split('\n')[0]).toBe(
+      // csv-parse with its defaults reads it: a header and one record per event, nothing else
+      // (the checkpoints are in the JSONL header), NULL as an empty cell (issue 16 item 6).
+      const [header, ...records] = parse(csv.text) as string[][];
+      expect(header.join(',')).toBe(
         'seq,at,actorUserId,actorRole,memberBodyId,action,resourceType,resourceId,resourceIds,caseId,outcome,reason,ruleId,basis,requestId,atExact,prevHash,hash',
       );
-      expect(csv.text).toContain('# checkpoint ');
+      const upToJsonl = records.slice(0, events.length);
+      expect(upToJsonl.map((r) => [r[0], r[17]])).toEqual(
+        events.map((e) => [String(e.seq), (e as unknown as { hash: string }).hash]),
+      );
+      const created = records.find((r) => r[5] === 'council.create')!;
+      expect(created[4]).toBe(''); // memberBodyId NULL
+      expect(records.map((r) => r.length)).toEqual(records.map(() => header.length));
     });
 
     it('verifies from the CLI too', async () => {

@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import request from '../support/http';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../src/auth/auth.types';
+import { MetricsServer } from '../../src/metrics/metrics';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from '../support/app';
 import { createUser, login } from '../support/factories';
 
@@ -118,6 +119,17 @@ describe('HTTP surface (e2e)', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBeDefined();
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('sends no CORS headers when no origin is allowed (the default)', async () => {
+    const res = await request(t.server).get('/api/health').set('Origin', 'https://app.example.jp');
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('serves no metrics when METRICS_PORT is unset (the default)', async () => {
+    expect((await request(t.server).get('/metrics')).status).toBe(404);
+    expect(t.app.get(MetricsServer).url).toBeNull();
   });
 
   it('publishes the OpenAPI document and Swagger UI', async () => {

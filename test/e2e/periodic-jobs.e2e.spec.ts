@@ -2,6 +2,7 @@ import {
   AuditCheckpointScheduler,
   CHECKPOINT_JOB,
 } from '../../src/audit/audit-checkpoint.scheduler';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { PeriodicJobs } from '../../src/database/leader';
 import { createInstanceOn, createTestApp, TestApp } from '../support/app';
 import { createCouncil } from '../support/factories';
@@ -113,5 +114,18 @@ describe('periodic jobs across instances (e2e)', () => {
     const recorded = await runs('test.timer');
     expect(calls).toBe(recorded.length);
     expect(new Set(recorded.map((r) => r.slot.getTime())).size).toBe(recorded.length);
+  });
+
+  it('schedules the checkpoint job with @nestjs/schedule when an interval is set, and stops it on close', async () => {
+    const c = await createInstanceOn(a, { AUDIT_CHECKPOINT_INTERVAL_MINUTES: '60' });
+    const sut = c.app.get(SchedulerRegistry);
+    try {
+      expect(sut.getIntervals()).toContain(CHECKPOINT_JOB);
+      expect(a.app.get(SchedulerRegistry).getIntervals()).not.toContain(CHECKPOINT_JOB); // interval 0: off
+    } finally {
+      await c.app.get(PeriodicJobs).stop();
+    }
+    expect(sut.getIntervals()).not.toContain(CHECKPOINT_JOB);
+    await c.close();
   });
 });

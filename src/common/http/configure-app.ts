@@ -1,14 +1,16 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RuntimeConfig } from '../../config/app-config';
 import { Lifecycle } from '../../health/lifecycle';
+import { Metrics } from '../../metrics/metrics';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { buildOpenApiDocument } from './openapi';
 import { requestContext } from './request-context';
 import { requestId } from './request-id';
+import { corsOptions, noStore, securityHeaders } from './security-headers';
+import { swaggerUiOptions } from './swagger-ui';
 import { StrictValidationPipe } from './validation';
 
 export const API_PREFIX = 'api';
@@ -24,9 +26,14 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
   // First: everything the request does runs in its own context (its council transaction).
   app.use(requestContext);
   app.use(requestId);
+  app.use(app.get(Metrics).timeRequests());
   app.use(app.get(Lifecycle).closeConnectionsWhenDraining());
-  app.use(helmet());
+  // Before helmet: `req.secure` (which decides its CSP) follows X-Forwarded-Proto only then.
   if (config.http.trustProxy) app.set('trust proxy', 1);
+  app.use(securityHeaders());
+  app.use(noStore);
+  const cors = corsOptions(config.http.corsOrigins);
+  if (cors) app.enableCors(cors);
   app.disable('x-powered-by');
   // Idle keep-alive sockets outlive a load balancer's idle timeout; headersTimeout must exceed it.
   const server = app.getHttpServer() as import('node:http').Server;
@@ -40,6 +47,7 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
+    ...swaggerUiOptions(config),
   });
   return app;
 }
