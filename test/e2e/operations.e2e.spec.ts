@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- the metrics port and transport headers are outside the API contract
 import request from 'supertest';
 import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint.scheduler';
 import { MetricsServer } from '../../src/metrics/metrics';

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/http';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, memberBodyWithStaff, TestCouncil } from '../support/factories';
 

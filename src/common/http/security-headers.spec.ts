@@ -1,4 +1,5 @@
 import express from 'express';
+// eslint-disable-next-line no-restricted-imports -- a bare Express app, not the API: nothing of the OpenAPI document applies
 import request from 'supertest';
 import { noStore, securityHeaders } from './security-headers';
 
