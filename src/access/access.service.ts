@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createMongoAbility, subject as asSubject } from '@casl/ability';
 import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { AuditActor, AuditInput, AuditService } from '../audit/audit.service';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -166,67 +167,85 @@ export class AccessService {
       // The request's transaction when the guards opened one for this principal (issue 15:
       // session check, principal lookup, work and audit event in one transaction); else a new one.
       const opened = this.tx.take(p.councilId, p) ?? (await this.tx.open(p.councilId));
-      return await this.tx.complete(opened, async ({ em }) => {
-        const scope = sealScope(em, p.councilId, p);
-        const loaded = await this.load<R>(scope, req, table);
-        const done = await work(scope, loaded);
-        if (req.recordAllowed === false || done.noop) {
-          // Only council structure may go unrecorded: case, meeting and audit content never (§3.4).
-          if (PLEDGE_SUBJECTS.has(req.subject))
-            throw new Error(`${event}: an access to ${req.subject} is always recorded`);
-          return done.result;
-        }
-        const row = loaded.row as (Record<string, unknown> & { caseId?: string }) | null;
-        const decidedOn =
-          req.subject === 'Case' && loaded.case
-            ? asSubject('Case', { ...loaded.case } as Record<string, unknown>)
-            : row
-              ? asSubject(req.subject, { ...row })
-              : req.subject;
-        await this.audit.record(em, {
-          councilId: p.councilId,
-          actor: actorOf(p),
-          action: event,
-          outcome: 'allowed',
-          resourceType: done.resourceType ?? table?.resourceType ?? auditSubject(req.subject),
-          resourceId:
-            done.resourceId !== undefined
-              ? done.resourceId
-              : (req.id ?? req.resourceId ?? req.caseId ?? null),
-          resourceIds: done.resourceIds ?? null,
-          caseId:
-            done.caseId !== undefined
-              ? done.caseId
-              : (loaded.case?.id ?? row?.caseId ?? req.caseId ?? null),
-          reason: done.reason ?? null,
-          basis: done.basis ?? null,
-          ruleId:
-            done.ruleId !== undefined
-              ? done.ruleId
-              : decidingRuleId(
-                  p.ability,
-                  req.action,
-                  decidedOn as Parameters<AppAbility['can']>[1],
-                ),
-          requestId: p.requestId,
-        });
-        for (const also of done.also ?? []) {
-          await this.audit.record(em, {
-            ...also,
-            councilId: p.councilId,
-            actor: actorOf(p),
-            outcome: 'allowed',
-            requestId: p.requestId,
-          });
-        }
-        return done.result;
-      });
+      // The access's audit events, written last: they and the COMMIT travel as one message
+      // (commitWith, issue 15), so a failed insert is never followed by the COMMIT (§3.4).
+      const events: AuditInput[] = [];
+      let result: T;
+      try {
+        result = await this.work(p, req, event, table, opened.em, work, events);
+      } catch (error) {
+        await opened.rollback();
+        throw error;
+      }
+      await opened.commitWith(events.map((e) => this.audit.statement(e)));
+      return result;
     } catch (error) {
       // Founding a council: there is no council log to record a denial in yet.
       const founding = req.action === 'create' && req.subject === 'Council';
       if (isDenial(error) && !founding) await this.recordDenial(p, event, req, table, error);
       throw error;
     }
+  }
+
+  /** `use`'s work inside the transaction: load, run, and the audit events it owes (in `events`). */
+  private async work<T, R>(
+    p: CouncilPrincipal,
+    req: AccessRequest,
+    event: string,
+    table: SubjectTable | undefined,
+    em: EntityManager,
+    work: (scope: CouncilScope, loaded: Loaded<R>) => Promise<Done<T>>,
+    events: AuditInput[],
+  ): Promise<T> {
+    const scope = sealScope(em, p.councilId, p);
+    const loaded = await this.load<R>(scope, req, table);
+    const done = await work(scope, loaded);
+    if (req.recordAllowed === false || done.noop) {
+      // Only council structure may go unrecorded: case, meeting and audit content never (§3.4).
+      if (PLEDGE_SUBJECTS.has(req.subject))
+        throw new Error(`${event}: an access to ${req.subject} is always recorded`);
+      return done.result;
+    }
+    const row = loaded.row as (Record<string, unknown> & { caseId?: string }) | null;
+    const decidedOn =
+      req.subject === 'Case' && loaded.case
+        ? asSubject('Case', { ...loaded.case } as Record<string, unknown>)
+        : row
+          ? asSubject(req.subject, { ...row })
+          : req.subject;
+    events.push({
+      councilId: p.councilId,
+      actor: actorOf(p),
+      action: event,
+      outcome: 'allowed',
+      resourceType: done.resourceType ?? table?.resourceType ?? auditSubject(req.subject),
+      resourceId:
+        done.resourceId !== undefined
+          ? done.resourceId
+          : (req.id ?? req.resourceId ?? req.caseId ?? null),
+      resourceIds: done.resourceIds ?? null,
+      caseId:
+        done.caseId !== undefined
+          ? done.caseId
+          : (loaded.case?.id ?? row?.caseId ?? req.caseId ?? null),
+      reason: done.reason ?? null,
+      basis: done.basis ?? null,
+      ruleId:
+        done.ruleId !== undefined
+          ? done.ruleId
+          : decidingRuleId(p.ability, req.action, decidedOn as Parameters<AppAbility['can']>[1]),
+      requestId: p.requestId,
+    });
+    for (const also of done.also ?? []) {
+      events.push({
+        ...also,
+        councilId: p.councilId,
+        actor: actorOf(p),
+        outcome: 'allowed',
+        requestId: p.requestId,
+      });
+    }
+    return done.result;
   }
 
   /**

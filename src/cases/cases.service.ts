@@ -114,8 +114,7 @@ export class CasesService {
   get(p: CouncilPrincipal, caseId: string): Promise<CaseView> {
     return this.access.use(p, { action: 'read', subject: 'Case', id: caseId }, async (s, l) => {
       const row = l.case!;
-      const assignments = await this.repo.assignments(s, caseId);
-      const activeConsents = await this.repo.consents(s, caseId, true);
+      const { assignments, activeConsents } = await this.repo.coverage(s, caseId);
       // Need to know within the case too: agency staff see their own body's assignment and the
       // consents naming it, not the other bodies' arrangements or the consent notes.
       const body = p.actingAs === 'coordinator' ? null : p.staff?.memberBodyId;
