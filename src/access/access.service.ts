@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createMongoAbility, subject as asSubject } from '@casl/ability';
 import { createHash } from 'node:crypto';
+import type { QueryResultRow } from 'pg';
 import { EntityManager } from 'typeorm';
 import { AuditActor, AuditInput, AuditService } from '../audit/audit.service';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
@@ -19,6 +20,7 @@ import {
   sealRegister,
   sealScope,
   sealSystemScope,
+  Statement,
   SystemScope,
 } from './council-scope';
 import { memberBodyInForce } from './in-force';
@@ -58,6 +60,13 @@ export interface AccessRequest {
    * not case data (DESIGN.md §3.4), so no allowed event; denials are recorded all the same.
    */
   recordAllowed?: false;
+  /**
+   * Reads the work needs, sent in the same round trip as the load of the case (issue 15). Their
+   * rows reach the work (`Loaded.prefetched`, in order) only once the load has passed the
+   * policy; when it does not, they are discarded unread. Plain SELECTs only: they run before
+   * the decision, in the same council transaction (RLS), and must change nothing.
+   */
+  prefetch?: (scope: CouncilScope) => Statement[];
 }
 
 /** What the access layer loaded for the use case. */
@@ -68,6 +77,8 @@ export interface Loaded<R> {
   row: R | null;
   /** The records named in `refs`, in the same order (with their subject table's columns). */
   refs: Record<string, unknown>[];
+  /** The rows of the request's `prefetch` statements, in order (empty without any). */
+  prefetched: QueryResultRow[][];
 }
 
 /** What the use case disclosed or changed: the audit event is built from it. */
@@ -479,6 +490,7 @@ export class AccessService {
     // The guard checks this for HTTP requests; checked again here for callers without HTTP.
     if (PLEDGE_SUBJECTS.has(req.subject) && !p.staff?.pledged) throw pledgeRequired();
     let caseRow: CaseRow | null = null;
+    let prefetched: QueryResultRow[][] = [];
     const caseId = req.subject === 'Case' ? (req.id ?? req.caseId) : req.caseId;
     if (caseId !== undefined) {
       const found = await this.fetch<CaseRow>(
@@ -488,8 +500,10 @@ export class AccessService {
         req.subject === 'Case' ? req.action : 'read',
         caseId,
         req.lock ?? false,
+        req.prefetch?.(scope) ?? [],
       );
       if (!found) throw new NotVisible('Case');
+      prefetched = found.prefetched;
       if (!found.permitted)
         throw refusal(
           p.ability,
@@ -545,7 +559,8 @@ export class AccessService {
     }
     if (caseStatus === 'closed' && !ON_CLOSED_CASE.has(req.action))
       throw new DomainError(409, 'CASE_CLOSED', 'The case is closed: reopen it first');
-    return { case: caseRow, row, refs };
+    if (req.prefetch && caseId === undefined) prefetched = await scope.batch(req.prefetch(scope));
+    return { case: caseRow, row, refs, prefetched };
   }
 
   /** One row through the read policy, with whether the declared action is permitted on it. */
@@ -556,7 +571,8 @@ export class AccessService {
     action: Action,
     id: string,
     lock: boolean,
-  ): Promise<{ row: R; permitted: boolean } | null> {
+    prefetch: Statement[] = [],
+  ): Promise<{ row: R; permitted: boolean; prefetched: QueryResultRow[][] } | null> {
     const ability = scope.principal.ability;
     const a = table.alias;
     const params: unknown[] = [scope.councilId, id];
@@ -566,16 +582,21 @@ export class AccessService {
       table.caseIdColumn && subject !== 'Case'
         ? `, (SELECT cs.status FROM cases cs WHERE cs.council_id = ${a}.council_id AND cs.id = ${a}.${table.caseIdColumn}) AS "__caseStatus"`
         : '';
-    const rows = (await scope.query(
-      `load_${table.resourceType}`,
-      `SELECT ${table.columns}${caseStatus}, (${permitted}) AS "__permitted"
+    const load: Statement = {
+      label: `load_${table.resourceType}`,
+      text: `SELECT ${table.columns}${caseStatus}, (${permitted}) AS "__permitted"
          FROM ${table.from}
         WHERE ${a}.council_id = $1 AND ${a}.${table.idColumn} = $2 AND ${visible}${lock ? ` FOR UPDATE OF ${a}` : ''}`,
-      params,
-    )) as (R & { __permitted: boolean })[];
-    if (!rows[0]) return null;
-    const { __permitted, ...row } = rows[0];
-    return { row: row as R, permitted: __permitted };
+      values: params,
+    };
+    // With prefetched reads, one round trip for all (their rows are dropped if this one is not visible).
+    const [rows, ...prefetched] = prefetch.length
+      ? await scope.batch([load, ...prefetch])
+      : [await scope.query(load.label, load.text, load.values)];
+    const first = rows[0] as (R & { __permitted: boolean }) | undefined;
+    if (!first) return null;
+    const { __permitted, ...row } = first;
+    return { row: row as R, permitted: __permitted, prefetched };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryResultRow } from 'pg';
 import { CouncilScope, Statement } from '../access/council-scope';
 import { memberBodyInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
@@ -206,15 +207,19 @@ export class CasesRepository {
     return s.query<AssignmentRow>(label, text, values);
   }
 
-  /** A case's assignments and its active consents, in one round trip (issue 15). */
-  async coverage(
-    s: CouncilScope,
-    caseId: string,
-  ): Promise<{ assignments: AssignmentRow[]; activeConsents: ConsentRow[] }> {
-    const [assignments, activeConsents] = await s.batch([
-      this.assignmentsStatement(s, caseId),
-      this.consentsStatement(s, caseId, true),
-    ]);
+  /**
+   * A case's assignments and its active consents, as statements the access primitive sends with
+   * the case's load (`prefetch`, issue 15); `coverageOf` reads their rows.
+   */
+  coverageStatements(s: CouncilScope, caseId: string): Statement[] {
+    return [this.assignmentsStatement(s, caseId), this.consentsStatement(s, caseId, true)];
+  }
+
+  coverageOf(rows: QueryResultRow[][]): {
+    assignments: AssignmentRow[];
+    activeConsents: ConsentRow[];
+  } {
+    const [assignments, activeConsents] = rows;
     return {
       assignments: assignments as AssignmentRow[],
       activeConsents: activeConsents as ConsentRow[],
