@@ -37,7 +37,7 @@ describe('database round trips of a case read (e2e)', () => {
     expect(assigned.status).toBe(201);
     // Log in, and let every pooled connection meet the statements (PREPARE happens once each).
     for (let i = 0; i < 8; i++) expect((await as(agency, 'get', path())).status).toBe(200);
-  });
+  }, 180_000);
   afterAll(async () => {
     await t.close();
   });
