@@ -175,7 +175,7 @@ export async function startServer(
   closeSync(devNull);
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000; // generous: the machine is shared
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
     const ok = await fetch(`${url}/api/health`)

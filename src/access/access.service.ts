@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CaseErrorCode } from '../cases/case-error-codes';
 import { createMongoAbility, subject as asSubject } from '@casl/ability';
 import { createHash } from 'node:crypto';
+import type { QueryResultRow } from 'pg';
+import { EntityManager } from 'typeorm';
 import { AuditActor, AuditInput, AuditService } from '../audit/audit.service';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -19,6 +21,7 @@ import {
   sealRegister,
   sealScope,
   sealSystemScope,
+  Statement,
   SystemScope,
 } from './council-scope';
 import { memberBodyInForce } from './in-force';
@@ -58,6 +61,13 @@ export interface AccessRequest {
    * not case data (DESIGN.md §3.4), so no allowed event; denials are recorded all the same.
    */
   recordAllowed?: false;
+  /**
+   * Reads the work needs, sent in the same round trip as the load of the case (issue 15). Their
+   * rows reach the work (`Loaded.prefetched`, in order) only once the load has passed the
+   * policy; when it does not, they are discarded unread. Plain SELECTs only: they run before
+   * the decision, in the same council transaction (RLS), and must change nothing.
+   */
+  prefetch?: (scope: CouncilScope) => Statement[];
 }
 
 /** What the access layer loaded for the use case. */
@@ -68,6 +78,8 @@ export interface Loaded<R> {
   row: R | null;
   /** The records named in `refs`, in the same order (with their subject table's columns). */
   refs: Record<string, unknown>[];
+  /** The rows of the request's `prefetch` statements, in order (empty without any). */
+  prefetched: QueryResultRow[][];
 }
 
 /** What the use case disclosed or changed: the audit event is built from it. */
@@ -167,67 +179,90 @@ export class AccessService {
       // The request's transaction when the guards opened one for this principal (issue 15:
       // session check, principal lookup, work and audit event in one transaction); else a new one.
       const opened = this.tx.take(p.councilId, p) ?? (await this.tx.open(p.councilId));
-      return await this.tx.complete(opened, async ({ em }) => {
-        const scope = sealScope(em, p.councilId, p);
-        const loaded = await this.load<R>(scope, req, table);
-        const done = await work(scope, loaded);
-        if (req.recordAllowed === false || done.noop) {
-          // Only council structure may go unrecorded: case, meeting and audit content never (§3.4).
-          if (PLEDGE_SUBJECTS.has(req.subject))
-            throw new Error(`${event}: an access to ${req.subject} is always recorded`);
-          return done.result;
-        }
-        const row = loaded.row as (Record<string, unknown> & { caseId?: string }) | null;
-        const decidedOn =
-          req.subject === 'Case' && loaded.case
-            ? asSubject('Case', { ...loaded.case } as Record<string, unknown>)
-            : row
-              ? asSubject(req.subject, { ...row })
-              : req.subject;
-        await this.audit.record(em, {
-          councilId: p.councilId,
-          actor: actorOf(p),
-          action: event,
-          outcome: 'allowed',
-          resourceType: done.resourceType ?? table?.resourceType ?? auditSubject(req.subject),
-          resourceId:
-            done.resourceId !== undefined
-              ? done.resourceId
-              : (req.id ?? req.resourceId ?? req.caseId ?? null),
-          resourceIds: done.resourceIds ?? null,
-          caseId:
-            done.caseId !== undefined
-              ? done.caseId
-              : (loaded.case?.id ?? row?.caseId ?? req.caseId ?? null),
-          reason: done.reason ?? null,
-          basis: done.basis ?? null,
-          ruleId:
-            done.ruleId !== undefined
-              ? done.ruleId
-              : decidingRuleId(
-                  p.ability,
-                  req.action,
-                  decidedOn as Parameters<AppAbility['can']>[1],
-                ),
-          requestId: p.requestId,
+      // The access's audit events, written last: they and the COMMIT travel as one message
+      // (commitWith, issue 15), so a failed insert is never followed by the COMMIT (§3.4).
+      const events: AuditInput[] = [];
+      let result: T;
+      try {
+        result = await this.work(p, req, event, table, opened.em, work, events);
+      } catch (error) {
+        await opened.rollback();
+        throw error;
+      }
+      await opened
+        .commitWith(events.map((e) => this.audit.statement(e)))
+        .catch((error: unknown) => {
+          if (events.length > 0) this.audit.writeFailed();
+          throw error;
         });
-        for (const also of done.also ?? []) {
-          await this.audit.record(em, {
-            ...also,
-            councilId: p.councilId,
-            actor: actorOf(p),
-            outcome: 'allowed',
-            requestId: p.requestId,
-          });
-        }
-        return done.result;
-      });
+      return result;
     } catch (error) {
       // Founding a council: there is no council log to record a denial in yet.
       const founding = req.action === 'create' && req.subject === 'Council';
       if (isDenial(error) && !founding) await this.recordDenial(p, event, req, table, error);
       throw error;
     }
+  }
+
+  /** `use`'s work inside the transaction: load, run, and the audit events it owes (in `events`). */
+  private async work<T, R>(
+    p: CouncilPrincipal,
+    req: AccessRequest,
+    event: string,
+    table: SubjectTable | undefined,
+    em: EntityManager,
+    work: (scope: CouncilScope, loaded: Loaded<R>) => Promise<Done<T>>,
+    events: AuditInput[],
+  ): Promise<T> {
+    const scope = sealScope(em, p.councilId, p);
+    const loaded = await this.load<R>(scope, req, table);
+    const done = await work(scope, loaded);
+    if (req.recordAllowed === false || done.noop) {
+      // Only council structure may go unrecorded: case, meeting and audit content never (§3.4).
+      if (PLEDGE_SUBJECTS.has(req.subject))
+        throw new Error(`${event}: an access to ${req.subject} is always recorded`);
+      return done.result;
+    }
+    const row = loaded.row as (Record<string, unknown> & { caseId?: string }) | null;
+    const decidedOn =
+      req.subject === 'Case' && loaded.case
+        ? asSubject('Case', { ...loaded.case } as Record<string, unknown>)
+        : row
+          ? asSubject(req.subject, { ...row })
+          : req.subject;
+    events.push({
+      councilId: p.councilId,
+      actor: actorOf(p),
+      action: event,
+      outcome: 'allowed',
+      resourceType: done.resourceType ?? table?.resourceType ?? auditSubject(req.subject),
+      resourceId:
+        done.resourceId !== undefined
+          ? done.resourceId
+          : (req.id ?? req.resourceId ?? req.caseId ?? null),
+      resourceIds: done.resourceIds ?? null,
+      caseId:
+        done.caseId !== undefined
+          ? done.caseId
+          : (loaded.case?.id ?? row?.caseId ?? req.caseId ?? null),
+      reason: done.reason ?? null,
+      basis: done.basis ?? null,
+      ruleId:
+        done.ruleId !== undefined
+          ? done.ruleId
+          : decidingRuleId(p.ability, req.action, decidedOn as Parameters<AppAbility['can']>[1]),
+      requestId: p.requestId,
+    });
+    for (const also of done.also ?? []) {
+      events.push({
+        ...also,
+        councilId: p.councilId,
+        actor: actorOf(p),
+        outcome: 'allowed',
+        requestId: p.requestId,
+      });
+    }
+    return done.result;
   }
 
   /**
@@ -461,6 +496,7 @@ export class AccessService {
     // The guard checks this for HTTP requests; checked again here for callers without HTTP.
     if (PLEDGE_SUBJECTS.has(req.subject) && !p.staff?.pledged) throw pledgeRequired();
     let caseRow: CaseRow | null = null;
+    let prefetched: QueryResultRow[][] = [];
     const caseId = req.subject === 'Case' ? (req.id ?? req.caseId) : req.caseId;
     if (caseId !== undefined) {
       const found = await this.fetch<CaseRow>(
@@ -470,8 +506,10 @@ export class AccessService {
         req.subject === 'Case' ? req.action : 'read',
         caseId,
         req.lock ?? false,
+        req.prefetch?.(scope) ?? [],
       );
       if (!found) throw new NotVisible('Case');
+      prefetched = found.prefetched;
       if (!found.permitted)
         throw refusal(
           p.ability,
@@ -527,7 +565,8 @@ export class AccessService {
     }
     if (caseStatus === 'closed' && !ON_CLOSED_CASE.has(req.action))
       throw new DomainError(409, CaseErrorCode.CaseClosed, 'The case is closed: reopen it first');
-    return { case: caseRow, row, refs };
+    if (req.prefetch && caseId === undefined) prefetched = await scope.batch(req.prefetch(scope));
+    return { case: caseRow, row, refs, prefetched };
   }
 
   /** One row through the read policy, with whether the declared action is permitted on it. */
@@ -538,7 +577,8 @@ export class AccessService {
     action: Action,
     id: string,
     lock: boolean,
-  ): Promise<{ row: R; permitted: boolean } | null> {
+    prefetch: Statement[] = [],
+  ): Promise<{ row: R; permitted: boolean; prefetched: QueryResultRow[][] } | null> {
     const ability = scope.principal.ability;
     const a = table.alias;
     const params: unknown[] = [scope.councilId, id];
@@ -548,16 +588,21 @@ export class AccessService {
       table.caseIdColumn && subject !== 'Case'
         ? `, (SELECT cs.status FROM cases cs WHERE cs.council_id = ${a}.council_id AND cs.id = ${a}.${table.caseIdColumn}) AS "__caseStatus"`
         : '';
-    const rows = (await scope.query(
-      `load_${table.resourceType}`,
-      `SELECT ${table.columns}${caseStatus}, (${permitted}) AS "__permitted"
+    const load: Statement = {
+      label: `load_${table.resourceType}`,
+      text: `SELECT ${table.columns}${caseStatus}, (${permitted}) AS "__permitted"
          FROM ${table.from}
         WHERE ${a}.council_id = $1 AND ${a}.${table.idColumn} = $2 AND ${visible}${lock ? ` FOR UPDATE OF ${a}` : ''}`,
-      params,
-    )) as (R & { __permitted: boolean })[];
-    if (!rows[0]) return null;
-    const { __permitted, ...row } = rows[0];
-    return { row: row as R, permitted: __permitted };
+      values: params,
+    };
+    // With prefetched reads, one round trip for all (their rows are dropped if this one is not visible).
+    const [rows, ...prefetched] = prefetch.length
+      ? await scope.batch([load, ...prefetch])
+      : [await scope.query(load.label, load.text, load.values)];
+    const first = rows[0] as (R & { __permitted: boolean }) | undefined;
+    if (!first) return null;
+    const { __permitted, ...row } = first;
+    return { row: row as R, permitted: __permitted, prefetched };
   }
 
   /**

@@ -1,7 +1,9 @@
 import type { QueryResultRow } from 'pg';
 import { EntityManager } from 'typeorm';
 import type { StaffRole } from '../councils/council.types';
-import { prepared } from '../database/prepared';
+import { batch, prepared, Statement } from '../database/prepared';
+
+export type { Statement };
 import type { CouncilPrincipal } from './council-principal';
 
 /**
@@ -28,6 +30,11 @@ export interface CouncilScope {
    * for writes).
    */
   query<T extends QueryResultRow>(label: string, text: string, values: unknown[]): Promise<T[]>;
+  /**
+   * Several such statements in one round trip (issue 15: database/prepared.ts `batch`), run in
+   * order, stopping at the first error; answers each one's rows, in order.
+   */
+  batch(statements: Statement[]): Promise<QueryResultRow[][]>;
 }
 
 /** For the access layer only (src/access): ESLint refuses this import anywhere else. */
@@ -42,6 +49,7 @@ export function sealScope(
     principal,
     query: <T extends QueryResultRow>(label: string, text: string, values: unknown[]) =>
       prepared<T>(em, label, text, values),
+    batch: (statements: Statement[]) => batch(em, statements),
   } as unknown as CouncilScope;
 }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CouncilTransactions } from '../database/council-transactions';
-import { prepared } from '../database/prepared';
+import type { QueryResultRow } from 'pg';
+import { prepared, Statement } from '../database/prepared';
 import { StaffRole } from '../councils/council.types';
 import { staffInForce } from './in-force';
 
@@ -100,11 +101,25 @@ export class PrincipalRepository {
     userId: string,
     sessionId: string | null,
   ): Promise<SessionFacts> {
-    const [row] = await prepared<FactsRow>(em, 'principal_facts', PRINCIPAL_FACTS_SQL, [
-      councilId,
-      userId,
-      sessionId,
-    ]);
+    const { text, values } = this.factsStatement(councilId, userId, sessionId);
+    const [row] = await prepared<FactsRow>(em, 'principal_facts', text, values);
+    return this.toFacts(row);
+  }
+
+  /**
+   * The statement `facts` runs, for a caller that sends it with others in one round trip (the
+   * guard: BEGIN, the council setting and this, issue 15); `toFacts` reads its row.
+   */
+  factsStatement(councilId: string, userId: string, sessionId: string | null): Statement {
+    return {
+      label: 'principal_facts',
+      text: PRINCIPAL_FACTS_SQL,
+      values: [councilId, userId, sessionId],
+    };
+  }
+
+  toFacts(r: QueryResultRow): SessionFacts {
+    const row = r as FactsRow;
     return {
       councilExists: row.councilExists,
       isSystemAdmin: row.isSystemAdmin ?? false,

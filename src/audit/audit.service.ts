@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CouncilTransactions } from '../database/council-transactions';
-import { prepared } from '../database/prepared';
+import { prepared, Statement } from '../database/prepared';
 import { Metrics } from '../metrics/metrics';
+
+const AUDIT_INSERT_SQL = `INSERT INTO audit_events (council_id, actor_user_id, actor_role, member_body_id, action, resource_type, resource_id,
+                                 resource_ids, case_id, outcome, reason, rule_id, basis, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
 
 export interface AuditActor {
   userId: string | null;
@@ -42,20 +46,31 @@ export class AuditService {
 
   async record(em: EntityManager, event: AuditInput): Promise<void> {
     // Counted (audit_insert_failures_total) and rethrown: the caller's access fails with it.
-    await this.insert(em, event).catch((error: unknown) => {
-      this.metrics.auditInsertFailures.inc();
+    const { label, text, values } = this.statement(event);
+    await prepared(em, label, text, values).catch((error: unknown) => {
+      this.writeFailed();
       throw error;
     });
   }
 
-  private async insert(em: EntityManager, event: AuditInput): Promise<void> {
-    await prepared(
-      em,
-      'audit_insert',
-      `INSERT INTO audit_events (council_id, actor_user_id, actor_role, member_body_id, action, resource_type, resource_id,
-                                 resource_ids, case_id, outcome, reason, rule_id, basis, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
+  /**
+   * Counts an audit write that failed (audit_insert_failures_total), also when the access
+   * primitive sent the events with its COMMIT in one message and that message failed.
+   */
+  writeFailed(): void {
+    this.metrics.auditInsertFailures.inc();
+  }
+
+  /**
+   * The INSERT `record` runs, for the access primitive, which sends its events and the COMMIT
+   * in one round trip (CouncilTransaction.commitWith, issue 15): still last in the transaction,
+   * and a failed insert is never followed by the COMMIT.
+   */
+  statement(event: AuditInput): Statement {
+    return {
+      label: 'audit_insert',
+      text: AUDIT_INSERT_SQL,
+      values: [
         event.councilId,
         event.actor.userId,
         event.actor.role,
@@ -71,7 +86,7 @@ export class AuditService {
         event.basis ?? null,
         event.requestId ?? null,
       ],
-    );
+    };
   }
 
   async recordDenial(event: Omit<AuditInput, 'outcome'>): Promise<void> {

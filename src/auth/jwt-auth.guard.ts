@@ -144,14 +144,12 @@ export class JwtAuthGuard implements CanActivate {
     claims: AccessTokenClaims,
     passwordChangeExempt: boolean,
   ): Promise<AuthUser> {
-    const tx = await this.tx.open(councilId);
-    let facts;
-    try {
-      facts = await this.principals.facts(tx.em, councilId, claims.sub, claims.sid);
-    } catch (error) {
-      await tx.rollback();
-      throw error;
-    }
+    // BEGIN, the council setting and the facts in one round trip (issue 15).
+    const { tx, rows } = await this.tx.openWith(
+      councilId,
+      this.principals.factsStatement(councilId, claims.sub, claims.sid),
+    );
+    const facts = this.principals.toFacts(rows[0]);
     if (!facts.sessionLive) {
       await tx.rollback();
       throw unauthenticated();

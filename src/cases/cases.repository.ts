@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CouncilScope } from '../access/council-scope';
+import type { QueryResultRow } from 'pg';
+import { CouncilScope, Statement } from '../access/council-scope';
 import { memberBodyInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
 import { CASE_COLUMNS, CASE_COVERAGE, CaseRow } from '../access/subject-registry';
@@ -202,9 +203,33 @@ export class CasesRepository {
   // ---- assignments ---------------------------------------------------------------------
 
   async assignments(s: CouncilScope, caseId: string): Promise<AssignmentRow[]> {
-    return s.query<AssignmentRow>(
-      'case_assignments',
-      `SELECT a.id, a.case_id AS "caseId", a.member_body_id AS "memberBodyId", a.role, a.scope, a.basis,
+    const { label, text, values } = this.assignmentsStatement(s, caseId);
+    return s.query<AssignmentRow>(label, text, values);
+  }
+
+  /**
+   * A case's assignments and its active consents, as statements the access primitive sends with
+   * the case's load (`prefetch`, issue 15); `coverageOf` reads their rows.
+   */
+  coverageStatements(s: CouncilScope, caseId: string): Statement[] {
+    return [this.assignmentsStatement(s, caseId), this.consentsStatement(s, caseId, true)];
+  }
+
+  coverageOf(rows: QueryResultRow[][]): {
+    assignments: AssignmentRow[];
+    activeConsents: ConsentRow[];
+  } {
+    const [assignments, activeConsents] = rows;
+    return {
+      assignments: assignments as AssignmentRow[],
+      activeConsents: activeConsents as ConsentRow[],
+    };
+  }
+
+  private assignmentsStatement(s: CouncilScope, caseId: string): Statement {
+    return {
+      label: 'case_assignments',
+      text: `SELECT a.id, a.case_id AS "caseId", a.member_body_id AS "memberBodyId", a.role, a.scope, a.basis,
               a.basis_note AS "basisNote", a.started_at AS "startedAt", a.ended_at AS "endedAt", a.end_reason AS "endReason",
               (${ASSIGNMENT_COVERED}) AS covered,
               CASE WHEN a.ended_at IS NOT NULL THEN 'assignment_ended'
@@ -220,8 +245,8 @@ export class CasesRepository {
          JOIN member_bodies amb ON amb.council_id = a.council_id AND amb.id = a.member_body_id
         WHERE a.council_id = $1 AND a.case_id = $2
         ORDER BY a.started_at, a.id`,
-      [s.councilId, caseId],
-    );
+      values: [s.councilId, caseId],
+    };
   }
 
   async findAssignment(s: CouncilScope, caseId: string, id: string): Promise<AssignmentRow | null> {
@@ -292,9 +317,14 @@ export class CasesRepository {
   // ---- consents ------------------------------------------------------------------------
 
   async consents(s: CouncilScope, caseId: string, onlyActive: boolean): Promise<ConsentRow[]> {
-    return s.query<ConsentRow>(
-      'case_consents',
-      `SELECT cs.id, cs.case_id AS "caseId",
+    const { label, text, values } = this.consentsStatement(s, caseId, onlyActive);
+    return s.query<ConsentRow>(label, text, values);
+  }
+
+  private consentsStatement(s: CouncilScope, caseId: string, onlyActive: boolean): Statement {
+    return {
+      label: 'case_consents',
+      text: `SELECT cs.id, cs.case_id AS "caseId",
               ARRAY(SELECT cb.member_body_id FROM consent_bodies cb WHERE cb.council_id = cs.council_id AND cb.consent_id = cs.id ORDER BY 1) AS "memberBodyIds",
               cs.method, cs.obtained_on AS "obtainedOn", cs.expires_on AS "expiresOn", cs.note,
               cs.withdrawn_on AS "withdrawnOn", cs.withdrawn_reason AS "withdrawnReason", cs.created_at AS "createdAt",
@@ -302,8 +332,8 @@ export class CasesRepository {
          FROM consents cs
         WHERE cs.council_id = $1 AND cs.case_id = $2 AND (NOT $3 OR ${CONSENT_ACTIVE})
         ORDER BY cs.created_at, cs.id`,
-      [s.councilId, caseId, onlyActive],
-    );
+      values: [s.councilId, caseId, onlyActive],
+    };
   }
 
   async insertConsent(

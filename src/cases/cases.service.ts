@@ -138,10 +138,16 @@ export class CasesService {
   }
 
   get(p: CouncilPrincipal, caseId: string): Promise<CaseView> {
-    return this.access.use(p, { action: 'read', subject: 'Case', id: caseId }, async (s, l) => {
+    const read = {
+      action: 'read' as const,
+      subject: 'Case' as const,
+      id: caseId,
+      // Assignments and active consents travel with the case's load: one round trip (issue 15).
+      prefetch: (s: CouncilScope) => this.repo.coverageStatements(s, caseId),
+    };
+    return this.access.use(p, read, async (_s, l) => {
       const row = l.case!;
-      const assignments = await this.repo.assignments(s, caseId);
-      const activeConsents = await this.repo.consents(s, caseId, true);
+      const { assignments, activeConsents } = this.repo.coverageOf(l.prefetched);
       // Need to know within the case too: agency staff see their own body's assignment and the
       // consents naming it, not the other bodies' arrangements or the consent notes.
       const body = p.actingAs === 'coordinator' ? null : p.staff?.memberBodyId;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 import { currentRequest } from '../common/http/request-context';
+import { batchOnClient, Statement } from './prepared';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -45,6 +46,27 @@ export class CouncilTransaction {
       await this.release(error as Error);
       throw new QueryFailedError('COMMIT', [], error as Error);
     }
+    await this.release();
+  }
+
+  /**
+   * Runs `last` (e.g. the access's audit events) and COMMIT in one round trip (issue 15). Same
+   * effect as running them and then `commit()`: PostgreSQL runs the message in order and stops
+   * at the first error, so a failed statement is never followed by the COMMIT; the transaction
+   * is then rolled back and the error thrown (fail closed, DESIGN.md §3.4).
+   */
+  async commitWith(last: Statement[]): Promise<void> {
+    if (last.length === 0) return this.commit();
+    if (this.state === 'done') throw new Error('The transaction is already over');
+    try {
+      await batchOnClient(this.client, last, { tail: 'COMMIT' });
+    } catch (error) {
+      // After a failed statement the transaction is aborted (ROLLBACK ends it); after a failed
+      // COMMIT it is already over (ROLLBACK only warns). Either way nothing was committed.
+      await this.rollback();
+      throw error;
+    }
+    this.state = 'done';
     await this.release();
   }
 
@@ -100,6 +122,18 @@ export class CouncilTransactions {
    * ever is: a simple-protocol message can carry two statements but no parameters).
    */
   async open(councilId: string): Promise<CouncilTransaction> {
+    return (await this.openWith(councilId, null)).tx;
+  }
+
+  /**
+   * The same, and `first` (e.g. the session check and principal lookup) runs in the same round
+   * trip, right after the council setting: BEGIN, set_config and the statement travel as one
+   * message (issue 15). Answers the transaction and the statement's rows.
+   */
+  async openWith(
+    councilId: string,
+    first: Statement | null,
+  ): Promise<{ tx: CouncilTransaction; rows: QueryResultRow[] }> {
     const id = councilId.toLowerCase();
     if (!UUID.test(id)) throw new Error('A council transaction needs a council id (UUID)');
     await this.discardPending();
@@ -112,17 +146,24 @@ export class CouncilTransactions {
       throw error;
     }
     const begin = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config('app.council_id', '${id}', true)`;
+    let rows: QueryResultRow[] = [];
     try {
-      await client.query(begin);
+      if (first) [rows] = await batchOnClient(client, [first], { head: begin });
+      else await client.query(begin);
     } catch (error) {
+      // A failed statement leaves the transaction aborted: end it before the connection goes back.
+      let broken = error as Error;
+      if (first) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       await (
         qr as QueryRunner & { releasePostgresConnection(err?: Error): Promise<void> }
-      ).releasePostgresConnection(error as Error);
-      throw new QueryFailedError(begin, [], error as Error);
+      ).releasePostgresConnection(first && broken === error ? undefined : broken);
+      throw error instanceof QueryFailedError
+        ? error
+        : new QueryFailedError(begin, [], error as Error);
     }
     // TypeORM's own bookkeeping, so a nested em.transaction() would take a savepoint.
     Object.assign(qr, { isTransactionActive: true, transactionDepth: 1 });
-    return new CouncilTransaction(id, qr.manager, qr, client);
+    return { tx: new CouncilTransaction(id, qr.manager, qr, client), rows };
   }
 
   run<T>(councilId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
