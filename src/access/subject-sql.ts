@@ -1,4 +1,4 @@
-import { memberBodyInForce, staffInForce } from './in-force';
+import { memberBodyInForce, staffInForce, statutoryBasisInForce } from './in-force';
 import { SubjectType } from './policy-catalog';
 
 /**
@@ -15,13 +15,14 @@ const col = (name: string): FieldSql => ({ kind: 'column', column: (a) => `${a}.
 
 /**
  * Whether assignment `a` (joined to its member body as `amb`) gives its body access today: it
- * is active, the body is still a member, and it rests on a recorded statutory basis or on
- * consent that names the body and is obtained, unexpired and not withdrawn (DESIGN.md §3.1).
+ * is active, the body is still a member, and it rests on a recorded statutory basis whose review
+ * date has not passed (a lapsed basis covers nothing until renewed, issue 17) or on consent that
+ * names the body and is obtained, unexpired and not withdrawn (DESIGN.md §3.1).
  * Withdrawal or expiry therefore ends access on the very next query: nothing is cached.
  */
 export const ASSIGNMENT_COVERED = `a.ended_at IS NULL
        AND ${memberBodyInForce('amb')}
-       AND (a.basis = 'statutory' OR EXISTS (
+       AND (${statutoryBasisInForce('a')} OR EXISTS (
              SELECT 1 FROM consents cs
                JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id
               WHERE cs.council_id = a.council_id AND cs.case_id = a.case_id AND cb.member_body_id = a.member_body_id

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CaseNumberingController, CaseNumberingService } from './case-numbering.controller';
 import { CaseWorkController, InfoRequestsController } from './case-work.controller';
 import { CaseWorkRepository } from './case-work.repository';
 import { CaseWorkService } from './case-work.service';
@@ -9,7 +10,7 @@ import { CaseSearchRepository } from './case-search.repository';
 import { CaseSearchService } from './case-search.service';
 
 @Module({
-  controllers: [CasesController, CaseWorkController, InfoRequestsController],
+  controllers: [CaseNumberingController, CasesController, CaseWorkController, InfoRequestsController],
   providers: [
     CasesRepository,
     CasesService,
@@ -17,6 +18,7 @@ import { CaseSearchService } from './case-search.service';
     CaseWorkService,
     CaseSearchRepository,
     CaseSearchService,
+    CaseNumberingService,
   ],
   exports: [CasesService, CasesRepository, CaseWorkService],
 })

@@ -18,6 +18,7 @@ import {
   CreateAssignmentDto,
   CreateCaseDto,
   CreateConsentDto,
+  RenewAssignmentDto,
   UpdateCaseDto,
   WithdrawConsentDto,
 } from './case.dto';
@@ -218,10 +219,47 @@ export class CasesService {
   // ---- assignments ---------------------------------------------------------------------
 
   createAssignment(p: CouncilPrincipal, caseId: string, dto: CreateAssignmentDto) {
+    const statutory = dto.basis === 'statutory';
+    if (!statutory) {
+      for (const field of ['basisCode', 'basisText', 'basisMeetingId', 'reviewOn'] as const)
+        if (dto[field] !== undefined) throw invalid(field, 'is for a statutory basis only');
+    }
     return this.access.use(
       p,
-      { action: 'create', subject: 'Assignment', caseId, lock: true },
+      {
+        action: 'create',
+        subject: 'Assignment',
+        caseId,
+        lock: true,
+        // The deciding meeting must be one the caller may see (404 otherwise, recorded).
+        refs: dto.basisMeetingId ? [{ subject: 'Meeting', id: dto.basisMeetingId }] : [],
+      },
       async (s) => {
+        let basis: {
+          basisCode: string;
+          basisText: string | null;
+          basisMeetingId: string | null;
+          reviewOn: string;
+        } | null = null;
+        if (statutory) {
+          if (dto.reviewOn && (await this.repo.isPast(s, dto.reviewOn)))
+            throw invalid('reviewOn', 'must not be in the past');
+          if (dto.basisMeetingId && !(await this.repo.meetingDiscussed(s, dto.basisMeetingId, caseId)))
+            throw new DomainError(
+              422,
+              'MEETING_NOT_ABOUT_CASE',
+              'The meeting named as the basis did not discuss this case',
+            );
+          // v1 clients name no code: the basis is "other", its note the law named.
+          const code = dto.basisCode ?? 'other';
+          basis = {
+            basisCode: code,
+            basisText:
+              code === 'other' ? (dto.basisText ?? (dto.basisNote ?? '').slice(0, 500)) : (dto.basisText ?? null),
+            basisMeetingId: dto.basisMeetingId ?? null,
+            reviewOn: dto.reviewOn ?? (await this.repo.yearsFromToday(s, 1)),
+          };
+        }
         await this.requireCurrentBodies(
           s,
           [dto.memberBodyId],
@@ -242,7 +280,7 @@ export class CasesService {
         const lapsed = await this.repo.endAssignmentsOfBodiesLeft(s, caseId, p.userId);
         let id: string;
         try {
-          id = await this.repo.insertAssignment(s, caseId, dto, p.userId);
+          id = await this.repo.insertAssignment(s, caseId, { ...dto, ...basis }, p.userId);
         } catch (error) {
           if (uniqueViolation(error, 'case_assignments_one_active_per_body'))
             throw new DomainError(
@@ -260,7 +298,7 @@ export class CasesService {
           resourceIds: [dto.memberBodyId],
           basis: dto.basis,
           // Sharing without consent is a disclosure under a statute (APPI 法令に基づく場合): flag it.
-          reason: dto.basis === 'statutory' ? 'statutory_disclosure' : null,
+          reason: basis ? `statutory_disclosure basis=${basis.basisCode}` : null,
           also: lapsed.map((a) => assignmentEnded({ ...a, caseId }, 'member_body_left')),
         };
       },
@@ -285,6 +323,49 @@ export class CasesService {
           result: assignmentView((await this.repo.findAssignment(s, caseId, assignmentId))!),
           resourceId: assignmentId,
           resourceIds: [assignment.memberBodyId],
+        };
+      },
+    );
+  }
+
+  /**
+   * A statutory basis gets a new review date (issue 17 item 7): renewing a lapsed one covers the
+   * body again from the next request. Consent-based assignments are renewed by new consent.
+   */
+  renewAssignment(
+    p: CouncilPrincipal,
+    caseId: string,
+    assignmentId: string,
+    dto: RenewAssignmentDto,
+  ) {
+    return this.access.use(
+      p,
+      { action: 'update', subject: 'Assignment', caseId, lock: true, event: 'assignment.renew' },
+      async (s) => {
+        const assignment = await this.repo.findAssignment(s, caseId, assignmentId);
+        if (!assignment) throw notFound('Assignment');
+        if (assignment.endedAt)
+          throw new DomainError(409, 'ASSIGNMENT_ALREADY_ENDED', 'This assignment has already ended');
+        if (assignment.basis !== 'statutory')
+          throw new DomainError(
+            422,
+            'NOT_STATUTORY',
+            'Only a statutory basis is renewed; consent is renewed by recording new consent',
+          );
+        if (await this.repo.isPast(s, dto.reviewOn))
+          throw invalid('reviewOn', 'must not be in the past');
+        await this.repo.renewStatutoryBasis(
+          s,
+          { id: assignment.id, caseId, reviewOn: assignment.reviewOn },
+          dto.reviewOn,
+          p.userId,
+        );
+        return {
+          result: assignmentView((await this.repo.findAssignment(s, caseId, assignmentId))!),
+          resourceId: assignmentId,
+          resourceIds: [assignment.memberBodyId],
+          basis: 'statutory',
+          reason: `review_on=${dto.reviewOn}`,
         };
       },
     );

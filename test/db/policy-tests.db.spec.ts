@@ -29,6 +29,7 @@ const RESOURCES = [
   'mine-consent-withdrawn',
   'mine-consent-expired',
   'mine-assignment-ended',
+  'mine-statutory-lapsed',
   'other-body',
   'other-council',
 ] as const;
@@ -186,6 +187,13 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     await assign(id, mine, 'consent', 'full');
     id = await newCase(a.councilId, 'mine-assignment-ended');
     await assign(id, mine, 'statutory', 'full', 'ended');
+    // A statutory basis whose review date has passed covers nothing (issue 17 item 7).
+    id = await newCase(a.councilId, 'mine-statutory-lapsed');
+    await assign(id, mine, 'statutory', 'full');
+    await su.query(
+      `UPDATE case_assignments SET basis_code = 'act_art16', review_on = current_date - 1 WHERE case_id = $1`,
+      [id],
+    );
     id = await newCase(a.councilId, 'other-body');
     await assign(id, otherBody, 'statutory', 'full');
     await newCase(b.councilId, 'other-council');
