@@ -57,6 +57,11 @@ export interface AccessRequest {
    * not case data (DESIGN.md §3.4), so no allowed event; denials are recorded all the same.
    */
   recordAllowed?: false;
+  /**
+   * A create only: further facts of the record it will make, beyond its council and case (e.g.
+   * the member body a contact is recorded for), so rules conditioned on them decide the create.
+   */
+  facts?: Record<string, unknown>;
 }
 
 /** What the access layer loaded for the use case. */
@@ -505,7 +510,7 @@ export class AccessService {
       // whether any rule lets the caller read that kind of record at all.
       const on =
         caseRow && req.action !== 'read'
-          ? asSubject(req.subject, { councilId: p.councilId, caseId: caseRow.id })
+          ? asSubject(req.subject, { ...req.facts, councilId: p.councilId, caseId: caseRow.id })
           : req.subject;
       if (!p.ability.can(req.action, on as Parameters<AppAbility['can']>[1])) throw forbidden();
     }

@@ -126,6 +126,12 @@ const caseVisibleTo: FieldSql = {
   exists: (a, p) => coveredAssignmentSql(a, p, '', '1', 'case_id'),
 };
 
+/** Bodies covered with scope full on the case a record is about (its `case_id`). */
+const caseFullScopeOf: FieldSql = {
+  kind: 'bodySet',
+  exists: (a, p) => coveredAssignmentSql(a, p, ` AND a.scope = 'full'`, '1', 'case_id'),
+};
+
 export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>> = {
   Council: { id: col('id') },
   MemberBody: { councilId: col('council_id'), id: col('id') },
@@ -209,5 +215,18 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
     attendeeStaffIds: attendedBy('meeting_id'),
     allCasesVisibleToBodyIds: allCasesVisibleTo('meeting_id'),
     caseVisibleToBodyIds: caseVisibleTo,
+  },
+  RelatedPerson: {
+    councilId: col('council_id'),
+    caseId: col('case_id'),
+    caseFullScopeBodyIds: caseFullScopeOf,
+  },
+  Risk: { councilId: col('council_id'), caseId: col('case_id') },
+  Contact: {
+    councilId: col('council_id'),
+    caseId: col('case_id'),
+    memberBodyId: col('member_body_id'),
+    sensitive: col('sensitive'),
+    caseFullScopeBodyIds: caseFullScopeOf,
   },
 };

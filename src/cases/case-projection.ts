@@ -107,6 +107,8 @@ export function projectCase(
       ? row.concerns
       : row.concerns.filter((c) => !SENSITIVE_CONCERNS.has(c as Concern)),
     reviewDueOn: row.reviewDueOn,
+    riskLevel: row.riskLevel,
+    lastContactAt: row.lastContactAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     assignments: extra.assignments?.map(assignmentView),

@@ -67,8 +67,8 @@ export const SENSITIVE_CONCERNS: ReadonlySet<Concern> = new Set<Concern>([
 ]);
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 /** Hiragana, katakana (half-width too: stored as entered, matched normalised), spaces, ・ and ー. */
-const KANA = /^[\u3040-\u30ff\uff65-\uff9f\u3000\s・ー]*$/;
-const TEXT = { message: 'must not contain control characters' };
+export const KANA = /^[\u3040-\u30ff\uff65-\uff9f\u3000\s・ー]*$/;
+export const TEXT = { message: 'must not contain control characters' };
 
 export class CaseSubjectDto {
   @ApiProperty({ example: '山田' })
@@ -213,6 +213,42 @@ export class CaseQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['open', 'closed'])
   status?: 'open' | 'closed';
+
+  @ApiPropertyOptional({
+    enum: ['low', 'medium', 'high', 'urgent'],
+    isArray: true,
+    description: 'Only cases whose current risk level is one of these (comma-separated)',
+    example: 'high,urgent',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',') : value,
+  )
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(['low', 'medium', 'high', 'urgent'], { each: true })
+  risk?: ('low' | 'medium' | 'high' | 'urgent')[];
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 3650,
+    description:
+      'Only cases without a reached contact for at least this many days (counted from registration when there was none)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  noContactForDays?: number;
+
+  @ApiPropertyOptional({
+    enum: ['created', 'risk'],
+    description: 'created (default): oldest first; risk: urgent first, unassessed last, then oldest first',
+  })
+  @IsOptional()
+  @IsIn(['created', 'risk'])
+  sort?: 'created' | 'risk';
 }
 
 export class CreateConsentDto {

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CaseIntakeController } from './case-intake.controller';
+import { CaseIntakeRepository } from './case-intake.repository';
+import { CaseIntakeService } from './case-intake.service';
 import { CaseNumberingController, CaseNumberingService } from './case-numbering.controller';
 import { CaseWorkController, InfoRequestsController } from './case-work.controller';
 import { CaseWorkRepository } from './case-work.repository';
@@ -10,7 +13,10 @@ import { CaseSearchRepository } from './case-search.repository';
 import { CaseSearchService } from './case-search.service';
 
 @Module({
-  controllers: [CaseNumberingController, CasesController, CaseWorkController, InfoRequestsController],
+  controllers: [
+    CaseNumberingController,
+    CaseIntakeController,
+    CasesController, CaseWorkController, InfoRequestsController],
   providers: [
     CasesRepository,
     CasesService,
@@ -19,6 +25,8 @@ import { CaseSearchService } from './case-search.service';
     CaseSearchRepository,
     CaseSearchService,
     CaseNumberingService,
+    CaseIntakeRepository,
+    CaseIntakeService,
   ],
   exports: [CasesService, CasesRepository, CaseWorkService],
 })

@@ -4,6 +4,8 @@ import { memberBodyInForce, statutoryBasisInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
 import { CASE_COLUMNS, CASE_COVERAGE, CaseRow } from '../access/subject-registry';
 import { ASSIGNMENT_COVERED } from '../access/subject-sql';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { Position } from '../common/http/pagination';
 import { memberBodyCurrency } from '../councils/councils.repository';
 import { CaseNumberFormat, formatCaseNumber } from './case-number';
@@ -63,20 +65,47 @@ const NAME_KEYS: Record<string, string> = {
   givenNameKana: 'given_kana_key',
 };
 
+/** How a case list is ordered: by registration (default), or most urgent risk first. */
+export type CaseSort = 'created' | 'risk';
+
+/** Urgent first, unassessed last: the order of `?sort=risk` (and its cursor's first key). */
+export const RISK_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
+export const UNASSESSED_RANK = 4;
+const riskRankSql = (c: string) =>
+  `(CASE ${c}.risk_level WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END)`;
+
 /**
- * A page of cases ($1 council, $2 status, $3/$4 keyset position, $5 limit, $6 review due before),
+ * A page of cases ($1 council, $2 status, $3/$4 keyset position, $5 limit, $6 review due before,
+ * $7 risk levels, $8 days without a reached contact; with `sort` risk, $9 the position's rank),
  * filtered by `allowed` (the caller's read policy as SQL): the page first, then the policy facts
  * of its rows only (CASE_COVERAGE). Exported for the benchmark's EXPLAIN of its generic plan.
  */
-export const caseListSql = (allowed: string): string => `SELECT ${CASE_COLUMNS}
+export const caseListSql = (allowed: string, sort: CaseSort = 'created'): string => {
+  const created = `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+  const after =
+    sort === 'risk'
+      ? `(${riskRankSql('c')}, ${created}, c.id) > ($9::int, $3::text, $4::uuid)`
+      : `(${created}, c.id) > ($3::text, $4::uuid)`;
+  const order = sort === 'risk' ? `${riskRankSql('c')}, c.created_at, c.id` : 'c.created_at, c.id';
+  return `SELECT ${CASE_COLUMNS}
    FROM (SELECT c.* FROM cases c
           WHERE c.council_id = $1 AND ($2::text IS NULL OR c.status = $2)
             AND ($6::date IS NULL OR c.review_due_on < $6::date)
-            AND ($3::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($3::text, $4::uuid))
+            AND ($7::text[] IS NULL OR c.risk_level = ANY ($7::text[]))
+            AND ($8::int IS NULL OR COALESCE(c.last_contact_at, c.created_at) <= now() - make_interval(days => $8::int))
+            AND ($3::text IS NULL OR ${after})
             AND ${allowed}
-          ORDER BY c.created_at, c.id LIMIT $5) c
+          ORDER BY ${order} LIMIT $5) c
    ${CASE_COVERAGE}
-  ORDER BY c.created_at, c.id`;
+  ORDER BY ${order}`;
+};
+
+/** What a case list may be narrowed by (beyond status and the review ledger). */
+export interface CaseListFilter {
+  risk: string[] | null;
+  noContactForDays: number | null;
+  sort: CaseSort;
+}
 
 const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_date AND (cs.expires_on IS NULL OR cs.expires_on >= current_date))`;
 
@@ -180,17 +209,33 @@ export class CasesRepository {
     after: Position | null,
     limit: number,
     reviewDueBefore: string | null = null,
+    filter: CaseListFilter = { risk: null, noContactForDays: null, sort: 'created' },
   ): Promise<CaseRow[]> {
+    // With sort=risk the cursor's key is "<rank>|<created>" (cases.service.ts writes it).
+    let key = after?.key ?? null;
+    let rank: number | null = null;
+    if (filter.sort === 'risk' && key !== null) {
+      const [r, created] = key.split('|');
+      rank = Number(r);
+      key = created ?? null;
+      if (!Number.isInteger(rank) || rank < 0 || rank > UNASSESSED_RANK || !created)
+        throw new DomainError(400, ErrorCode.ValidationFailed, 'The cursor is not valid', {
+          details: [{ field: 'cursor', messages: ['does not belong to this sort order'] }],
+        });
+    }
     const params: unknown[] = [
       s.councilId,
       status,
-      after?.key ?? null,
+      key,
       after?.id ?? null,
       limit + 1,
       reviewDueBefore,
+      filter.risk,
+      filter.noContactForDays,
     ];
+    if (filter.sort === 'risk') params.push(rank);
     const allowed = policySql(s.principal.ability, 'read', 'Case', 'c', params);
-    return s.query<CaseRow>('case_list', caseListSql(allowed), params);
+    return s.query<CaseRow>(`case_list_${filter.sort}`, caseListSql(allowed, filter.sort), params);
   }
 
   async updateCase(

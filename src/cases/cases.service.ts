@@ -22,7 +22,7 @@ import {
   UpdateCaseDto,
   WithdrawConsentDto,
 } from './case.dto';
-import { AssignmentRow, CasesRepository } from './cases.repository';
+import { AssignmentRow, CasesRepository, RISK_RANK, UNASSESSED_RANK } from './cases.repository';
 import { CaseSearchRepository } from './case-search.repository';
 import { DUPLICATE_SCORE } from './case-search.service';
 
@@ -90,23 +90,42 @@ export class CasesService {
       p,
       { action: 'read', subject: 'Case', event: 'case.list' },
       async (s) => {
+        const sort = q.sort ?? 'created';
         const rows = await this.repo.listPermitted(
           s,
           q.status ?? null,
           decodeCursor(q.cursor),
           limit,
           q.reviewDue ? q.reviewDue.slice('before:'.length) : null,
+          { risk: q.risk ?? null, noContactForDays: q.noContactForDays ?? null, sort },
         );
         const page = toPage(
           rows,
           limit,
-          (r) => ({ key: r.sortKey, id: r.id }),
+          (r) => ({
+            key:
+              sort === 'risk'
+                ? `${r.riskLevel ? RISK_RANK[r.riskLevel] : UNASSESSED_RANK}|${r.sortKey}`
+                : r.sortKey,
+            id: r.id,
+          }),
           (r) => projectCase(p.ability, r),
         );
         return {
           result: page,
           resourceType: 'case',
           resourceIds: page.items.map((c) => c.id as string),
+          // The filters are codes and numbers, never search terms or content.
+          reason:
+            q.risk || q.noContactForDays !== undefined || q.sort
+              ? [
+                  q.risk ? `risk=${q.risk.join(',')}` : null,
+                  q.noContactForDays !== undefined ? `no_contact_days=${q.noContactForDays}` : null,
+                  q.sort ? `sort=${q.sort}` : null,
+                ]
+                  .filter(Boolean)
+                  .join(' ')
+              : null,
         };
       },
     );
