@@ -67,6 +67,11 @@ describe('row-level security', () => {
     'minutes_addenda',
     'statistics_holds',
     'statistics_snapshots',
+    'case_related_persons',
+    'related_person_consents',
+    'case_risk_assessments',
+    'case_contacts',
+    'assignment_basis_reviews',
   ];
 
   const inDays = (n: number): string =>
@@ -285,6 +290,57 @@ describe('row-level security', () => {
       `${meetings}/${conference}/minutes/addenda`,
       { text: 'twice a month', reason: 'typo' },
       201,
+    );
+
+    // Intake facts (issue 17): a related person with their own consent, a risk level, a
+    // contact, and a statutory assignment decided at the conference, renewed.
+    const person = idOf(
+      await call(
+        coordinator,
+        'post',
+        `${cases}/related-persons`,
+        { relation: 'parent', familyName: 'RLS', supported: true },
+        201,
+      ),
+    );
+    await call(
+      coordinator,
+      'post',
+      `${cases}/related-persons/${person}/consents`,
+      { memberBodyIds: [bodyId], method: 'verbal', obtainedOn: '2024-05-01' },
+      201,
+    );
+    await call(coordinator, 'post', `${cases}/risk`, { level: 'high', reason: 'r' }, 201);
+    await call(
+      agency,
+      'post',
+      `${cases}/contacts`,
+      { at: '2025-09-01T10:00:00+09:00', channel: 'visit', reached: true, memberBodyId: bodyId },
+      201,
+    );
+    const statutory = idOf(
+      await call(
+        coordinator,
+        'post',
+        `${cases}/assignments`,
+        {
+          memberBodyId: c.memberBodyId,
+          role: 'support',
+          scope: 'limited',
+          basis: 'statutory',
+          basisNote: 'n',
+          basisCode: 'act_art16',
+          basisMeetingId: conference,
+        },
+        201,
+      ),
+    );
+    await call(
+      coordinator,
+      'post',
+      `${cases}/assignments/${statutory}/renew`,
+      { reviewOn: inDays(400) },
+      200,
     );
 
     // A month published (as the scheduled job does) and another held back by the coordinator.
