@@ -240,6 +240,17 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
     label: 'Related person',
     resourceType: 'related_person',
   },
+  // A contact of a case's log (issue 17): who made it and whether its note is 要配慮.
+  Contact: {
+    from: 'case_contacts ct',
+    alias: 'ct',
+    columns: `ct.council_id AS "councilId", ct.id, ct.case_id AS "caseId", ct.member_body_id AS "memberBodyId", ct.sensitive,
+              ARRAY(${coveredAssignmentSql('ct', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id', 'case_id')}) AS "caseFullScopeBodyIds"`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Contact',
+    resourceType: 'contact',
+  },
   // Minutes are keyed by their meeting (one each); a 404 about them speaks of the meeting.
   Minutes: {
     from: MINUTES_FROM,

@@ -317,7 +317,8 @@ export class CasesService {
           resourceIds: [dto.memberBodyId],
           basis: dto.basis,
           // Sharing without consent is a disclosure under a statute (APPI 法令に基づく場合): flag it.
-          reason: basis ? `statutory_disclosure basis=${basis.basisCode}` : null,
+          // The anomaly report looks for exactly this reason; the code lives on the assignment.
+          reason: basis ? 'statutory_disclosure' : null,
           also: lapsed.map((a) => assignmentEnded({ ...a, caseId }, 'member_body_left')),
         };
       },

@@ -47,6 +47,10 @@ const ACTIONS_BY_SUBJECT = {
   Minutes: ['read', 'update', 'finalize', 'amend'],
   Decision: ['read'],
   ActionItem: ['read', 'update'],
+  // About a case (policies/tests/intake.yaml).
+  RelatedPerson: ['read', 'create', 'update'],
+  Risk: ['read', 'create'],
+  Contact: ['read', 'create'],
 } as const;
 type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
 /**
@@ -55,6 +59,9 @@ type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
  */
 const READ_FIELDS_BY_SUBJECT: Partial<Record<ObjectSubject, readonly string[]>> = {
   Meeting: ['title', 'cases'],
+  // Restricted and 要配慮 fields of a related person; a contact's note.
+  RelatedPerson: ['address', 'sensitive'],
+  Contact: ['note'],
 };
 
 const list = <T>(v: T | T[] | undefined): (T | undefined)[] =>
@@ -433,11 +440,60 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
         facts: {},
       });
     }
+    // Intake facts (issue 17) on a full-scope and a limited-scope case of "mine".
+    const full = caseIds.get('mine-consent-full')!.id;
+    const limitedCase = caseIds.get('mine-consent-limited')!.id;
+    for (const [name, on, by, sensitive] of [
+      ['contact-mine-plain', full, mine, false],
+      ['contact-other-sensitive-full', full, otherBody, true],
+      ['contact-mine-sensitive-limited', limitedCase, mine, true],
+      ['contact-other-plain-limited', limitedCase, otherBody, false],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO case_contacts (council_id, case_id, member_body_id, at, channel, reached, note, sensitive, recorded_by)
+         VALUES ($1, $2, $3, now(), 'visit', true, 'n', $4, $5) RETURNING id`,
+        [a.councilId, on, by, sensitive, a.staff[0].id],
+      );
+      objects.set(name, { subject: 'Contact', table: 'case_contacts', id: r.rows[0].id, facts: {} });
+    }
+    for (const [name, on] of [
+      ['person-full', full],
+      ['person-limited', limitedCase],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO case_related_persons (council_id, case_id, relation, family_name, address, sensitive, created_by, updated_by)
+         VALUES ($1, $2, 'parent', 'P', 'a', '{"x":1}', $3, $3) RETURNING id`,
+        [a.councilId, on, a.staff[0].id],
+      );
+      objects.set(name, {
+        subject: 'RelatedPerson',
+        table: 'case_related_persons',
+        id: r.rows[0].id,
+        facts: {},
+      });
+    }
+    const risk = await su.query(
+      `INSERT INTO case_risk_assessments (council_id, case_id, level, reason, set_by)
+       VALUES ($1, $2, 'high', 'r', $3) RETURNING id`,
+      [a.councilId, full, a.staff[0].id],
+    );
+    objects.set('risk-full', {
+      subject: 'Risk',
+      table: 'case_risk_assessments',
+      id: risk.rows[0].id,
+      facts: { councilId: a.councilId, caseId: full },
+    });
+
     const client = await su.connect();
     try {
       const q = { query: (sql: string, p: unknown[]) => client.query(sql, p).then((r) => r.rows) };
       for (const o of objects.values()) {
-        if (!['Meeting', 'Minutes', 'Decision', 'ActionItem'].includes(o.subject)) continue;
+        if (
+          !['Meeting', 'Minutes', 'Decision', 'ActionItem', 'Contact', 'RelatedPerson'].includes(
+            o.subject,
+          )
+        )
+          continue;
         const facts = await loadFacts(q, o.subject, a.councilId, o.id);
         if (facts) o.facts = facts;
       }
