@@ -26,7 +26,10 @@ export class CaseIntakeController {
 
   @Get('related-persons')
   @Authorize('read', 'RelatedPerson')
-  @ApiOperation({ summary: 'Related persons (当事者等) of a case', operationId: 'listRelatedPersons' })
+  @ApiOperation({
+    summary: 'Related persons (当事者等) of a case',
+    operationId: 'listRelatedPersons',
+  })
   @ApiOkResponse({ type: RelatedPersonList })
   listRelatedPersons(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.intake.listRelatedPersons(p, caseId);
@@ -34,7 +37,10 @@ export class CaseIntakeController {
 
   @Post('related-persons')
   @Authorize('create', 'RelatedPerson')
-  @ApiOperation({ summary: 'Add a related person (coordinators)', operationId: 'createRelatedPerson' })
+  @ApiOperation({
+    summary: 'Add a related person (coordinators)',
+    operationId: 'createRelatedPerson',
+  })
   @ApiCreatedResponse({ type: RelatedPersonView })
   createRelatedPerson(
     @Principal() p: CouncilPrincipal,
@@ -46,7 +52,10 @@ export class CaseIntakeController {
 
   @Patch('related-persons/:relatedPersonId')
   @Authorize('update', 'RelatedPerson')
-  @ApiOperation({ summary: 'Correct a related person (coordinators)', operationId: 'updateRelatedPerson' })
+  @ApiOperation({
+    summary: 'Correct a related person (coordinators)',
+    operationId: 'updateRelatedPerson',
+  })
   @ApiOkResponse({ type: RelatedPersonView })
   updateRelatedPerson(
     @Principal() p: CouncilPrincipal,
@@ -60,7 +69,8 @@ export class CaseIntakeController {
   @Post('related-persons/:relatedPersonId/consents')
   @Authorize('update', 'RelatedPerson')
   @ApiOperation({
-    summary: "Record a related person's own consent (coordinators); it never covers a body on the case",
+    summary:
+      "Record a related person's own consent (coordinators); it never covers a body on the case",
     operationId: 'createRelatedPersonConsent',
   })
   @ApiCreatedResponse({ type: RelatedPersonView })
@@ -75,7 +85,10 @@ export class CaseIntakeController {
 
   @Post('risk')
   @Authorize('create', 'Risk')
-  @ApiOperation({ summary: 'Set the risk level (coordinators); history is kept', operationId: 'setRisk' })
+  @ApiOperation({
+    summary: 'Set the risk level (coordinators); history is kept',
+    operationId: 'setRisk',
+  })
   @ApiCreatedResponse({ type: RiskView })
   setRisk(
     @Principal() p: CouncilPrincipal,

@@ -89,14 +89,20 @@ export class CreateRelatedPersonDto {
   @IsCalendarDate()
   birthDate?: string;
 
-  @ApiPropertyOptional({ description: 'Restricted field (coordinators and full scope)', maxLength: 500 })
+  @ApiPropertyOptional({
+    description: 'Restricted field (coordinators and full scope)',
+    maxLength: 500,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   @Matches(PLAIN_TEXT, TEXT)
   address?: string;
 
-  @ApiPropertyOptional({ description: 'Restricted field (coordinators and full scope)', maxLength: 50 })
+  @ApiPropertyOptional({
+    description: 'Restricted field (coordinators and full scope)',
+    maxLength: 50,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(50)
@@ -112,7 +118,10 @@ export class CreateRelatedPersonDto {
   @IsObject()
   sensitive?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Whether the related person is supported too', default: false })
+  @ApiPropertyOptional({
+    description: 'Whether the related person is supported too',
+    default: false,
+  })
   @IsOptional()
   @IsBoolean()
   supported?: boolean;
@@ -121,7 +130,11 @@ export class CreateRelatedPersonDto {
 export class UpdateRelatedPersonDto extends PartialType(CreateRelatedPersonDto) {}
 
 export class RelatedPersonConsentDto {
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Bodies their information may be shared with' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Bodies their information may be shared with',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -163,9 +176,17 @@ export class RelatedPersonView {
   @ApiPropertyOptional({ type: String, nullable: true }) familyNameKana?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) givenNameKana?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) birthDate?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Coordinators and full scope only' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Coordinators and full scope only',
+  })
   address?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Coordinators and full scope only' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Coordinators and full scope only',
+  })
   phone?: string | null;
   @ApiPropertyOptional({
     type: 'object',
@@ -223,7 +244,11 @@ export class RiskHistoryView {
 // ---- contacts ----------------------------------------------------------------------------
 
 export class CreateContactDto {
-  @ApiProperty({ format: 'date-time', example: '2026-11-30T10:00:00+09:00', description: 'Not in the future' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-30T10:00:00+09:00',
+    description: 'Not in the future',
+  })
   @IsTimestamp()
   at!: string;
 
@@ -235,7 +260,10 @@ export class CreateContactDto {
   @IsBoolean()
   reached!: boolean;
 
-  @ApiProperty({ format: 'uuid', description: 'The member body that made the contact (agency staff: their own)' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The member body that made the contact (agency staff: their own)',
+  })
   @IsUUID()
   memberBodyId!: string;
 
@@ -247,7 +275,10 @@ export class CreateContactDto {
   @Matches(PLAIN_TEXT, TEXT)
   note?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'The note is 要配慮: never shown to limited scope' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'The note is 要配慮: never shown to limited scope',
+  })
   @IsOptional()
   @IsBoolean()
   sensitive?: boolean;

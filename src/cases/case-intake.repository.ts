@@ -166,10 +166,7 @@ export class CaseIntakeRepository {
     );
   }
 
-  async relatedPersonConsents(
-    s: CouncilScope,
-    caseId: string,
-  ): Promise<RelatedPersonConsentRow[]> {
+  async relatedPersonConsents(s: CouncilScope, caseId: string): Promise<RelatedPersonConsentRow[]> {
     return s.query<RelatedPersonConsentRow>(
       'related_person_consents',
       `SELECT rc.id, rc.related_person_id AS "relatedPersonId", rc.member_body_ids AS "memberBodyIds", rc.method,

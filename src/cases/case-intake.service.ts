@@ -133,7 +133,10 @@ export class CaseIntakeService {
           ? await this.repo.relatedPersonConsents(s, caseId)
           : null;
         return {
-          result: { items: rows.map((r) => relatedPersonView(p.ability, r, consents)), nextCursor: null },
+          result: {
+            items: rows.map((r) => relatedPersonView(p.ability, r, consents)),
+            nextCursor: null,
+          },
           resourceIds: rows.map((r) => r.id),
         };
       },
@@ -177,7 +180,8 @@ export class CaseIntakeService {
       async (s, l) => {
         if (fields.length === 0) throw invalid('body', 'names no field to change');
         const relation = dto.relation ?? l.row!.relation;
-        const relationText = dto.relationText !== undefined ? dto.relationText : l.row!.relationText;
+        const relationText =
+          dto.relationText !== undefined ? dto.relationText : l.row!.relationText;
         if (relation === 'other' && !relationText)
           throw invalid('relationText', 'is required for relation "other"');
         if (dto.birthDate && (await this.cases.isFuture(s, dto.birthDate)))
@@ -221,7 +225,11 @@ export class CaseIntakeService {
         if (dto.expiresOn && dto.expiresOn < dto.obtainedOn)
           throw invalid('expiresOn', 'must not be before obtainedOn');
         if (l.refs.some((b) => !b.current))
-          throw new DomainError(422, 'MEMBER_BODY_NOT_CURRENT', 'Consent can name current member bodies only');
+          throw new DomainError(
+            422,
+            'MEMBER_BODY_NOT_CURRENT',
+            'Consent can name current member bodies only',
+          );
         const consentId = await this.repo.insertRelatedPersonConsent(s, caseId, id, dto, p.userId);
         const row = (await this.repo.relatedPersons(s, caseId)).find((r) => r.id === id)!;
         const consents = await this.repo.relatedPersonConsents(s, caseId);
@@ -304,9 +312,14 @@ export class CaseIntakeService {
         refs: [{ subject: 'MemberBody', id: dto.memberBodyId }],
       },
       async (s, l) => {
-        if (await this.repo.isFutureInstant(s, dto.at)) throw invalid('at', 'must not be in the future');
+        if (await this.repo.isFutureInstant(s, dto.at))
+          throw invalid('at', 'must not be in the future');
         if (!l.refs[0].current)
-          throw new DomainError(422, 'MEMBER_BODY_NOT_CURRENT', 'Only a current member body records contacts');
+          throw new DomainError(
+            422,
+            'MEMBER_BODY_NOT_CURRENT',
+            'Only a current member body records contacts',
+          );
         const row = await this.repo.insertContact(s, caseId, dto, p.userId);
         return {
           result: contactView(p.ability, row),

@@ -10,11 +10,13 @@ export type CaseNumberFormat = (typeof CASE_NUMBER_FORMATS)[number];
 const REIWA_OFFSET = 2018;
 
 /** `2025-0001` (western) or `R7-0001` (reiwa) for the 1st case of 年度 2025. */
-export function formatCaseNumber(format: CaseNumberFormat, fiscalYear: number, seq: number): string {
+export function formatCaseNumber(
+  format: CaseNumberFormat,
+  fiscalYear: number,
+  seq: number,
+): string {
   const serial = String(seq).padStart(4, '0');
-  return format === 'reiwa'
-    ? `R${fiscalYear - REIWA_OFFSET}-${serial}`
-    : `${fiscalYear}-${serial}`;
+  return format === 'reiwa' ? `R${fiscalYear - REIWA_OFFSET}-${serial}` : `${fiscalYear}-${serial}`;
 }
 
 /** What a case number looks like in either format (search accepts both). */

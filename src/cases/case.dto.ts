@@ -244,7 +244,8 @@ export class CaseQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     enum: ['created', 'risk'],
-    description: 'created (default): oldest first; risk: urgent first, unassessed last, then oldest first',
+    description:
+      'created (default): oldest first; risk: urgent first, unassessed last, then oldest first',
   })
   @IsOptional()
   @IsIn(['created', 'risk'])
@@ -327,7 +328,10 @@ export class CreateAssignmentDto {
   @IsIn(STATUTORY_BASIS_CODES)
   basisCode?: StatutoryBasisCode;
 
-  @ApiPropertyOptional({ description: 'Required for basisCode "other": the law named', maxLength: 500 })
+  @ApiPropertyOptional({
+    description: 'Required for basisCode "other": the law named',
+    maxLength: 500,
+  })
   @ValidateIf((o: CreateAssignmentDto) => o.basisCode === 'other' || o.basisText !== undefined)
   @IsString()
   @IsNotEmpty({ message: 'basisText is required for basisCode "other"' })

@@ -16,7 +16,10 @@ import { CaseSearchService } from './case-search.service';
   controllers: [
     CaseNumberingController,
     CaseIntakeController,
-    CasesController, CaseWorkController, InfoRequestsController],
+    CasesController,
+    CaseWorkController,
+    InfoRequestsController,
+  ],
   providers: [
     CasesRepository,
     CasesService,

@@ -263,7 +263,10 @@ export class CasesService {
         if (statutory) {
           if (dto.reviewOn && (await this.repo.isPast(s, dto.reviewOn)))
             throw invalid('reviewOn', 'must not be in the past');
-          if (dto.basisMeetingId && !(await this.repo.meetingDiscussed(s, dto.basisMeetingId, caseId)))
+          if (
+            dto.basisMeetingId &&
+            !(await this.repo.meetingDiscussed(s, dto.basisMeetingId, caseId))
+          )
             throw new DomainError(
               422,
               'MEETING_NOT_ABOUT_CASE',
@@ -274,7 +277,9 @@ export class CasesService {
           basis = {
             basisCode: code,
             basisText:
-              code === 'other' ? (dto.basisText ?? (dto.basisNote ?? '').slice(0, 500)) : (dto.basisText ?? null),
+              code === 'other'
+                ? (dto.basisText ?? (dto.basisNote ?? '').slice(0, 500))
+                : (dto.basisText ?? null),
             basisMeetingId: dto.basisMeetingId ?? null,
             reviewOn: dto.reviewOn ?? (await this.repo.yearsFromToday(s, 1)),
           };
@@ -365,7 +370,11 @@ export class CasesService {
         const assignment = await this.repo.findAssignment(s, caseId, assignmentId);
         if (!assignment) throw notFound('Assignment');
         if (assignment.endedAt)
-          throw new DomainError(409, 'ASSIGNMENT_ALREADY_ENDED', 'This assignment has already ended');
+          throw new DomainError(
+            409,
+            'ASSIGNMENT_ALREADY_ENDED',
+            'This assignment has already ended',
+          );
         if (assignment.basis !== 'statutory')
           throw new DomainError(
             422,

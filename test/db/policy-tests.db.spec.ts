@@ -454,7 +454,12 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
          VALUES ($1, $2, $3, now(), 'visit', true, 'n', $4, $5) RETURNING id`,
         [a.councilId, on, by, sensitive, a.staff[0].id],
       );
-      objects.set(name, { subject: 'Contact', table: 'case_contacts', id: r.rows[0].id, facts: {} });
+      objects.set(name, {
+        subject: 'Contact',
+        table: 'case_contacts',
+        id: r.rows[0].id,
+        facts: {},
+      });
     }
     for (const [name, on] of [
       ['person-full', full],

@@ -31,7 +31,11 @@ describe('related persons, risk, contacts, statutory basis, 年度 numbers (e2e)
   async function newCase(opts: { assign?: boolean } = {}): Promise<string> {
     seq += 1;
     const created = await as(coordinator, 'post', `${base()}/cases`, {
-      subject: { familyName: '関係', givenName: `者${seq}`, birthDate: `1950-01-${String(seq).padStart(2, '0')}` },
+      subject: {
+        familyName: '関係',
+        givenName: `者${seq}`,
+        birthDate: `1950-01-${String(seq).padStart(2, '0')}`,
+      },
       summary: 's',
       concerns: ['isolation'],
     });
@@ -570,7 +574,9 @@ describe('related persons, risk, contacts, statutory basis, 年度 numbers (e2e)
         });
         expect(a.status).toBe(201);
         assignmentId = a.body.id;
-        const note = await as(outsider, 'post', `${base()}/cases/${caseId}/notes`, { body: '訪問' });
+        const note = await as(outsider, 'post', `${base()}/cases/${caseId}/notes`, {
+          body: '訪問',
+        });
         expect(note.status).toBe(201);
         noteId = note.body.id;
         const plan = await as(coordinator, 'post', `${base()}/cases/${caseId}/plans`, {
@@ -591,7 +597,11 @@ describe('related persons, risk, contacts, statutory basis, 年度 numbers (e2e)
       it('covers the body until then: case, notes, search and worklist', async () => {
         expect((await as(outsider, 'get', `${base()}/cases/${caseId}`)).status).toBe(200);
         expect((await as(outsider, 'get', `${base()}/cases/${caseId}/notes`)).status).toBe(200);
-        const found = await as(outsider, 'get', `${base()}/cases/search?caseNumber=${(await as(coordinator, 'get', `${base()}/cases/${caseId}`)).body.caseNumber}`);
+        const found = await as(
+          outsider,
+          'get',
+          `${base()}/cases/search?caseNumber=${(await as(coordinator, 'get', `${base()}/cases/${caseId}`)).body.caseNumber}`,
+        );
         expect(found.body.items.map((x: { id: string }) => x.id)).toEqual([caseId]);
         const work = await as(outsider, 'get', `${base()}/worklist`);
         expect(work.body.items.map((x: { caseId: string }) => x.caseId)).toContain(caseId);
@@ -617,7 +627,11 @@ describe('related persons, risk, contacts, statutory basis, 年度 numbers (e2e)
         const view = await as(coordinator, 'get', `${base()}/cases/${caseId}`);
         const a = view.body.assignments.find((x: { id: string }) => x.id === assignmentId);
         expect(a).toMatchObject({ active: false, accessEndedReason: 'statutory_basis_lapsed' });
-        const work = await as(coordinator, 'get', `${base()}/worklist?kind=statutory_basis_lapsing`);
+        const work = await as(
+          coordinator,
+          'get',
+          `${base()}/worklist?kind=statutory_basis_lapsing`,
+        );
         expect(work.body.items).toContainEqual(
           expect.objectContaining({ refId: assignmentId, overdue: true }),
         );
