@@ -174,6 +174,9 @@ export class CaseIntakeService {
     const fields = Object.keys(dto).filter(
       (k) => (dto as Record<string, unknown>)[k] !== undefined,
     );
+    // PartialType lets null through as "absent"; these columns have no empty value.
+    for (const field of ['relation', 'familyName', 'supported'] as const)
+      if (dto[field] === null) throw invalid(field, 'must not be null');
     return this.access.use<RelatedPersonView, RelatedPersonRow>(
       p,
       { action: 'update', subject: 'RelatedPerson', caseId, id, lock: true },

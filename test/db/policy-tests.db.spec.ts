@@ -298,7 +298,8 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     abilities.set('auditor', build('auditor', auditor, mine));
     abilities.set('system_admin', build('system_admin', null, null));
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-  });
+    // Seeds a whole world through the API and the database: generous on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await app.end();
     await t.close();

@@ -384,7 +384,8 @@ describe('row-level security', () => {
       superuserCounts[table] = counts[0];
     }
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-  });
+    // Seeds a whole world through the API and the database: generous on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await app?.end();
     await t.close();
