@@ -249,7 +249,8 @@ export class CreateContactDto {
     example: '2026-11-30T10:00:00+09:00',
     description: 'Not in the future',
   })
-  @IsTimestamp()
+  // No clock time in the message: "at … 14:00:00" reads like a stack frame to log scanners.
+  @IsTimestamp('at must be an ISO-8601 timestamp with a time zone (Z or +09:00)')
   at!: string;
 
   @ApiProperty({ enum: CONTACT_CHANNELS })
