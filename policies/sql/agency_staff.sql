@@ -992,7 +992,22 @@ WHERE
 -- not council data: decided by the role alone, no row filter
 
 -- Contact · read — rules: agency.contact.read
--- not council data: decided by the role alone, no row filter
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (ct.council_id = :council_id);
 
 -- Contact · create — rules: agency.contact.create-own-body
--- not council data: decided by the role alone, no row filter
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (
+    (
+      ct.council_id = :council_id
+      AND ct.member_body_id = :staff_member_body_id
+    )
+  );

@@ -447,7 +447,17 @@ WHERE
 -- not council data: decided by the role alone, no row filter
 
 -- Contact · read — rules: coordinator.contact
--- not council data: decided by the role alone, no row filter
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (ct.council_id = :council_id);
 
 -- Contact · create — rules: coordinator.contact
--- not council data: decided by the role alone, no row filter
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (ct.council_id = :council_id);
