@@ -85,7 +85,7 @@ runMain(async () => {
     // The statements a list and a case read run, as the application builds them for this agency.
     const big = councils[councils.length - 1];
     const agency = await env.app.get(PrincipalResolver).forCouncil(big.userId, big.councilId);
-    const listParams: unknown[] = [big.councilId, null, null, null, 51, null];
+    const listParams: unknown[] = [big.councilId, null, null, null, 51, null, null, null];
     const listSql = caseListSql(policySql(agency.ability, 'read', 'Case', 'c', listParams));
     const anyCase = (
       await su.query(

@@ -17,6 +17,7 @@ import { Accounts1763780760000 } from './1763780760000-accounts';
 import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
 import { IntakeLinksNotice1763780800000 } from './1763780800000-intake-links-notice';
 import { CaseFullNameKeys1763780801000 } from './1763780801000-case-full-name-keys';
+import { CaseIntakeFacts1763780805000 } from './1763780805000-case-intake-facts';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   AccountsHardening1763780790000,
   IntakeLinksNotice1763780800000,
   CaseFullNameKeys1763780801000,
+  CaseIntakeFacts1763780805000,
 ];

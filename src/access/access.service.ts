@@ -68,6 +68,11 @@ export interface AccessRequest {
    * the decision, in the same council transaction (RLS), and must change nothing.
    */
   prefetch?: (scope: CouncilScope) => Statement[];
+  /**
+   * A create only: further facts of the record it will make, beyond its council and case (e.g.
+   * the member body a contact is recorded for), so rules conditioned on them decide the create.
+   */
+  facts?: Record<string, unknown>;
 }
 
 /** What the access layer loaded for the use case. */
@@ -544,7 +549,7 @@ export class AccessService {
       // whether any rule lets the caller read that kind of record at all.
       const on =
         caseRow && req.action !== 'read'
-          ? asSubject(req.subject, { councilId: p.councilId, caseId: caseRow.id })
+          ? asSubject(req.subject, { ...req.facts, councilId: p.councilId, caseId: caseRow.id })
           : req.subject;
       if (!p.ability.can(req.action, on as Parameters<AppAbility['can']>[1])) throw forbidden();
     }

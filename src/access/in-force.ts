@@ -24,3 +24,13 @@ export const isStaffInForce = (
   on: string,
 ): boolean =>
   s.acceptedAt !== null && (s.endedOn === null || s.endedOn > on) && isMemberBodyInForce(b, on);
+
+/**
+ * Whether a statutory basis (法令に基づく共有) recorded on assignment `a` is in force `on` a day:
+ * it has no review date (v1 records, never reviewed), or the review date has not passed. After
+ * its review date a statutory basis lapses unless renewed (issue 17 item 7): the one coverage
+ * text (subject-sql.ts ASSIGNMENT_COVERED) asks this, so every path that asks "is this body
+ * covered on this case now" — case reads, lists, search, minutes, notes, worklist — follows.
+ */
+export const statutoryBasisInForce = (a: string, on = 'current_date'): string =>
+  `(${a}.basis = 'statutory' AND (${a}.review_on IS NULL OR ${a}.review_on >= ${on}))`;

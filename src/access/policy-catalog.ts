@@ -53,6 +53,10 @@ export const SUBJECTS = [
   // A member body bringing a person to the council (issue 17): seen by coordinators and the
   // submitting body only, triaged by coordinators (accept, decline/merge as `update`).
   'Referral',
+  // About a case (issue 17): 当事者等 related to its subject, its risk level, its contact log.
+  'RelatedPerson',
+  'Risk',
+  'Contact',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -119,6 +123,11 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   ],
   // memberBodyId: the submitting body.
   Referral: ['councilId', 'id', 'memberBodyId', 'status'],
+  // caseFullScopeBodyIds: bodies covered with scope full on the person's case (restricted fields).
+  RelatedPerson: ['councilId', 'caseId', 'caseFullScopeBodyIds'],
+  Risk: ['councilId', 'caseId'],
+  // memberBodyId: the body that made the contact; sensitive: the note's 要配慮 flag.
+  Contact: ['councilId', 'caseId', 'memberBodyId', 'sensitive', 'caseFullScopeBodyIds'],
 };
 
 /** The condition that ties a subject to the request's council (required on every rule of it). */
@@ -143,6 +152,9 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   Decision: 'councilId',
   ActionItem: 'councilId',
   Referral: 'councilId',
+  RelatedPerson: 'councilId',
+  Risk: 'councilId',
+  Contact: 'councilId',
 };
 
 /** Rules that exist before any council does, so cannot be council-scoped. */
@@ -168,6 +180,9 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'Decision',
   'ActionItem',
   'Referral',
+  'RelatedPerson',
+  'Risk',
+  'Contact',
 ]);
 
 /** Fields a rule may name (`fields:`), per subject; subjects not listed take no field rules. */
@@ -188,10 +203,44 @@ export const RULE_FIELDS: Partial<Record<SubjectType, readonly string[]>> = {
     'summary',
     'concerns',
     'reviewDueOn',
+    // The current risk level and the last reached contact (issue 17 item 6).
+    'riskLevel',
+    'lastContactAt',
     'createdAt',
     'updatedAt',
     'assignments',
     'activeConsents',
+  ],
+  // address, phone and sensitive are restricted as the case subject's are; consents: the
+  // related person's own consents (coordinators).
+  RelatedPerson: [
+    'id',
+    'relation',
+    'relationText',
+    'familyName',
+    'givenName',
+    'familyNameKana',
+    'givenNameKana',
+    'birthDate',
+    'address',
+    'phone',
+    'sensitive',
+    'supported',
+    'consents',
+    'createdAt',
+    'updatedAt',
+  ],
+  // note: free text, withheld from limited scope when the contact is marked sensitive.
+  Contact: [
+    'id',
+    'at',
+    'channel',
+    'reached',
+    'memberBodyId',
+    'note',
+    'sensitive',
+    'recordedAt',
+    'recordedBy',
   ],
   // Auditors get a meeting's metadata only: the title and place are free text that may name a person.
   // `readableCases`: the case list limited to the cases the caller may read now (Case policy),

@@ -46,6 +46,8 @@ export interface CaseRow {
   summary: string;
   concerns: string[];
   reviewDueOn: string | null;
+  riskLevel: 'low' | 'medium' | 'high' | 'urgent' | null;
+  lastContactAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   sortKey: string;
@@ -78,7 +80,8 @@ export const CASE_COLUMNS = `
   c.council_id AS "councilId", c.id, c.case_number AS "caseNumber", c.status,
   c.family_name AS "familyName", c.given_name AS "givenName", c.family_name_kana AS "familyNameKana",
   c.given_name_kana AS "givenNameKana", c.birth_date AS "birthDate", c.gender, c.address, c.phone, c.sensitive,
-  c.summary, c.concerns, c.review_due_on AS "reviewDueOn", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+  c.summary, c.concerns, c.review_due_on AS "reviewDueOn", c.risk_level AS "riskLevel",
+  c.last_contact_at AS "lastContactAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
   to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
   cov.visible AS "visibleToBodyIds", cov.full_scope AS "fullScopeBodyIds"`;
 
@@ -148,6 +151,13 @@ export const MINUTES_FROM = `minutes mn JOIN meetings m ON m.council_id = mn.cou
 export const ACTION_ITEM_COLUMNS = `
   i.id, i.meeting_id AS "meetingId", i.position, i.text, i.member_body_id AS "memberBodyId",
   i.due_on AS "dueOn", i.case_id AS "caseId", i.status, i.updated_at AS "updatedAt", mn.status AS "minutesStatus"`;
+
+/** A related person's own columns (restricted and sensitive ones included: projected later). */
+export const RELATED_PERSON_COLUMNS = `
+  rp.council_id AS "councilId", rp.id, rp.case_id AS "caseId", rp.relation, rp.relation_text AS "relationText",
+  rp.family_name AS "familyName", rp.given_name AS "givenName", rp.family_name_kana AS "familyNameKana",
+  rp.given_name_kana AS "givenNameKana", rp.birth_date AS "birthDate", rp.address, rp.phone, rp.sensitive,
+  rp.supported, rp.created_at AS "createdAt", rp.updated_at AS "updatedAt"`;
 
 export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
   MemberBody: {
@@ -219,6 +229,28 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
     caseIdColumn: null,
     label: 'Meeting',
     resourceType: 'meeting',
+  },
+  // 当事者等 of a case (issue 17): loaded by id through the policy, with the case's full-scope bodies.
+  RelatedPerson: {
+    from: 'case_related_persons rp',
+    alias: 'rp',
+    columns: `${RELATED_PERSON_COLUMNS},
+              ARRAY(${coveredAssignmentSql('rp', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id', 'case_id')}) AS "caseFullScopeBodyIds"`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Related person',
+    resourceType: 'related_person',
+  },
+  // A contact of a case's log (issue 17): who made it and whether its note is 要配慮.
+  Contact: {
+    from: 'case_contacts ct',
+    alias: 'ct',
+    columns: `ct.council_id AS "councilId", ct.id, ct.case_id AS "caseId", ct.member_body_id AS "memberBodyId", ct.sensitive,
+              ARRAY(${coveredAssignmentSql('ct', 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id', 'case_id')}) AS "caseFullScopeBodyIds"`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Contact',
+    resourceType: 'contact',
   },
   // Minutes are keyed by their meeting (one each); a 404 about them speaks of the meeting.
   Minutes: {

@@ -1,4 +1,4 @@
-import { memberBodyInForce, staffInForce } from './in-force';
+import { memberBodyInForce, staffInForce, statutoryBasisInForce } from './in-force';
 import { SubjectType } from './policy-catalog';
 
 /**
@@ -15,13 +15,14 @@ const col = (name: string): FieldSql => ({ kind: 'column', column: (a) => `${a}.
 
 /**
  * Whether assignment `a` (joined to its member body as `amb`) gives its body access today: it
- * is active, the body is still a member, and it rests on a recorded statutory basis or on
- * consent that names the body and is obtained, unexpired and not withdrawn (DESIGN.md §3.1).
+ * is active, the body is still a member, and it rests on a recorded statutory basis whose review
+ * date has not passed (a lapsed basis covers nothing until renewed, issue 17) or on consent that
+ * names the body and is obtained, unexpired and not withdrawn (DESIGN.md §3.1).
  * Withdrawal or expiry therefore ends access on the very next query: nothing is cached.
  */
 export const ASSIGNMENT_COVERED = `a.ended_at IS NULL
        AND ${memberBodyInForce('amb')}
-       AND (a.basis = 'statutory' OR EXISTS (
+       AND (${statutoryBasisInForce('a')} OR EXISTS (
              SELECT 1 FROM consents cs
                JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id
               WHERE cs.council_id = a.council_id AND cs.case_id = a.case_id AND cb.member_body_id = a.member_body_id
@@ -125,6 +126,12 @@ const caseVisibleTo: FieldSql = {
   exists: (a, p) => coveredAssignmentSql(a, p, '', '1', 'case_id'),
 };
 
+/** Bodies covered with scope full on the case a record is about (its `case_id`). */
+const caseFullScopeOf: FieldSql = {
+  kind: 'bodySet',
+  exists: (a, p) => coveredAssignmentSql(a, p, ` AND a.scope = 'full'`, '1', 'case_id'),
+};
+
 export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>> = {
   Council: { id: col('id') },
   MemberBody: { councilId: col('council_id'), id: col('id') },
@@ -214,5 +221,18 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
     id: col('id'),
     memberBodyId: col('member_body_id'),
     status: col('status'),
+  },
+  RelatedPerson: {
+    councilId: col('council_id'),
+    caseId: col('case_id'),
+    caseFullScopeBodyIds: caseFullScopeOf,
+  },
+  Risk: { councilId: col('council_id'), caseId: col('case_id') },
+  Contact: {
+    councilId: col('council_id'),
+    caseId: col('case_id'),
+    memberBodyId: col('member_body_id'),
+    sensitive: col('sensitive'),
+    caseFullScopeBodyIds: caseFullScopeOf,
   },
 };

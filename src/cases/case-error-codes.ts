@@ -10,4 +10,5 @@ export enum CaseErrorCode {
   AssignmentAlreadyEnded = 'ASSIGNMENT_ALREADY_ENDED',
   MeetingNotAboutCase = 'MEETING_NOT_ABOUT_CASE',
   MemberBodyNotCurrent = 'MEMBER_BODY_NOT_CURRENT',
+  NotStatutory = 'NOT_STATUTORY',
 }

@@ -51,6 +51,8 @@ const caseRow = (facts: Partial<CaseRow> = {}): CaseRow => ({
   sortKey: 'x',
   visibleToBodyIds: [],
   fullScopeBodyIds: [],
+  riskLevel: null,
+  lastContactAt: null,
   ...facts,
 });
 
@@ -62,6 +64,10 @@ const assignment: AssignmentRow = {
   scope: 'limited',
   basis: 'statutory',
   basisNote: '社会福祉法',
+  basisCode: 'swa_106_6',
+  basisText: null,
+  basisMeetingId: null,
+  reviewOn: null,
   startedAt: new Date('2026-01-05T00:00:00.000Z'),
   endedAt: new Date('2026-03-01T00:00:00.000Z'),
   endReason: 'done',

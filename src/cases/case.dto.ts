@@ -20,7 +20,20 @@ import {
   Max,
 } from 'class-validator';
 import { PageQueryDto } from '../common/http/pagination';
+import { CASE_NUMBER_PATTERN } from './case-number';
 import { IsCalendarDate, PLAIN_TEXT } from '../common/http/validators';
+
+/** The legal bases a statutory assignment may name (issue 17 item 7; closed list + other). */
+export const STATUTORY_BASIS_CODES = [
+  'act_art16',
+  'swa_106_6',
+  'scsa_9',
+  'cwa_25_2',
+  'appi_69_2',
+  'appi_27_1',
+  'other',
+] as const;
+export type StatutoryBasisCode = (typeof STATUTORY_BASIS_CODES)[number];
 
 /** Concern categories (a fixed list; see docs/architecture.md). */
 export const CONCERNS = [
@@ -54,8 +67,8 @@ export const SENSITIVE_CONCERNS: ReadonlySet<Concern> = new Set<Concern>([
 ]);
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 /** Hiragana, katakana (half-width too: stored as entered, matched normalised), spaces, ・ and ー. */
-const KANA = /^[\u3040-\u30ff\uff65-\uff9f\u3000\s・ー]*$/;
-const TEXT = { message: 'must not contain control characters' };
+export const KANA = /^[\u3040-\u30ff\uff65-\uff9f\u3000\s・ー]*$/;
+export const TEXT = { message: 'must not contain control characters' };
 
 export class CaseSubjectDto {
   @ApiProperty({ example: '山田' })
@@ -200,6 +213,43 @@ export class CaseQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['open', 'closed'])
   status?: 'open' | 'closed';
+
+  @ApiPropertyOptional({
+    enum: ['low', 'medium', 'high', 'urgent'],
+    isArray: true,
+    description: 'Only cases whose current risk level is one of these (comma-separated)',
+    example: 'high,urgent',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',') : value,
+  )
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(['low', 'medium', 'high', 'urgent'], { each: true })
+  risk?: ('low' | 'medium' | 'high' | 'urgent')[];
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 3650,
+    description:
+      'Only cases without a reached contact for at least this many days (counted from registration when there was none)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  noContactForDays?: number;
+
+  @ApiPropertyOptional({
+    enum: ['created', 'risk'],
+    description:
+      'created (default): oldest first; risk: urgent first, unassessed last, then oldest first',
+  })
+  @IsOptional()
+  @IsIn(['created', 'risk'])
+  sort?: 'created' | 'risk';
 }
 
 export class CreateConsentDto {
@@ -268,6 +318,48 @@ export class CreateAssignmentDto {
   @IsNotEmpty({ message: 'basisNote is required for a statutory basis' })
   @MaxLength(2000)
   basisNote?: string;
+
+  @ApiPropertyOptional({
+    enum: STATUTORY_BASIS_CODES,
+    description:
+      'The legal basis of a statutory assignment: act_art16 孤独・孤立対策推進法 Art. 16, swa_106_6 社会福祉法 Art. 106-6, scsa_9 生活困窮者自立支援法 Art. 9, cwa_25_2 児童福祉法 Art. 25-2, appi_69_2 個人情報保護法 Art. 69(2), appi_27_1 個人情報保護法 Art. 27(1), other (with basisText). Omitted on a statutory assignment: other, with basisNote as its text (v1)',
+  })
+  @ValidateIf((o: CreateAssignmentDto) => o.basisCode !== undefined)
+  @IsIn(STATUTORY_BASIS_CODES)
+  basisCode?: StatutoryBasisCode;
+
+  @ApiPropertyOptional({
+    description: 'Required for basisCode "other": the law named',
+    maxLength: 500,
+  })
+  @ValidateIf((o: CreateAssignmentDto) => o.basisCode === 'other' || o.basisText !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'basisText is required for basisCode "other"' })
+  @MaxLength(500)
+  basisText?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The meeting that decided the statutory sharing; it must have discussed this case',
+  })
+  @IsOptional()
+  @IsUUID()
+  basisMeetingId?: string;
+
+  @ApiPropertyOptional({
+    format: 'date',
+    description:
+      'Statutory basis only: the last day it covers the body unless renewed (default: one year from today)',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  reviewOn?: string;
+}
+
+export class RenewAssignmentDto {
+  @ApiProperty({ format: 'date', description: 'The new review date (today or later)' })
+  @IsCalendarDate()
+  reviewOn!: string;
 }
 
 export class CaseSearchQueryDto {
@@ -288,9 +380,9 @@ export class CaseSearchQueryDto {
   @IsCalendarDate()
   birthDate?: string;
 
-  @ApiPropertyOptional({ example: '2026-0001' })
+  @ApiPropertyOptional({ example: '2026-0001', description: 'As issued: 2026-0001 or R8-0001' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{4,}$/, { message: 'caseNumber must look like 2026-0001' })
+  @Matches(CASE_NUMBER_PATTERN, { message: 'caseNumber must look like 2026-0001 or R8-0001' })
   caseNumber?: string;
 
   @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })

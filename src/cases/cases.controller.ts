@@ -12,6 +12,7 @@ import {
   CreateAssignmentDto,
   CreateCaseDto,
   CreateConsentDto,
+  RenewAssignmentDto,
   UpdateCaseDto,
   WithdrawConsentDto,
 } from './case.dto';
@@ -142,5 +143,18 @@ export class CasesController {
     @IdParam('assignmentId') assignmentId: string,
   ) {
     return this.cases.endAssignment(p, caseId, assignmentId);
+  }
+
+  /** A statutory basis gets a new review date; once it has passed, the basis covers nothing. */
+  @Post(':caseId/assignments/:assignmentId/renew')
+  @HttpCode(200)
+  @Authorize('update', 'Assignment')
+  renewAssignment(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+    @IdParam('assignmentId') assignmentId: string,
+    @Body() dto: RenewAssignmentDto,
+  ) {
+    return this.cases.renewAssignment(p, caseId, assignmentId, dto);
   }
 }

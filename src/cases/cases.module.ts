@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CaseIntakeController } from './case-intake.controller';
+import { CaseIntakeRepository } from './case-intake.repository';
+import { CaseIntakeService } from './case-intake.service';
+import { CaseNumberingController, CaseNumberingService } from './case-numbering.controller';
 import { CaseWorkController, InfoRequestsController } from './case-work.controller';
 import { CaseWorkRepository } from './case-work.repository';
 import { CaseWorkService } from './case-work.service';
@@ -12,7 +16,14 @@ import { CaseSearchRepository } from './case-search.repository';
 import { CaseSearchService } from './case-search.service';
 
 @Module({
-  controllers: [CasesController, CaseWorkController, InfoRequestsController, CaseLinksController],
+  controllers: [
+    CaseNumberingController,
+    CaseIntakeController,
+    CasesController,
+    CaseWorkController,
+    InfoRequestsController,
+    CaseLinksController,
+  ],
   providers: [
     CasesRepository,
     CasesService,
@@ -22,6 +33,9 @@ import { CaseSearchService } from './case-search.service';
     CaseSearchService,
     CaseLinksRepository,
     CaseLinksService,
+    CaseNumberingService,
+    CaseIntakeRepository,
+    CaseIntakeService,
   ],
   exports: [CasesService, CasesRepository, CaseWorkService, CaseSearchRepository],
 })

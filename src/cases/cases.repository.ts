@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
 import { CouncilScope, Statement } from '../access/council-scope';
-import { memberBodyInForce } from '../access/in-force';
+import { memberBodyInForce, statutoryBasisInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
 import { CASE_COLUMNS, CASE_COVERAGE, CaseRow } from '../access/subject-registry';
 import { ASSIGNMENT_COVERED } from '../access/subject-sql';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { Position } from '../common/http/pagination';
 import { memberBodyCurrency } from '../councils/councils.repository';
+import { CaseNumberFormat, formatCaseNumber } from './case-number';
 import { normaliseName } from './name-normalisation';
 
 export { CASE_COLUMNS, CaseRow };
@@ -19,6 +22,13 @@ export interface AssignmentRow {
   scope: 'full' | 'limited';
   basis: 'consent' | 'statutory';
   basisNote: string | null;
+  /** Statutory only: the legal basis (closed list) and, for `other`, the law named. */
+  basisCode: string | null;
+  basisText: string | null;
+  /** Statutory only: the meeting that decided it (one that discussed this case). */
+  basisMeetingId: string | null;
+  /** Statutory only: the last day it covers the body unless renewed (null: v1, no review). */
+  reviewOn: string | null;
   startedAt: Date;
   endedAt: Date | null;
   endReason: string | null;
@@ -26,7 +36,12 @@ export interface AssignmentRow {
   covered: boolean;
   /** Why access has lapsed, for the coordinator: e.g. "consent_withdrawn". */
   accessEndedReason:
-    'assignment_ended' | 'member_body_left' | 'consent_withdrawn' | 'consent_expired' | null;
+    | 'assignment_ended'
+    | 'member_body_left'
+    | 'statutory_basis_lapsed'
+    | 'consent_withdrawn'
+    | 'consent_expired'
+    | null;
 }
 
 export interface ConsentRow {
@@ -51,20 +66,47 @@ const NAME_KEYS: Record<string, string> = {
   givenNameKana: 'given_kana_key',
 };
 
+/** How a case list is ordered: by registration (default), or most urgent risk first. */
+export type CaseSort = 'created' | 'risk';
+
+/** Urgent first, unassessed last: the order of `?sort=risk` (and its cursor's first key). */
+export const RISK_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
+export const UNASSESSED_RANK = 4;
+const riskRankSql = (c: string) =>
+  `(CASE ${c}.risk_level WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END)`;
+
 /**
- * A page of cases ($1 council, $2 status, $3/$4 keyset position, $5 limit, $6 review due before),
+ * A page of cases ($1 council, $2 status, $3/$4 keyset position, $5 limit, $6 review due before,
+ * $7 risk levels, $8 days without a reached contact; with `sort` risk, $9 the position's rank),
  * filtered by `allowed` (the caller's read policy as SQL): the page first, then the policy facts
  * of its rows only (CASE_COVERAGE). Exported for the benchmark's EXPLAIN of its generic plan.
  */
-export const caseListSql = (allowed: string): string => `SELECT ${CASE_COLUMNS}
+export const caseListSql = (allowed: string, sort: CaseSort = 'created'): string => {
+  const created = `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+  const after =
+    sort === 'risk'
+      ? `(${riskRankSql('c')}, ${created}, c.id) > ($9::int, $3::text, $4::uuid)`
+      : `(${created}, c.id) > ($3::text, $4::uuid)`;
+  const order = sort === 'risk' ? `${riskRankSql('c')}, c.created_at, c.id` : 'c.created_at, c.id';
+  return `SELECT ${CASE_COLUMNS}
    FROM (SELECT c.* FROM cases c
           WHERE c.council_id = $1 AND ($2::text IS NULL OR c.status = $2)
             AND ($6::date IS NULL OR c.review_due_on < $6::date)
-            AND ($3::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($3::text, $4::uuid))
+            AND ($7::text[] IS NULL OR c.risk_level = ANY ($7::text[]))
+            AND ($8::int IS NULL OR COALESCE(c.last_contact_at, c.created_at) <= now() - make_interval(days => $8::int))
+            AND ($3::text IS NULL OR ${after})
             AND ${allowed}
-          ORDER BY c.created_at, c.id LIMIT $5) c
+          ORDER BY ${order} LIMIT $5) c
    ${CASE_COVERAGE}
-  ORDER BY c.created_at, c.id`;
+  ORDER BY ${order}`;
+};
+
+/** What a case list may be narrowed by (beyond status and the review ledger). */
+export interface CaseListFilter {
+  risk: string[] | null;
+  noContactForDays: number | null;
+  sort: CaseSort;
+}
 
 const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_date AND (cs.expires_on IS NULL OR cs.expires_on >= current_date))`;
 
@@ -74,15 +116,39 @@ const CONSENT_ACTIVE = `(cs.withdrawn_on IS NULL AND cs.obtained_on <= current_d
  */
 @Injectable()
 export class CasesRepository {
-  async nextCaseNumber(s: CouncilScope): Promise<string> {
-    const rows = await s.query<{ year: number; last: number }>(
-      'case_number',
-      `INSERT INTO case_number_counters (council_id, year, last) VALUES ($1, extract(year FROM current_date)::int, 1)
-       ON CONFLICT (council_id, year) DO UPDATE SET last = case_number_counters.last + 1
-       RETURNING year, last`,
+  async caseNumberFormat(s: CouncilScope): Promise<CaseNumberFormat> {
+    const rows = await s.query<{ format: CaseNumberFormat }>(
+      'case_number_format',
+      `SELECT case_number_format AS format FROM councils WHERE id = $1`,
       [s.councilId],
     );
-    return `${rows[0].year}-${String(rows[0].last).padStart(4, '0')}`;
+    return rows[0].format;
+  }
+
+  async setCaseNumberFormat(s: CouncilScope, format: CaseNumberFormat): Promise<void> {
+    await s.query(
+      'case_number_format_set',
+      `UPDATE councils SET case_number_format = $2, updated_at = now() WHERE id = $1`,
+      [s.councilId, format],
+    );
+  }
+
+  /**
+   * The next number of the council's 年度 (April–March in Asia/Tokyo: `case_fiscal_year`, the
+   * one definition), in the council's format (case-number.ts). The counter row is locked by
+   * the upsert, so concurrent registrations never share a number.
+   */
+  async nextCaseNumber(s: CouncilScope): Promise<string> {
+    const rows = await s.query<{ year: number; last: number; format: CaseNumberFormat }>(
+      'case_number_fy',
+      `WITH n AS (
+         INSERT INTO case_number_counters (council_id, year, last) VALUES ($1, case_fiscal_year(now()), 1)
+         ON CONFLICT (council_id, year) DO UPDATE SET last = case_number_counters.last + 1
+         RETURNING year, last)
+       SELECT n.year, n.last, c.case_number_format AS format FROM n, councils c WHERE c.id = $1`,
+      [s.councilId],
+    );
+    return formatCaseNumber(rows[0].format, rows[0].year, rows[0].last);
   }
 
   async insertCase(
@@ -144,17 +210,33 @@ export class CasesRepository {
     after: Position | null,
     limit: number,
     reviewDueBefore: string | null = null,
+    filter: CaseListFilter = { risk: null, noContactForDays: null, sort: 'created' },
   ): Promise<CaseRow[]> {
+    // With sort=risk the cursor's key is "<rank>|<created>" (cases.service.ts writes it).
+    let key = after?.key ?? null;
+    let rank: number | null = null;
+    if (filter.sort === 'risk' && key !== null) {
+      const [r, created] = key.split('|');
+      rank = Number(r);
+      key = created ?? null;
+      if (!Number.isInteger(rank) || rank < 0 || rank > UNASSESSED_RANK || !created)
+        throw new DomainError(400, ErrorCode.ValidationFailed, 'The cursor is not valid', {
+          details: [{ field: 'cursor', messages: ['does not belong to this sort order'] }],
+        });
+    }
     const params: unknown[] = [
       s.councilId,
       status,
-      after?.key ?? null,
+      key,
       after?.id ?? null,
       limit + 1,
       reviewDueBefore,
+      filter.risk,
+      filter.noContactForDays,
     ];
+    if (filter.sort === 'risk') params.push(rank);
     const allowed = policySql(s.principal.ability, 'read', 'Case', 'c', params);
-    return s.query<CaseRow>('case_list', caseListSql(allowed), params);
+    return s.query<CaseRow>(`case_list_${filter.sort}`, caseListSql(allowed, filter.sort), params);
   }
 
   async updateCase(
@@ -230,10 +312,12 @@ export class CasesRepository {
     return {
       label: 'case_assignments',
       text: `SELECT a.id, a.case_id AS "caseId", a.member_body_id AS "memberBodyId", a.role, a.scope, a.basis,
-              a.basis_note AS "basisNote", a.started_at AS "startedAt", a.ended_at AS "endedAt", a.end_reason AS "endReason",
+              a.basis_note AS "basisNote", a.basis_code AS "basisCode", a.basis_text AS "basisText",
+              a.basis_meeting_id AS "basisMeetingId", a.review_on AS "reviewOn", a.started_at AS "startedAt", a.ended_at AS "endedAt", a.end_reason AS "endReason",
               (${ASSIGNMENT_COVERED}) AS covered,
               CASE WHEN a.ended_at IS NOT NULL THEN 'assignment_ended'
                    WHEN NOT ${memberBodyInForce('amb')} THEN 'member_body_left'
+                   WHEN a.basis = 'statutory' AND NOT ${statutoryBasisInForce('a')} THEN 'statutory_basis_lapsed'
                    WHEN a.basis = 'statutory' THEN NULL
                    WHEN NOT (${ASSIGNMENT_COVERED}) AND EXISTS (
                      SELECT 1 FROM consents cs JOIN consent_bodies cb ON cb.council_id = cs.council_id AND cb.consent_id = cs.id
@@ -256,16 +340,90 @@ export class CasesRepository {
   async insertAssignment(
     s: CouncilScope,
     caseId: string,
-    a: { memberBodyId: string; role: string; scope: string; basis: string; basisNote?: string },
+    a: {
+      memberBodyId: string;
+      role: string;
+      scope: string;
+      basis: string;
+      basisNote?: string;
+      basisCode?: string | null;
+      basisText?: string | null;
+      basisMeetingId?: string | null;
+      reviewOn?: string | null;
+    },
     by: string,
   ): Promise<string> {
     const rows = await s.query<{ id: string }>(
       'assignment_insert',
-      `INSERT INTO case_assignments (council_id, case_id, member_body_id, role, scope, basis, basis_note, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [s.councilId, caseId, a.memberBodyId, a.role, a.scope, a.basis, a.basisNote ?? null, by],
+      `INSERT INTO case_assignments (council_id, case_id, member_body_id, role, scope, basis, basis_note, created_by,
+                                     basis_code, basis_text, basis_meeting_id, review_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      [
+        s.councilId,
+        caseId,
+        a.memberBodyId,
+        a.role,
+        a.scope,
+        a.basis,
+        a.basisNote ?? null,
+        by,
+        a.basisCode ?? null,
+        a.basisText ?? null,
+        a.basisMeetingId ?? null,
+        a.reviewOn ?? null,
+      ],
     );
     return rows[0].id;
+  }
+
+  /** Whether the meeting discussed the case (a statutory basis may name only such a meeting). */
+  async meetingDiscussed(s: CouncilScope, meetingId: string, caseId: string): Promise<boolean> {
+    const rows = await s.query(
+      'meeting_discussed_case',
+      `SELECT 1 FROM meeting_cases WHERE council_id = $1 AND meeting_id = $2 AND case_id = $3`,
+      [s.councilId, meetingId, caseId],
+    );
+    return rows.length > 0;
+  }
+
+  /** A new review date for a statutory basis, its earlier one kept in the renewal history. */
+  async renewStatutoryBasis(
+    s: CouncilScope,
+    a: { id: string; caseId: string; reviewOn: string | null },
+    reviewOn: string,
+    by: string,
+  ): Promise<void> {
+    await s.query(
+      'assignment_renew',
+      `UPDATE case_assignments SET review_on = $3 WHERE council_id = $1 AND id = $2`,
+      [s.councilId, a.id, reviewOn],
+    );
+    await s.query(
+      'assignment_renew_history',
+      `INSERT INTO assignment_basis_reviews (council_id, assignment_id, case_id, previous_review_on, review_on, renewed_by)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [s.councilId, a.id, a.caseId, a.reviewOn, reviewOn, by],
+    );
+  }
+
+  /** A day `years` after today in the council's calendar. */
+  async yearsFromToday(s: CouncilScope, years: number): Promise<string> {
+    const [{ day }] = await s.query<{ day: string }>(
+      'date_years_ahead',
+      `SELECT (current_date + make_interval(years => $1))::date AS day`,
+      [years],
+    );
+    return day;
+  }
+
+  /** Whether a date lies before today in the database's calendar (TIME_ZONE). */
+  async isPast(s: CouncilScope, date: string): Promise<boolean> {
+    const [{ past }] = await s.query<{ past: boolean }>(
+      'date_is_past',
+      `SELECT $1::date < current_date AS past`,
+      [date],
+    );
+    return past;
   }
 
   async endAssignment(s: CouncilScope, id: string, by: string): Promise<void> {

@@ -19,10 +19,11 @@ import {
   CreateAssignmentDto,
   CreateCaseDto,
   CreateConsentDto,
+  RenewAssignmentDto,
   UpdateCaseDto,
   WithdrawConsentDto,
 } from './case.dto';
-import { AssignmentRow, CasesRepository } from './cases.repository';
+import { AssignmentRow, CasesRepository, RISK_RANK, UNASSESSED_RANK } from './cases.repository';
 import { CaseSearchRepository } from './case-search.repository';
 import { DUPLICATE_SCORE } from './case-search.service';
 
@@ -115,23 +116,42 @@ export class CasesService {
       p,
       { action: 'read', subject: 'Case', event: 'case.list' },
       async (s) => {
+        const sort = q.sort ?? 'created';
         const rows = await this.repo.listPermitted(
           s,
           q.status ?? null,
           decodeCursor(q.cursor),
           limit,
           q.reviewDue ? q.reviewDue.slice('before:'.length) : null,
+          { risk: q.risk ?? null, noContactForDays: q.noContactForDays ?? null, sort },
         );
         const page = toPage(
           rows,
           limit,
-          (r) => ({ key: r.sortKey, id: r.id }),
+          (r) => ({
+            key:
+              sort === 'risk'
+                ? `${r.riskLevel ? RISK_RANK[r.riskLevel] : UNASSESSED_RANK}|${r.sortKey}`
+                : r.sortKey,
+            id: r.id,
+          }),
           (r) => projectCase(p.ability, r),
         );
         return {
           result: page,
           resourceType: 'case',
           resourceIds: page.items.map((c) => c.id as string),
+          // The filters are codes and numbers, never search terms or content.
+          reason:
+            q.risk || q.noContactForDays !== undefined || q.sort
+              ? [
+                  q.risk ? `risk=${q.risk.join(',')}` : null,
+                  q.noContactForDays !== undefined ? `no_contact_days=${q.noContactForDays}` : null,
+                  q.sort ? `sort=${q.sort}` : null,
+                ]
+                  .filter(Boolean)
+                  .join(' ')
+              : null,
         };
       },
     );
@@ -250,10 +270,52 @@ export class CasesService {
   // ---- assignments ---------------------------------------------------------------------
 
   createAssignment(p: CouncilPrincipal, caseId: string, dto: CreateAssignmentDto) {
+    const statutory = dto.basis === 'statutory';
+    if (!statutory) {
+      for (const field of ['basisCode', 'basisText', 'basisMeetingId', 'reviewOn'] as const)
+        if (dto[field] !== undefined) throw invalid(field, 'is for a statutory basis only');
+    }
     return this.access.use(
       p,
-      { action: 'create', subject: 'Assignment', caseId, lock: true },
+      {
+        action: 'create',
+        subject: 'Assignment',
+        caseId,
+        lock: true,
+        // The deciding meeting must be one the caller may see (404 otherwise, recorded).
+        refs: dto.basisMeetingId ? [{ subject: 'Meeting', id: dto.basisMeetingId }] : [],
+      },
       async (s) => {
+        let basis: {
+          basisCode: string;
+          basisText: string | null;
+          basisMeetingId: string | null;
+          reviewOn: string;
+        } | null = null;
+        if (statutory) {
+          if (dto.reviewOn && (await this.repo.isPast(s, dto.reviewOn)))
+            throw invalid('reviewOn', 'must not be in the past');
+          if (
+            dto.basisMeetingId &&
+            !(await this.repo.meetingDiscussed(s, dto.basisMeetingId, caseId))
+          )
+            throw new DomainError(
+              422,
+              CaseErrorCode.MeetingNotAboutCase,
+              'The meeting named as the basis did not discuss this case',
+            );
+          // v1 clients name no code: the basis is "other", its note the law named.
+          const code = dto.basisCode ?? 'other';
+          basis = {
+            basisCode: code,
+            basisText:
+              code === 'other'
+                ? (dto.basisText ?? (dto.basisNote ?? '').slice(0, 500))
+                : (dto.basisText ?? null),
+            basisMeetingId: dto.basisMeetingId ?? null,
+            reviewOn: dto.reviewOn ?? (await this.repo.yearsFromToday(s, 1)),
+          };
+        }
         await this.requireCurrentBodies(
           s,
           [dto.memberBodyId],
@@ -274,7 +336,7 @@ export class CasesService {
         const lapsed = await this.repo.endAssignmentsOfBodiesLeft(s, caseId, p.userId);
         let id: string;
         try {
-          id = await this.repo.insertAssignment(s, caseId, dto, p.userId);
+          id = await this.repo.insertAssignment(s, caseId, { ...dto, ...basis }, p.userId);
         } catch (error) {
           if (uniqueViolation(error, 'case_assignments_one_active_per_body'))
             throw new DomainError(
@@ -296,7 +358,8 @@ export class CasesService {
           resourceIds: [dto.memberBodyId],
           basis: dto.basis,
           // Sharing without consent is a disclosure under a statute (APPI 法令に基づく場合): flag it.
-          reason: dto.basis === 'statutory' ? 'statutory_disclosure' : null,
+          // The anomaly report looks for exactly this reason; the code lives on the assignment.
+          reason: basis ? 'statutory_disclosure' : null,
           also: lapsed.map((a) => assignmentEnded({ ...a, caseId }, 'member_body_left')),
         };
       },
@@ -321,6 +384,53 @@ export class CasesService {
           result: assignmentView((await this.repo.findAssignment(s, caseId, assignmentId))!),
           resourceId: assignmentId,
           resourceIds: [assignment.memberBodyId],
+        };
+      },
+    );
+  }
+
+  /**
+   * A statutory basis gets a new review date (issue 17 item 7): renewing a lapsed one covers the
+   * body again from the next request. Consent-based assignments are renewed by new consent.
+   */
+  renewAssignment(
+    p: CouncilPrincipal,
+    caseId: string,
+    assignmentId: string,
+    dto: RenewAssignmentDto,
+  ) {
+    return this.access.use(
+      p,
+      { action: 'update', subject: 'Assignment', caseId, lock: true, event: 'assignment.renew' },
+      async (s) => {
+        const assignment = await this.repo.findAssignment(s, caseId, assignmentId);
+        if (!assignment) throw notFound('Assignment');
+        if (assignment.endedAt)
+          throw new DomainError(
+            409,
+            CaseErrorCode.AssignmentAlreadyEnded,
+            'This assignment has already ended',
+          );
+        if (assignment.basis !== 'statutory')
+          throw new DomainError(
+            422,
+            CaseErrorCode.NotStatutory,
+            'Only a statutory basis is renewed; consent is renewed by recording new consent',
+          );
+        if (await this.repo.isPast(s, dto.reviewOn))
+          throw invalid('reviewOn', 'must not be in the past');
+        await this.repo.renewStatutoryBasis(
+          s,
+          { id: assignment.id, caseId, reviewOn: assignment.reviewOn },
+          dto.reviewOn,
+          p.userId,
+        );
+        return {
+          result: assignmentView((await this.repo.findAssignment(s, caseId, assignmentId))!),
+          resourceId: assignmentId,
+          resourceIds: [assignment.memberBodyId],
+          basis: 'statutory',
+          reason: `review_on=${dto.reviewOn}`,
         };
       },
     );

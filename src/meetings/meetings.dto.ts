@@ -41,14 +41,16 @@ const TIMESTAMP =
  * An ISO-8601 instant with an explicit offset (`Z` or `+09:00`): without one, the database
  * would read it in its own time zone and a meeting could move by hours.
  */
-export function IsTimestamp(): PropertyDecorator {
+export function IsTimestamp(message?: string): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isTimestamp',
       target: target.constructor,
       propertyName: String(propertyName),
       options: {
-        message: `${String(propertyName)} must be an ISO-8601 timestamp with a time zone, e.g. 2026-12-01T14:00:00+09:00`,
+        message:
+          message ??
+          `${String(propertyName)} must be an ISO-8601 timestamp with a time zone, e.g. 2026-12-01T14:00:00+09:00`,
       },
       validator: {
         validate: (value: unknown) => {

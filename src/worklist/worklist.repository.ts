@@ -15,6 +15,7 @@ export const WORKLIST_KINDS = [
   'pledge_not_accepted',
   'meeting_upcoming',
   'referral_awaiting_triage',
+  'statutory_basis_lapsing',
 ] as const;
 export type WorklistKind = (typeof WORKLIST_KINDS)[number];
 
@@ -90,6 +91,15 @@ export class WorklistRepository {
                    WHERE o.council_id = cs.council_id AND o.case_id = cs.case_id AND ob.member_body_id = cb.member_body_id
                      AND o.withdrawn_on IS NULL AND o.obtained_on <= current_date
                      AND (o.expires_on IS NULL OR o.expires_on >= current_date)))`,
+      );
+      // A statutory basis reaching its review date (or past it while the assignment is open):
+      // renew it or the body loses access (issue 17 item 7). Overdue means it has lapsed.
+      await run(
+        (_, bind) => `
+        SELECT 'statutory_basis_lapsing' AS kind, a.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('a.review_on')}
+          FROM case_assignments a JOIN cases c ON c.council_id = a.council_id AND c.id = a.case_id
+         WHERE a.council_id = $1 AND a.ended_at IS NULL AND a.basis = 'statutory' AND a.review_on IS NOT NULL
+           AND ${OPEN_CASE} AND ${within(bind, 'a.review_on')}`,
       );
       await run(
         (_, bind) => `

@@ -29,6 +29,7 @@ const RESOURCES = [
   'mine-consent-withdrawn',
   'mine-consent-expired',
   'mine-assignment-ended',
+  'mine-statutory-lapsed',
   'other-body',
   'other-council',
 ] as const;
@@ -48,6 +49,10 @@ const ACTIONS_BY_SUBJECT = {
   ActionItem: ['read', 'update'],
   // Referrals from member bodies (policies/tests/referrals.yaml).
   Referral: ['read', 'create', 'accept', 'update'],
+  // About a case (policies/tests/intake.yaml).
+  RelatedPerson: ['read', 'create', 'update'],
+  Risk: ['read', 'create'],
+  Contact: ['read', 'create'],
 } as const;
 type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
 /**
@@ -56,6 +61,9 @@ type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
  */
 const READ_FIELDS_BY_SUBJECT: Partial<Record<ObjectSubject, readonly string[]>> = {
   Meeting: ['title', 'cases'],
+  // Restricted and 要配慮 fields of a related person; a contact's note.
+  RelatedPerson: ['address', 'sensitive'],
+  Contact: ['note'],
 };
 
 const list = <T>(v: T | T[] | undefined): (T | undefined)[] =>
@@ -188,6 +196,13 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     await assign(id, mine, 'consent', 'full');
     id = await newCase(a.councilId, 'mine-assignment-ended');
     await assign(id, mine, 'statutory', 'full', 'ended');
+    // A statutory basis whose review date has passed covers nothing (issue 17 item 7).
+    id = await newCase(a.councilId, 'mine-statutory-lapsed');
+    await assign(id, mine, 'statutory', 'full');
+    await su.query(
+      `UPDATE case_assignments SET basis_code = 'act_art16', review_on = current_date - 1 WHERE case_id = $1`,
+      [id],
+    );
     id = await newCase(a.councilId, 'other-body');
     await assign(id, otherBody, 'statutory', 'full');
     await newCase(b.councilId, 'other-council');
@@ -308,8 +323,8 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     abilities.set('auditor', build('auditor', auditor, mine));
     abilities.set('system_admin', build('system_admin', null, null));
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-    // Three councils' worth of records through the factories: generous on a loaded machine.
-  }, 240_000);
+    // Seeds a whole world through the API and the database: generous on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await app?.end();
     await t.close();
@@ -451,11 +466,65 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
         facts: {},
       });
     }
+    // Intake facts (issue 17) on a full-scope and a limited-scope case of "mine".
+    const full = caseIds.get('mine-consent-full')!.id;
+    const limitedCase = caseIds.get('mine-consent-limited')!.id;
+    for (const [name, on, by, sensitive] of [
+      ['contact-mine-plain', full, mine, false],
+      ['contact-other-sensitive-full', full, otherBody, true],
+      ['contact-mine-sensitive-limited', limitedCase, mine, true],
+      ['contact-other-plain-limited', limitedCase, otherBody, false],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO case_contacts (council_id, case_id, member_body_id, at, channel, reached, note, sensitive, recorded_by)
+         VALUES ($1, $2, $3, now(), 'visit', true, 'n', $4, $5) RETURNING id`,
+        [a.councilId, on, by, sensitive, a.staff[0].id],
+      );
+      objects.set(name, {
+        subject: 'Contact',
+        table: 'case_contacts',
+        id: r.rows[0].id,
+        facts: {},
+      });
+    }
+    for (const [name, on] of [
+      ['person-full', full],
+      ['person-limited', limitedCase],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO case_related_persons (council_id, case_id, relation, family_name, address, sensitive, created_by, updated_by)
+         VALUES ($1, $2, 'parent', 'P', 'a', '{"x":1}', $3, $3) RETURNING id`,
+        [a.councilId, on, a.staff[0].id],
+      );
+      objects.set(name, {
+        subject: 'RelatedPerson',
+        table: 'case_related_persons',
+        id: r.rows[0].id,
+        facts: {},
+      });
+    }
+    const risk = await su.query(
+      `INSERT INTO case_risk_assessments (council_id, case_id, level, reason, set_by)
+       VALUES ($1, $2, 'high', 'r', $3) RETURNING id`,
+      [a.councilId, full, a.staff[0].id],
+    );
+    objects.set('risk-full', {
+      subject: 'Risk',
+      table: 'case_risk_assessments',
+      id: risk.rows[0].id,
+      facts: { councilId: a.councilId, caseId: full },
+    });
+
     const client = await su.connect();
     try {
       const q = { query: (sql: string, p: unknown[]) => client.query(sql, p).then((r) => r.rows) };
       for (const o of objects.values()) {
-        if (!['Meeting', 'Minutes', 'Decision', 'ActionItem'].includes(o.subject)) continue;
+        if (
+          !['Meeting', 'Minutes', 'Decision', 'ActionItem', 'Contact', 'RelatedPerson'].includes(
+            o.subject,
+          )
+        )
+          continue;
         const facts = await loadFacts(q, o.subject, a.councilId, o.id);
         if (facts) o.facts = facts;
       }

@@ -212,6 +212,20 @@ const APP_ALLOWED = [
   'public.users.updated_at UPDATE',
   'schema public USAGE',
   'schema statistics USAGE',
+  // Intake facts (issue 17): related persons and their consents (corrected, never removed);
+  // risk history, contacts and statutory-basis renewals (append-only).
+  'public.assignment_basis_reviews INSERT',
+  'public.assignment_basis_reviews SELECT',
+  'public.case_contacts INSERT',
+  'public.case_contacts SELECT',
+  'public.case_related_persons INSERT',
+  'public.case_related_persons SELECT',
+  'public.case_related_persons UPDATE',
+  'public.case_risk_assessments INSERT',
+  'public.case_risk_assessments SELECT',
+  'public.related_person_consents INSERT',
+  'public.related_person_consents SELECT',
+  'public.related_person_consents UPDATE',
 ];
 
 describe('database privileges', () => {

@@ -70,6 +70,11 @@ describe('row-level security', () => {
     'case_links',
     'referrals',
     'public_notice_publications',
+    'case_related_persons',
+    'related_person_consents',
+    'case_risk_assessments',
+    'case_contacts',
+    'assignment_basis_reviews',
   ];
 
   const inDays = (n: number): string =>
@@ -329,6 +334,56 @@ describe('row-level security', () => {
     );
     await call(coordinator, 'post', `${base}/referrals/${referralId}/accept`, {}, 200);
     await call(coordinator, 'post', `${base}/public-notice/publish`, undefined, 201);
+    // Intake facts (issue 17): a related person with their own consent, a risk level, a
+    // contact, and a statutory assignment decided at the conference, renewed.
+    const person = idOf(
+      await call(
+        coordinator,
+        'post',
+        `${cases}/related-persons`,
+        { relation: 'parent', familyName: 'RLS', supported: true },
+        201,
+      ),
+    );
+    await call(
+      coordinator,
+      'post',
+      `${cases}/related-persons/${person}/consents`,
+      { memberBodyIds: [bodyId], method: 'verbal', obtainedOn: '2024-05-01' },
+      201,
+    );
+    await call(coordinator, 'post', `${cases}/risk`, { level: 'high', reason: 'r' }, 201);
+    await call(
+      agency,
+      'post',
+      `${cases}/contacts`,
+      { at: '2025-09-01T10:00:00+09:00', channel: 'visit', reached: true, memberBodyId: bodyId },
+      201,
+    );
+    const statutory = idOf(
+      await call(
+        coordinator,
+        'post',
+        `${cases}/assignments`,
+        {
+          memberBodyId: c.memberBodyId,
+          role: 'support',
+          scope: 'limited',
+          basis: 'statutory',
+          basisNote: 'n',
+          basisCode: 'act_art16',
+          basisMeetingId: conference,
+        },
+        201,
+      ),
+    );
+    await call(
+      coordinator,
+      'post',
+      `${cases}/assignments/${statutory}/renew`,
+      { reviewOn: inDays(400) },
+      200,
+    );
 
     // A month published (as the scheduled job does) and another held back by the coordinator.
     await t.app.get(StatisticsPublicationService).publish(c.councilId, '2025-01', 'schedule');
@@ -372,7 +427,8 @@ describe('row-level security', () => {
       superuserCounts[table] = counts[0];
     }
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-  }, 240_000);
+    // Seeds a whole world through the API and the database: generous on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await app?.end();
     await t.close();
