@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
+import { ReportsModule } from './reports/reports.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -39,6 +40,7 @@ export class AppModule {
         CasesModule,
         ExplainModule,
         WorklistModule,
+        ReportsModule,
         MeModule,
         SeedModule,
         MeetingsModule,

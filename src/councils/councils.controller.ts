@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { AuthUser } from '../auth/auth.types';
@@ -9,6 +15,8 @@ import { CouncilsService } from './councils.service';
 import {
   CouncilDto,
   CouncilSecurityDto,
+  CouncilTimeZoneDto,
+  CouncilTimeZoneViewDto,
   DesignateCoordinatingBodyDto,
   FoundCouncilDto,
   UpdateCouncilDto,
@@ -75,5 +83,30 @@ export class CouncilsController {
     @Body() dto: CouncilSecurityDto,
   ): Promise<CouncilSecurityDto> {
     return this.councils.setSecurity(p, dto.mfaRequiredRoles);
+  }
+
+  /** The council's calendar: its time zone and today's date there (issue 18 item 5). */
+  @Get(':councilId/time-zone')
+  @Authorize('read', 'Council')
+  @ApiOperation({
+    summary: 'The council’s time zone and today there',
+    operationId: 'getCouncilTimeZone',
+  })
+  @ApiOkResponse({ type: CouncilTimeZoneViewDto })
+  timeZone(@Principal() p: CouncilPrincipal): Promise<CouncilTimeZoneViewDto> {
+    return this.councils.timeZone(p);
+  }
+
+  /** Coordinators: the council's time zone (null: the server's TIME_ZONE). */
+  @Put(':councilId/time-zone')
+  @HttpCode(200)
+  @Authorize('update', 'Council')
+  @ApiOperation({ summary: 'Set the council’s time zone', operationId: 'setCouncilTimeZone' })
+  @ApiOkResponse({ type: CouncilTimeZoneViewDto })
+  setTimeZone(
+    @Principal() p: CouncilPrincipal,
+    @Body() dto: CouncilTimeZoneDto,
+  ): Promise<CouncilTimeZoneViewDto> {
+    return this.councils.setTimeZone(p, dto.timeZone ?? null);
   }
 }

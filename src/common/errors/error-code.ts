@@ -44,6 +44,8 @@ export enum ErrorCode {
   SystemAdminNotStaff = 'SYSTEM_ADMIN_NOT_STAFF',
   ResetTokenInvalid = 'RESET_TOKEN_INVALID',
   MailUnavailable = 'MAIL_UNAVAILABLE',
+  /** A council time zone that PostgreSQL does not know (issue 18 item 5). */
+  UnknownTimeZone = 'UNKNOWN_TIME_ZONE',
   NotFound = 'NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Conflict = 'CONFLICT',
