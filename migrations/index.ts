@@ -16,6 +16,7 @@ import { DatabaseHardening1763780741000 } from './1763780741000-database-hardeni
 import { Accounts1763780760000 } from './1763780760000-accounts';
 import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
 import { CouncilTimeZone1763780810000 } from './1763780810000-council-time-zone';
+import { Attachments1763780811000 } from './1763780811000-attachments';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CaseNameKeys1763780780000,
   AccountsHardening1763780790000,
   CouncilTimeZone1763780810000,
+  Attachments1763780811000,
 ];

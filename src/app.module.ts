@@ -3,6 +3,7 @@ import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
 import { ReportsModule } from './reports/reports.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -41,6 +42,7 @@ export class AppModule {
         ExplainModule,
         WorklistModule,
         ReportsModule,
+        AttachmentsModule,
         MeModule,
         SeedModule,
         MeetingsModule,

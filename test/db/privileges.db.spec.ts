@@ -77,6 +77,11 @@ const APP_ALLOWED = [
   'public.case_assignments INSERT',
   'public.case_assignments SELECT',
   'public.case_assignments UPDATE',
+  // Attachments (issue 18): files are added, never changed; a consent form is confirmed once.
+  'public.attachments INSERT',
+  'public.attachments SELECT',
+  'public.attachments.confirmed_at UPDATE',
+  'public.attachments.confirmed_by UPDATE',
   'public.case_notes INSERT',
   'public.case_notes SELECT',
   'public.case_notes.sensitive UPDATE',

@@ -154,6 +154,18 @@ describe('row-level security', () => {
       201,
     );
     const noteId = idOf(await call(agency, 'post', `${cases}/notes`, { body: 'visit' }, 201));
+    // A file on the case (attachments, issue 18): the raw body is the file.
+    const login = await request(t.server)
+      .post('/api/auth/login')
+      .send({ email: coordinator.email, password: coordinator.password })
+      .expect(200);
+    await request(t.server)
+      .post(`${cases}/attachments`)
+      .query({ fileName: 'rls.pdf' })
+      .set('Authorization', `Bearer ${login.body.accessToken as string}`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.from('%PDF-1.4\n% rls seed\n%%EOF\n'))
+      .expect(201);
     await call(
       coordinator,
       'post',
@@ -328,7 +340,7 @@ describe('row-level security', () => {
       superuserCounts[table] = counts[0];
     }
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-  });
+  }, 180_000);
   afterAll(async () => {
     await app?.end();
     await t.close();

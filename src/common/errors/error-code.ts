@@ -46,6 +46,13 @@ export enum ErrorCode {
   MailUnavailable = 'MAIL_UNAVAILABLE',
   /** A council time zone that PostgreSQL does not know (issue 18 item 5). */
   UnknownTimeZone = 'UNKNOWN_TIME_ZONE',
+  // Attachments (issue 18).
+  /** 413: the upload is larger than ATTACHMENT_MAX_BYTES. */
+  AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
+  /** 415: the file's content is not one of the accepted types (sniffed, never trusted). */
+  FileTypeNotAllowed = 'FILE_TYPE_NOT_ALLOWED',
+  /** 409: a consent form confirmed already. */
+  AlreadyConfirmed = 'ALREADY_CONFIRMED',
   NotFound = 'NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Conflict = 'CONFLICT',
