@@ -17,6 +17,7 @@ import { Accounts1763780760000 } from './1763780760000-accounts';
 import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
 import { CouncilTimeZone1763780810000 } from './1763780810000-council-time-zone';
 import { Attachments1763780811000 } from './1763780811000-attachments';
+import { Digests1763780812000 } from './1763780812000-digests';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   AccountsHardening1763780790000,
   CouncilTimeZone1763780810000,
   Attachments1763780811000,
+  Digests1763780812000,
 ];

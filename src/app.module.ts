@@ -4,6 +4,8 @@ import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
 import { ReportsModule } from './reports/reports.module';
 import { AttachmentsModule } from './attachments/attachments.module';
+import { DigestModule } from './digest/digest.module';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -43,6 +45,8 @@ export class AppModule {
         WorklistModule,
         ReportsModule,
         AttachmentsModule,
+        ScheduleModule.forRoot(),
+        DigestModule,
         MeModule,
         SeedModule,
         MeetingsModule,

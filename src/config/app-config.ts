@@ -243,6 +243,15 @@ export class EnvironmentVariables {
   @MinLength(1)
   FILE_STORAGE_DIR?: string;
 
+  /**
+   * When the daily digest goes out (cron, in TIME_ZONE); "off" for never (issue 18 item 2).
+   * Every instance may run it: each person gets one mail per council and day.
+   */
+  @Matches(/^(off|[0-9*,/-]+( [0-9*,/-]+){4,5})$/, {
+    message: 'DIGEST_CRON must be a cron expression such as "0 7 * * *", or off',
+  })
+  DIGEST_CRON = '0 7 * * *';
+
   /** The largest attachment accepted, in bytes (413 ATTACHMENT_TOO_LARGE above it). */
   @Transform(toInt)
   @IsInt()
@@ -398,6 +407,8 @@ export interface AppConfig {
   };
   /** Attachments (issue 18): where their bytes are kept, and how large one may be. */
   files: { storageDir: string; maxBytes: number };
+  /** The daily digest's schedule (cron in the server's TIME_ZONE), or null: never. */
+  digest: { cron: string | null };
   /** Invitations and password resets (issue 13). */
   mail: { smtpUrl: string | null; from: string; publicUrl: string };
   accounts: { invitationTtlHours: number };
@@ -543,6 +554,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       storageDir: resolve(vars.FILE_STORAGE_DIR ?? join(vars.DATA_DIR, 'files')),
       maxBytes: vars.ATTACHMENT_MAX_BYTES,
     },
+    digest: { cron: vars.DIGEST_CRON === 'off' ? null : vars.DIGEST_CRON },
     accounts: { invitationTtlHours: vars.INVITATION_TTL_HOURS },
     log: { level: vars.LOG_LEVEL },
     platform: { k: vars.PLATFORM_K, tokenTtlSeconds: vars.PLATFORM_TOKEN_TTL_SECONDS },

@@ -82,6 +82,10 @@ const APP_ALLOWED = [
   'public.attachments SELECT',
   'public.attachments.confirmed_at UPDATE',
   'public.attachments.confirmed_by UPDATE',
+  // The daily digest (issue 18): one delivery per council, person and day; the opt-out.
+  'public.digest_deliveries INSERT',
+  'public.digest_deliveries SELECT',
+  'public.users.daily_digest UPDATE',
   'public.case_notes INSERT',
   'public.case_notes SELECT',
   'public.case_notes.sensitive UPDATE',

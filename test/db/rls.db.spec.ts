@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import request from 'supertest';
+import { DigestService } from '../../src/digest/digest.service';
 import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, inviteStaff, TestCouncil, TestStaff } from '../support/factories';
@@ -302,6 +303,8 @@ describe('row-level security', () => {
     // A month published (as the scheduled job does) and another held back by the coordinator.
     await t.app.get(StatisticsPublicationService).publish(c.councilId, '2025-01', 'schedule');
     await call(coordinator, 'post', `${base}/statistics/holds`, { period: '2025-02' }, 201);
+    // Today's digests (issue 18): one delivery row per person with a worklist (to the log here).
+    await t.app.get(DigestService).run();
 
     // The auditor signs the chain head; a wrong password leaves a failed-login window behind
     // (login_failure_windows has no council: a login precedes any council).
