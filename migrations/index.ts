@@ -15,6 +15,8 @@ import { PublishedStatistics1763780740000 } from './1763780740000-published-stat
 import { DatabaseHardening1763780741000 } from './1763780741000-database-hardening';
 import { Accounts1763780760000 } from './1763780760000-accounts';
 import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
+import { IntakeLinksNotice1763780800000 } from './1763780800000-intake-links-notice';
+import { CaseFullNameKeys1763780801000 } from './1763780801000-case-full-name-keys';
 import { CouncilTimeZone1763780810000 } from './1763780810000-council-time-zone';
 import { Attachments1763780811000 } from './1763780811000-attachments';
 import { Digests1763780812000 } from './1763780812000-digests';
@@ -38,6 +40,8 @@ export const migrations = [
   DirectoryFunctions1763780770000,
   CaseNameKeys1763780780000,
   AccountsHardening1763780790000,
+  IntakeLinksNotice1763780800000,
+  CaseFullNameKeys1763780801000,
   CouncilTimeZone1763780810000,
   Attachments1763780811000,
   Digests1763780812000,

@@ -6,6 +6,7 @@ import { ReportsModule } from './reports/reports.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { DigestModule } from './digest/digest.module';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ReferralsModule } from './referrals/referrals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -47,6 +48,7 @@ export class AppModule {
         AttachmentsModule,
         ScheduleModule.forRoot(),
         DigestModule,
+        ReferralsModule,
         MeModule,
         SeedModule,
         MeetingsModule,

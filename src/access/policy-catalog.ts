@@ -53,6 +53,9 @@ export const SUBJECTS = [
   'Minutes',
   'Decision',
   'ActionItem',
+  // A member body bringing a person to the council (issue 17): seen by coordinators and the
+  // submitting body only, triaged by coordinators (accept, decline/merge as `update`).
+  'Referral',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -118,6 +121,8 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
     'allCasesVisibleToBodyIds',
     'caseVisibleToBodyIds',
   ],
+  // memberBodyId: the submitting body.
+  Referral: ['councilId', 'id', 'memberBodyId', 'status'],
 };
 
 /** The condition that ties a subject to the request's council (required on every rule of it). */
@@ -142,6 +147,7 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   Minutes: 'councilId',
   Decision: 'councilId',
   ActionItem: 'councilId',
+  Referral: 'councilId',
 };
 
 /** Rules that exist before any council does, so cannot be council-scoped. */
@@ -167,6 +173,7 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'Minutes',
   'Decision',
   'ActionItem',
+  'Referral',
 ]);
 
 /** Fields a rule may name (`fields:`), per subject; subjects not listed take no field rules. */

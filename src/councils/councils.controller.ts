@@ -19,6 +19,8 @@ import {
   CouncilTimeZoneViewDto,
   DesignateCoordinatingBodyDto,
   FoundCouncilDto,
+  NoticeHistoryDto,
+  PublishedNoticeDto,
   UpdateCouncilDto,
 } from './dto/council.dto';
 
@@ -108,5 +110,28 @@ export class CouncilsController {
     @Body() dto: CouncilTimeZoneDto,
   ): Promise<CouncilTimeZoneViewDto> {
     return this.councils.setTimeZone(p, dto.timeZone ?? null);
+  }
+
+  /** 公示 as an act: publish the notice as the council stands now (coordinators). */
+  @Post(':councilId/public-notice/publish')
+  @Authorize('publish', 'Council')
+  @ApiOperation({
+    summary: 'Publish the public notice (公示) as the council stands now; a new version each time',
+    operationId: 'publishPublicNotice',
+  })
+  @ApiCreatedResponse({ type: PublishedNoticeDto })
+  publishNotice(@Principal() p: CouncilPrincipal): Promise<PublishedNoticeDto> {
+    return this.councils.publishNotice(p);
+  }
+
+  @Get(':councilId/public-notice/history')
+  @Authorize('read', 'Council')
+  @ApiOperation({
+    summary: 'Every published version of the public notice, newest first',
+    operationId: 'listPublicNoticeHistory',
+  })
+  @ApiOkResponse({ type: NoticeHistoryDto })
+  noticeHistory(@Principal() p: CouncilPrincipal): Promise<NoticeHistoryDto> {
+    return this.councils.noticeHistory(p);
   }
 }

@@ -18,6 +18,7 @@ const LABELS: Record<WorklistKind, string> = {
   action_item_due: '会議の宿題 / meeting action items due',
   pledge_not_accepted: '誓約未了の職員 / staff without the pledge',
   meeting_upcoming: '予定の会議 / meetings coming up',
+  referral_awaiting_triage: '受付待ちのつなぎ / referrals awaiting triage',
 };
 
 export interface DigestRun {

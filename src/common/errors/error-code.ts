@@ -53,6 +53,17 @@ export enum ErrorCode {
   FileTypeNotAllowed = 'FILE_TYPE_NOT_ALLOWED',
   /** 409: a consent form confirmed already. */
   AlreadyConfirmed = 'ALREADY_CONFIRMED',
+  // Intake (issue 17).
+  /** 422: a member body of kind `individual` (a person) cannot be the coordinating body (Art. 17(1)). */
+  IndividualCannotCoordinate = 'INDIVIDUAL_CANNOT_COORDINATE',
+  /** 422: a case cannot be linked to itself. */
+  SameCase = 'SAME_CASE',
+  /** 409: the two cases are already linked. */
+  LinkExists = 'LINK_EXISTS',
+  /** 409: the link has already been undone. */
+  LinkAlreadyUndone = 'LINK_ALREADY_UNDONE',
+  /** 409: the referral has already been triaged (accepted, declined or merged). */
+  ReferralAlreadyDecided = 'REFERRAL_ALREADY_DECIDED',
   NotFound = 'NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Conflict = 'CONFLICT',
