@@ -18,6 +18,9 @@ import { DirectoryFunctions1763780770000 } from './1763780770000-directory-funct
 import { IntakeLinksNotice1763780800000 } from './1763780800000-intake-links-notice';
 import { CaseFullNameKeys1763780801000 } from './1763780801000-case-full-name-keys';
 import { CaseIntakeFacts1763780805000 } from './1763780805000-case-intake-facts';
+import { CouncilTimeZone1763780810000 } from './1763780810000-council-time-zone';
+import { Attachments1763780811000 } from './1763780811000-attachments';
+import { Digests1763780812000 } from './1763780812000-digests';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -41,4 +44,7 @@ export const migrations = [
   IntakeLinksNotice1763780800000,
   CaseFullNameKeys1763780801000,
   CaseIntakeFacts1763780805000,
+  CouncilTimeZone1763780810000,
+  Attachments1763780811000,
+  Digests1763780812000,
 ];

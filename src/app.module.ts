@@ -2,6 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
+import { ReportsModule } from './reports/reports.module';
+import { AttachmentsModule } from './attachments/attachments.module';
+import { DigestModule } from './digest/digest.module';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ReferralsModule } from './referrals/referrals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -43,6 +47,10 @@ export class AppModule {
         CasesModule,
         ExplainModule,
         WorklistModule,
+        ReportsModule,
+        AttachmentsModule,
+        ScheduleModule.forRoot(),
+        DigestModule,
         ReferralsModule,
         MeModule,
         SeedModule,

@@ -323,6 +323,12 @@ WHERE
 -- CouncilStatistics · update — rules: coordinator.statistics
 -- not council data: decided by the role alone, no row filter
 
+-- Report · read — rules: coordinator.report
+-- not council data: decided by the role alone, no row filter
+
+-- Report · export — rules: coordinator.report
+-- not council data: decided by the role alone, no row filter
+
 -- Meeting · read — rules: coordinator.meeting.manage
 SELECT
   m.*

@@ -43,6 +43,9 @@ export const SUBJECTS = [
   'Statistics',
   // A council's own figures and the publication of its months (coordinators, DESIGN.md §3.12).
   'CouncilStatistics',
+  // The council's paper-shaped outputs (coordinators): the annual activity report and the case
+  // ledger 進行管理台帳 (issue 18 item 4), as JSON or XLSX.
+  'Report',
   'PublicNotice',
   // Machine clients of the platform (DESIGN.md §3.6): registered and revoked by the operator.
   'PlatformClient',
@@ -88,6 +91,7 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   Worklist: ['councilId'],
   Statistics: [],
   CouncilStatistics: ['councilId'],
+  Report: ['councilId'],
   PublicNotice: [],
   PlatformClient: [],
   // attendeeStaffIds: staff whose attendance of the meeting still counts (the staff record in
@@ -147,6 +151,7 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   AccessDecision: 'councilId',
   Worklist: 'councilId',
   CouncilStatistics: 'councilId',
+  Report: 'councilId',
   Meeting: 'councilId',
   Minutes: 'councilId',
   Decision: 'councilId',
@@ -175,6 +180,7 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'AccessDecision',
   'Worklist',
   'CouncilStatistics',
+  'Report',
   'Meeting',
   'Minutes',
   'Decision',

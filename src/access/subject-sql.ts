@@ -181,6 +181,7 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
   AuditEvent: { councilId: col('council_id') },
   AccessDecision: { councilId: col('council_id') },
   Worklist: { councilId: col('council_id') },
+  Report: { councilId: col('council_id') },
   Meeting: {
     councilId: col('council_id'),
     id: col('id'),

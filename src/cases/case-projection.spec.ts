@@ -87,6 +87,7 @@ const consent: ConsentRow = {
   withdrawnReason: null,
   createdAt: new Date('2026-01-04T09:00:00.000Z'),
   active: true,
+  formStatus: 'none',
 };
 
 describe('projectCase', () => {

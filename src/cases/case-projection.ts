@@ -72,6 +72,8 @@ export const consentView = (c: ConsentRow) => ({
   withdrawnReason: c.withdrawnReason,
   createdAt: c.createdAt.toISOString(),
   active: c.active,
+  /** An unconfirmed signed form is shown as such until a coordinator confirms it (issue 18). */
+  formStatus: c.formStatus,
 });
 
 /**

@@ -56,6 +56,8 @@ export interface ConsentRow {
   withdrawnReason: string | null;
   createdAt: Date;
   active: boolean;
+  /** The signed form (同意書): none uploaded, uploaded but not yet confirmed, or confirmed. */
+  formStatus: 'none' | 'unconfirmed' | 'confirmed';
 }
 
 /** The search key column of each name field (issue 17). */
@@ -486,7 +488,11 @@ export class CasesRepository {
               ARRAY(SELECT cb.member_body_id FROM consent_bodies cb WHERE cb.council_id = cs.council_id AND cb.consent_id = cs.id ORDER BY 1) AS "memberBodyIds",
               cs.method, cs.obtained_on AS "obtainedOn", cs.expires_on AS "expiresOn", cs.note,
               cs.withdrawn_on AS "withdrawnOn", cs.withdrawn_reason AS "withdrawnReason", cs.created_at AS "createdAt",
-              ${CONSENT_ACTIVE} AS active
+              ${CONSENT_ACTIVE} AS active,
+              (SELECT CASE WHEN count(*) = 0 THEN 'none'
+                           WHEN bool_or(f.confirmed_at IS NOT NULL) THEN 'confirmed' ELSE 'unconfirmed' END
+                 FROM attachments f
+                WHERE f.council_id = cs.council_id AND f.parent_type = 'consent' AND f.parent_id = cs.id) AS "formStatus"
          FROM consents cs
         WHERE cs.council_id = $1 AND cs.case_id = $2 AND (NOT $3 OR ${CONSENT_ACTIVE})
         ORDER BY cs.created_at, cs.id`,

@@ -261,6 +261,32 @@ export class EnvironmentVariables {
   @MinLength(1)
   AUDIT_WITNESS_DIR?: string;
 
+  /**
+   * Where attachment files are kept (issue 18 item 3), one file per upload under
+   * <dir>/<councilId>/. Default: <DATA_DIR>/files. Shared by every instance; back it up with
+   * the database (docs/operations.md).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  FILE_STORAGE_DIR?: string;
+
+  /**
+   * When the daily digest goes out (cron, in TIME_ZONE); "off" for never (issue 18 item 2).
+   * Every instance may run it: each person gets one mail per council and day.
+   */
+  @Matches(/^(off|[0-9*,/-]+( [0-9*,/-]+){4,5})$/, {
+    message: 'DIGEST_CRON must be a cron expression such as "0 7 * * *", or off',
+  })
+  DIGEST_CRON = '0 7 * * *';
+
+  /** The largest attachment accepted, in bytes (413 ATTACHMENT_TOO_LARGE above it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+
   /** Optional second witness: each signed checkpoint is POSTed here as JSON (must answer 2xx). */
   @IsOptional()
   @Matches(/^https?:\/\/.+/, { message: 'AUDIT_WITNESS_URL must be an http(s) URL' })
@@ -411,6 +437,10 @@ export interface AppConfig {
     mfaIssuer: string;
     mfaChallengeTtlSeconds: number;
   };
+  /** Attachments (issue 18): where their bytes are kept, and how large one may be. */
+  files: { storageDir: string; maxBytes: number };
+  /** The daily digest's schedule (cron in the server's TIME_ZONE), or null: never. */
+  digest: { cron: string | null };
   /** Invitations and password resets (issue 13). */
   mail: { smtpUrl: string | null; from: string; publicUrl: string };
   accounts: { invitationTtlHours: number };
@@ -457,6 +487,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'AUDIT_SIGNING_KEY',
     'AUDIT_PREVIOUS_PUBLIC_KEYS',
     'AUDIT_WITNESS_DIR',
+    'FILE_STORAGE_DIR',
     'AUDIT_WITNESS_URL',
     'SMTP_URL',
     'PUBLIC_URL',
@@ -562,6 +593,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       from: vars.MAIL_FROM,
       publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     },
+    files: {
+      storageDir: resolve(vars.FILE_STORAGE_DIR ?? join(vars.DATA_DIR, 'files')),
+      maxBytes: vars.ATTACHMENT_MAX_BYTES,
+    },
+    digest: { cron: vars.DIGEST_CRON === 'off' ? null : vars.DIGEST_CRON },
     accounts: { invitationTtlHours: vars.INVITATION_TTL_HOURS },
     log: { level: vars.LOG_LEVEL },
     platform: { k: vars.PLATFORM_K, tokenTtlSeconds: vars.PLATFORM_TOKEN_TTL_SECONDS },

@@ -16,6 +16,8 @@ import { CouncilsService } from './councils.service';
 import {
   CouncilDto,
   CouncilSecurityDto,
+  CouncilTimeZoneDto,
+  CouncilTimeZoneViewDto,
   DesignateCoordinatingBodyDto,
   FoundCouncilDto,
   NoticeHistoryDto,
@@ -110,6 +112,31 @@ export class CouncilsController {
     @Body() dto: CouncilSecurityDto,
   ): Promise<CouncilSecurityDto> {
     return this.councils.setSecurity(p, dto.mfaRequiredRoles);
+  }
+
+  /** The council's calendar: its time zone and today's date there (issue 18 item 5). */
+  @Get(':councilId/time-zone')
+  @Authorize('read', 'Council')
+  @ApiOperation({
+    summary: 'The council’s time zone and today there',
+    operationId: 'getCouncilTimeZone',
+  })
+  @ApiOkResponse({ type: CouncilTimeZoneViewDto })
+  timeZone(@Principal() p: CouncilPrincipal): Promise<CouncilTimeZoneViewDto> {
+    return this.councils.timeZone(p);
+  }
+
+  /** Coordinators: the council's time zone (null: the server's TIME_ZONE). */
+  @Put(':councilId/time-zone')
+  @HttpCode(200)
+  @Authorize('update', 'Council')
+  @ApiOperation({ summary: 'Set the council’s time zone', operationId: 'setCouncilTimeZone' })
+  @ApiOkResponse({ type: CouncilTimeZoneViewDto })
+  setTimeZone(
+    @Principal() p: CouncilPrincipal,
+    @Body() dto: CouncilTimeZoneDto,
+  ): Promise<CouncilTimeZoneViewDto> {
+    return this.councils.setTimeZone(p, dto.timeZone ?? null);
   }
 
   /** 公示 as an act: publish the notice as the council stands now (coordinators). */

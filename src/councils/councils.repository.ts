@@ -166,6 +166,37 @@ export class CouncilsRepository {
     );
   }
 
+  /**
+   * The council's own time zone, the one its transactions run in (set when the transaction
+   * opened: database/council-transactions.ts) and today's date there.
+   */
+  async timeZone(
+    s: CouncilScope,
+  ): Promise<{ timeZone: string | null; effective: string; today: string }> {
+    const rows = (await s.em.query(
+      `SELECT c.time_zone AS "timeZone", current_setting('TimeZone') AS effective, current_date::text AS today
+         FROM councils c WHERE c.id = $1`,
+      [s.councilId],
+    )) as { timeZone: string | null; effective: string; today: string }[];
+    return rows[0];
+  }
+
+  /** Whether PostgreSQL knows the zone (else every later transaction of the council would fail). */
+  async knownTimeZone(s: CouncilScope, zone: string): Promise<boolean> {
+    const rows = (await s.em.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known`,
+      [zone],
+    )) as { known: boolean }[];
+    return rows[0].known;
+  }
+
+  async setTimeZone(s: CouncilScope, zone: string | null): Promise<void> {
+    await s.em.query(`UPDATE councils SET time_zone = $2, updated_at = now() WHERE id = $1`, [
+      s.councilId,
+      zone,
+    ]);
+  }
+
   /** Which staff roles need a second factor in this council (issue 13). */
   async setMfaRequiredRoles(s: CouncilScope, roles: StaffRole[]): Promise<void> {
     await s.em.query(

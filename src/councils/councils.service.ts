@@ -4,6 +4,8 @@ import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope, PublicScope } from '../access/council-scope';
 import { MemberBodyFacts } from '../access/subject-registry';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { CouncilErrors } from './council-errors';
 import {
   CouncilRow,
@@ -14,6 +16,7 @@ import {
 import {
   CouncilDto,
   CouncilSecurityDto,
+  CouncilTimeZoneViewDto,
   FoundCouncilDto,
   NoticeHistoryDto,
   PublicCouncilDto,
@@ -150,6 +153,42 @@ export class CouncilsService {
           result: { mfaRequiredRoles },
           resourceId: s.councilId,
           reason: `mfa_required_roles=${mfaRequiredRoles.join(',') || 'none'}`,
+        };
+      },
+    );
+  }
+
+  /** The council's calendar: its own time zone (or the server's), and today there. */
+  timeZone(p: CouncilPrincipal): Promise<CouncilTimeZoneViewDto> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Council', recordAllowed: false },
+      async (s) => ({ result: await this.repo.timeZone(s) }),
+    );
+  }
+
+  /**
+   * Sets the council's time zone (issue 18 item 5): from the next request on, "today", due dates
+   * and 年度 boundaries are its calendar days. Audited as `council.time_zone`.
+   */
+  setTimeZone(p: CouncilPrincipal, zone: string | null): Promise<CouncilTimeZoneViewDto> {
+    return this.access.use(
+      p,
+      { action: 'update', subject: 'Council', event: 'council.time_zone' },
+      async (s) => {
+        if (zone !== null && !(await this.repo.knownTimeZone(s, zone))) {
+          throw new DomainError(400, ErrorCode.UnknownTimeZone, 'Unknown time zone', {
+            details: [{ field: 'timeZone', message: 'not a time zone PostgreSQL knows' }],
+          });
+        }
+        await this.repo.lockCouncil(s);
+        await this.repo.setTimeZone(s, zone);
+        const view = await this.repo.timeZone(s);
+        return {
+          // This transaction still runs in the zone it opened with; the next one takes the new.
+          result: { ...view, effective: zone ?? view.effective },
+          resourceId: s.councilId,
+          reason: `time_zone=${zone ?? 'default'}`,
         };
       },
     );

@@ -7,6 +7,18 @@ import { batchOnClient, Statement } from './prepared';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
+ * Scopes the transaction to council `id` (an SQL expression): `app.council_id` for RLS
+ * (DESIGN.md §3.3), and `TimeZone` to the council's own zone when it has one (issue 18 item 5),
+ * so `current_date`, due dates and 年度 boundaries are the council's calendar days. Both are
+ * transaction-local: a pooled connection never carries them over. The councils row is public
+ * to read (its RLS policy), so the lookup does not depend on the order of the two settings.
+ */
+export const councilSettingsSql = (id: string): string =>
+  `SELECT set_config('app.council_id', ${id}, true),
+          set_config('TimeZone', COALESCE((SELECT tz.time_zone FROM councils tz WHERE tz.id = (${id})::uuid),
+                                          current_setting('TimeZone')), true)`;
+
+/**
  * One open council transaction: `app.council_id` is set (RLS, DESIGN.md §3.3) and `em` is its
  * EntityManager (named prepared statements reach its pg client through database/prepared.ts).
  */
@@ -145,7 +157,7 @@ export class CouncilTransactions {
       await qr.release();
       throw error;
     }
-    const begin = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config('app.council_id', '${id}', true)`;
+    const begin = `BEGIN ISOLATION LEVEL READ COMMITTED; ${councilSettingsSql(`'${id}'`)}`;
     let rows: QueryResultRow[] = [];
     try {
       if (first) [rows] = await batchOnClient(client, [first], { head: begin });
@@ -196,7 +208,7 @@ export class CouncilTransactions {
   async snapshot<T>(councilId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
     await this.discardPending();
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
+      await em.query(councilSettingsSql('$1::text'), [councilId]);
       return work(em);
     });
   }
@@ -209,7 +221,7 @@ export class CouncilTransactions {
 
   /** Re-scopes a running transaction, e.g. right after creating the council it works on. */
   async scope(em: EntityManager, councilId: string): Promise<void> {
-    await em.query(`SELECT set_config('app.council_id', $1, true)`, [councilId]);
+    await em.query(councilSettingsSql('$1::text'), [councilId]);
   }
 
   /** Makes `tx` this request's transaction, for the access primitive to take (see `take`). */

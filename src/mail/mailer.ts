@@ -57,8 +57,12 @@ export class Mailer implements OnModuleDestroy {
       this.logger.log(`${mail.kind} link (mail delivery not configured): ${mail.url}`);
       return;
     }
+    await this.deliver(this.transport, mail);
+  }
+
+  private async deliver(transport: Transporter, mail: Mail): Promise<void> {
     try {
-      await this.transport.sendMail({
+      await transport.sendMail({
         from: this.config.mail.from,
         to: mail.to,
         subject: mail.subject,
@@ -74,6 +78,19 @@ export class Mailer implements OnModuleDestroy {
         'Mail could not be sent; try again later',
       );
     }
+  }
+
+  /**
+   * Sends a notification (the daily digest). Without SMTP, `logLine` goes to the server log
+   * instead — it must hold ids and counts only, never an address or a name. Throws (503
+   * MAIL_UNAVAILABLE) when delivery fails, so the caller's transaction rolls back.
+   */
+  async send(mail: Mail, logLine: string): Promise<void> {
+    if (!this.transport) {
+      this.logger.log(logLine);
+      return;
+    }
+    await this.deliver(this.transport, mail);
   }
 
   onModuleDestroy(): void {

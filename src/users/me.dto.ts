@@ -1,3 +1,4 @@
+import { IsBoolean } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class MembershipDto {
@@ -24,4 +25,13 @@ export class MeDto {
     description: 'Accepted staff records; open invitations are at GET /me/invitations',
   })
   memberships!: MembershipDto[];
+}
+
+export class NotificationsDto {
+  @ApiProperty({
+    description:
+      'A daily e-mail with the counts of your worklist per council (never names or case content); true unless turned off',
+  })
+  @IsBoolean()
+  dailyDigest!: boolean;
 }

@@ -3,7 +3,7 @@ import { AccessService } from '../access/access.service';
 import { MfaService } from '../auth/mfa.service';
 import { notFound } from '../common/errors/domain-error';
 import { StaffRepository } from '../councils/staff.repository';
-import { MeDto } from './me.dto';
+import { MeDto, NotificationsDto } from './me.dto';
 import { UsersRepository } from './users.repository';
 
 export { MeDto, MembershipDto } from './me.dto';
@@ -33,5 +33,17 @@ export class MeService {
         pledgedAt: m.pledgedAt ? m.pledgedAt.toISOString() : null,
       })),
     };
+  }
+
+  async notifications(userId: string): Promise<NotificationsDto> {
+    const settings = await this.users.notifications(userId);
+    if (!settings) throw notFound('User');
+    return settings;
+  }
+
+  /** Opting out of (or back into) the daily digest: the person's own setting, nobody else's. */
+  async setNotifications(userId: string, dto: NotificationsDto): Promise<NotificationsDto> {
+    await this.users.setDailyDigest(userId, dto.dailyDigest);
+    return this.notifications(userId);
   }
 }

@@ -15,6 +15,22 @@ export class UsersRepository {
     return em ?? this.dataSource.manager;
   }
 
+  /** The person's notification settings (issue 18): the daily digest, on unless turned off. */
+  async notifications(id: string): Promise<{ dailyDigest: boolean } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT daily_digest AS "dailyDigest" FROM users WHERE id = $1`,
+      [id],
+    )) as { dailyDigest: boolean }[];
+    return rows[0] ?? null;
+  }
+
+  async setDailyDigest(id: string, on: boolean): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE users SET daily_digest = $2, updated_at = now() WHERE id = $1`,
+      [id, on],
+    );
+  }
+
   findById(id: string, em?: EntityManager): Promise<UserEntity | null> {
     return this.manager(em).findOne(UserEntity, { where: { id } });
   }

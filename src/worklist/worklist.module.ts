@@ -3,5 +3,9 @@ import { WorklistController } from './worklist.controller';
 import { WorklistRepository } from './worklist.repository';
 import { WorklistService } from './worklist.service';
 
-@Module({ controllers: [WorklistController], providers: [WorklistService, WorklistRepository] })
+@Module({
+  controllers: [WorklistController],
+  providers: [WorklistService, WorklistRepository],
+  exports: [WorklistService],
+})
 export class WorklistModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
+import { CouncilScope } from '../access/council-scope';
 import { WorklistQueryDto } from './worklist.dto';
 import {
   WORKLIST_KINDS,
@@ -15,6 +16,18 @@ export interface Worklist {
   counts: Record<WorklistKind, number>;
   nextCursor: null;
 }
+
+/** The digest counts what is due within this many days (the worklist's default window). */
+export const DIGEST_WINDOW_DAYS = 14;
+
+const countsOf = (items: WorklistRow[]): Record<WorklistKind, number> => {
+  const counts = Object.fromEntries(WORKLIST_KINDS.map((k) => [k, 0])) as Record<
+    WorklistKind,
+    number
+  >;
+  for (const item of items) counts[item.kind] += 1;
+  return counts;
+};
 
 /** Overdue first, then by due date; undated items (pledges) last. */
 const byUrgency = (a: WorklistRow, b: WorklistRow): number =>
@@ -36,17 +49,41 @@ export class WorklistService {
     private readonly repo: WorklistRepository,
   ) {}
 
+  /**
+   * The caller's counts by kind (the daily digest), under the same policies as the list. `send`
+   * runs inside the council transaction, after the counts and before the audit event
+   * (`digest.sent`, counts in its reason, no case ids since no case is named): if it throws —
+   * already sent today (`false`), or delivery failed — nothing is recorded.
+   */
+  digest(
+    p: CouncilPrincipal,
+    send: (s: CouncilScope, counts: Record<WorklistKind, number>) => Promise<boolean>,
+  ): Promise<boolean> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Worklist', event: 'digest.sent' },
+      async (s) => {
+        const counts = countsOf(await this.repo.items(s, DIGEST_WINDOW_DAYS));
+        if (!(await send(s, counts))) return { result: false, noop: true };
+        return {
+          result: true,
+          resourceType: 'worklist',
+          reason:
+            WORKLIST_KINDS.filter((k) => counts[k] > 0)
+              .map((k) => `${k}=${counts[k]}`)
+              .join(' ') || 'nothing due',
+        };
+      },
+    );
+  }
+
   get(p: CouncilPrincipal, q: WorklistQueryDto): Promise<Worklist> {
     return this.access.use(
       p,
       { action: 'read', subject: 'Worklist', event: 'worklist.read' },
       async (s) => {
         const all = (await this.repo.items(s, q.dueWithin ?? 14)).sort(byUrgency);
-        const counts = Object.fromEntries(WORKLIST_KINDS.map((k) => [k, 0])) as Record<
-          WorklistKind,
-          number
-        >;
-        for (const item of all) counts[item.kind] += 1;
+        const counts = countsOf(all);
         const wanted = q.kind ? new Set(q.kind) : null;
         const items = all.filter((i) => !wanted || wanted.has(i.kind)).slice(0, q.limit ?? 50);
         return {

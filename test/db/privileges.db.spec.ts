@@ -77,6 +77,15 @@ const APP_ALLOWED = [
   'public.case_assignments INSERT',
   'public.case_assignments SELECT',
   'public.case_assignments UPDATE',
+  // Attachments (issue 18): files are added, never changed; a consent form is confirmed once.
+  'public.attachments INSERT',
+  'public.attachments SELECT',
+  'public.attachments.confirmed_at UPDATE',
+  'public.attachments.confirmed_by UPDATE',
+  // The daily digest (issue 18): one delivery per council, person and day; the opt-out.
+  'public.digest_deliveries INSERT',
+  'public.digest_deliveries SELECT',
+  'public.users.daily_digest UPDATE',
   'public.case_notes INSERT',
   'public.case_notes SELECT',
   'public.case_notes.sensitive UPDATE',

@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import request from '../support/http';
+import { DigestService } from '../../src/digest/digest.service';
 import { StatisticsPublicationService } from '../../src/statistics/statistics-publication.service';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, inviteStaff, TestCouncil, TestStaff } from '../support/factories';
@@ -162,6 +163,18 @@ describe('row-level security', () => {
       201,
     );
     const noteId = idOf(await call(agency, 'post', `${cases}/notes`, { body: 'visit' }, 201));
+    // A file on the case (attachments, issue 18): the raw body is the file.
+    const login = await request(t.server)
+      .post('/api/auth/login')
+      .send({ email: coordinator.email, password: coordinator.password })
+      .expect(200);
+    await request(t.server)
+      .post(`${cases}/attachments`)
+      .query({ fileName: 'rls.pdf' })
+      .set('Authorization', `Bearer ${login.body.accessToken as string}`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.from('%PDF-1.4\n% rls seed\n%%EOF\n'))
+      .expect(201);
     await call(
       coordinator,
       'post',
@@ -388,6 +401,8 @@ describe('row-level security', () => {
     // A month published (as the scheduled job does) and another held back by the coordinator.
     await t.app.get(StatisticsPublicationService).publish(c.councilId, '2025-01', 'schedule');
     await call(coordinator, 'post', `${base}/statistics/holds`, { period: '2025-02' }, 201);
+    // Today's digests (issue 18): one delivery row per person with a worklist (to the log here).
+    await t.app.get(DigestService).run();
 
     // The auditor signs the chain head; a wrong password leaves a failed-login window behind
     // (login_failure_windows has no council: a login precedes any council).

@@ -157,7 +157,7 @@ describe('worklist (e2e)', () => {
       `${base()}/meetings/${ids.meeting}/minutes/finalize`,
     );
     ids.actionItem = (minutes.actionItems as { id: string }[])[0].id;
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   it('gives the coordinator every kind due in the council', async () => {

@@ -46,6 +46,7 @@ export async function createTestApp(
       await t.app.close();
       await db.drop();
       rmSync(t.witnessDir, { recursive: true, force: true });
+      rmSync(t.config.files.storageDir, { recursive: true, force: true });
     },
   };
 }
@@ -74,8 +75,10 @@ async function startApp(
   env: Record<string, string>,
   url: string,
 ): Promise<Omit<TestApp, 'close'> & { witnessDir: string }> {
-  // Each app's checkpoint witness in a directory of its own, removed with it.
+  // Each app's checkpoint witness in a directory of its own, removed with it; attachment files
+  // in one per test database (instances of one database share it, as they would in production).
   const witnessDir = mkdtempSync(join(tmpdir(), 'kc-witness-'));
+  const filesDir = join(tmpdir(), `kc-files-${db.name}`);
   const base = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -87,6 +90,7 @@ async function startApp(
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
     AUDIT_WITNESS_DIR: witnessDir,
+    FILE_STORAGE_DIR: filesDir,
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     DB_POOL_SIZE: '5',
     ...env,

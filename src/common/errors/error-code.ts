@@ -50,6 +50,15 @@ export enum ErrorCode {
   SystemAdminNotStaff = 'SYSTEM_ADMIN_NOT_STAFF',
   ResetTokenInvalid = 'RESET_TOKEN_INVALID',
   MailUnavailable = 'MAIL_UNAVAILABLE',
+  /** A council time zone that PostgreSQL does not know (issue 18 item 5). */
+  UnknownTimeZone = 'UNKNOWN_TIME_ZONE',
+  // Attachments (issue 18).
+  /** 413: the upload is larger than ATTACHMENT_MAX_BYTES. */
+  AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
+  /** 415: the file's content is not one of the accepted types (sniffed, never trusted). */
+  FileTypeNotAllowed = 'FILE_TYPE_NOT_ALLOWED',
+  /** 409: a consent form confirmed already. */
+  AlreadyConfirmed = 'ALREADY_CONFIRMED',
   // Intake (issue 17).
   /** 422: a member body of kind `individual` (a person) cannot be the coordinating body (Art. 17(1)). */
   IndividualCannotCoordinate = 'INDIVIDUAL_CANNOT_COORDINATE',

@@ -89,6 +89,40 @@ export class CouncilSecurityDto {
   mfaRequiredRoles!: StaffRole[];
 }
 
+export class CouncilTimeZoneDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Asia/Tokyo',
+    maxLength: 64,
+    description:
+      'IANA time zone of the council’s calendar ("today", due dates, 年度 boundaries); null: the server’s TIME_ZONE',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/, {
+    message: 'timeZone must be an IANA zone name such as Asia/Tokyo',
+  })
+  timeZone!: string | null;
+}
+
+export class CouncilTimeZoneViewDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Asia/Tokyo',
+    description: 'The council’s own setting',
+  })
+  timeZone!: string | null;
+
+  @ApiProperty({ example: 'Asia/Tokyo', description: 'The zone its transactions run in now' })
+  effective!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-04-01', description: 'Today in that zone' })
+  today!: string;
+}
+
 export class CreateMemberBodyDto {
   @ApiProperty({ example: 'NPO法人 つながりの灯', maxLength: 200 })
   @IsString()

@@ -1,0 +1,71 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * Where attachment bytes live: the one seam between the attachment use cases and the bytes.
+ * Keys are opaque (`<councilId>/<uuid>`, chosen by the server, never from a file name).
+ *
+ * Encryption of contents (branch h-retain's envelope encryption) wraps this interface: a
+ * `FileStorage` that encrypts in `write` and decrypts in `read` around the directory (or S3)
+ * one, bound in attachments.module.ts — nothing else touches the bytes.
+ */
+export interface FileStorage {
+  /** Stores the stream under `key`; visible under the key only once complete. */
+  write(key: string, body: Readable): Promise<void>;
+  /** The stored bytes (rejects if there are none). */
+  read(key: string): Promise<Readable>;
+  /** Removes what `write` left (a refused or rolled-back upload); no error if absent. */
+  remove(key: string): Promise<void>;
+}
+
+export const FILE_STORAGE = Symbol('FILE_STORAGE');
+
+const KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
+
+/** The default storage: one file per key under a directory (FILE_STORAGE_DIR). */
+export class DirectoryStorage implements FileStorage {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    // Keys are server-made, but a path outside the root must be impossible whatever happens.
+    if (!KEY.test(key)) throw new Error('Invalid storage key');
+    const path = resolve(join(this.root, key));
+    if (!path.startsWith(this.root + sep)) throw new Error('Invalid storage key');
+    return path;
+  }
+
+  async write(key: string, body: Readable): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const partial = `${path}.part`;
+    try {
+      await pipeline(body, createWriteStream(partial, { flags: 'wx', mode: 0o600, flush: true }));
+      await rename(partial, path);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+
+  async read(key: string): Promise<Readable> {
+    const stream = createReadStream(this.path(key));
+    await new Promise<void>((ok, fail) => {
+      stream.once('open', () => ok());
+      stream.once('error', fail);
+    });
+    return stream;
+  }
+
+  async remove(key: string): Promise<void> {
+    const path = this.path(key);
+    await rm(path, { force: true });
+    await rm(`${path}.part`, { force: true });
+  }
+}
