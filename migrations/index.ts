@@ -15,6 +15,7 @@ import { PublishedStatistics1763780740000 } from './1763780740000-published-stat
 import { DatabaseHardening1763780741000 } from './1763780741000-database-hardening';
 import { Accounts1763780760000 } from './1763780760000-accounts';
 import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
+import { EnvelopeEncryption1763780815000 } from './1763780815000-envelope-encryption';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   DirectoryFunctions1763780770000,
   CaseNameKeys1763780780000,
   AccountsHardening1763780790000,
+  EnvelopeEncryption1763780815000,
 ];

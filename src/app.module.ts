@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CryptoModule } from './crypto/crypto.module';
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
@@ -33,6 +34,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AccessModule,
+        CryptoModule,
         AuditModule,
         AuthModule,
         CouncilsModule,

@@ -42,7 +42,14 @@ export interface CaseRow {
   gender: string | null;
   address: string | null;
   phone: string | null;
+  /** Only rows written before envelope encryption (issue 19); new ones are sealed. */
   sensitive: Record<string, unknown> | null;
+  /** The `sensitive` object sealed under the case's data key (src/crypto/case-cipher.ts). */
+  sensitiveSealed: Buffer | null;
+  /** The case's wrapped data key (KEK id ‖ wrapped), read only when there is sealed content. */
+  dataKeyRef: Buffer | null;
+  /** Set once the case was disposed of (issue 19): its content is gone. */
+  disposedAt: Date | null;
   summary: string;
   concerns: string[];
   reviewDueOn: string | null;
@@ -78,6 +85,9 @@ export const CASE_COLUMNS = `
   c.council_id AS "councilId", c.id, c.case_number AS "caseNumber", c.status,
   c.family_name AS "familyName", c.given_name AS "givenName", c.family_name_kana AS "familyNameKana",
   c.given_name_kana AS "givenNameKana", c.birth_date AS "birthDate", c.gender, c.address, c.phone, c.sensitive,
+  c.sensitive_sealed AS "sensitiveSealed", c.disposed_at AS "disposedAt",
+  CASE WHEN c.sensitive_sealed IS NULL THEN NULL ELSE (SELECT convert_to(dk.kek_id, 'UTF8') || dk.wrapped
+     FROM data_keys dk WHERE dk.council_id = c.council_id AND dk.owner_type = 'case' AND dk.owner_id = c.id) END AS "dataKeyRef",
   c.summary, c.concerns, c.review_due_on AS "reviewDueOn", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
   to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
   cov.visible AS "visibleToBodyIds", cov.full_scope AS "fullScopeBodyIds"`;
@@ -138,7 +148,8 @@ export const MEETING_COLUMNS = `
 
 /** The minutes' own columns (their meeting's tier included). */
 export const MINUTES_COLUMNS = `
-  mn.council_id AS "councilId", mn.meeting_id AS "meetingId", m.tier, mn.revision, mn.body, mn.status,
+  mn.council_id AS "councilId", mn.meeting_id AS "meetingId", m.tier, mn.revision, mn.body,
+  mn.body_sealed AS "bodySealed", mn.status,
   mn.updated_at AS "updatedAt", mn.updated_by AS "updatedBy", mn.finalized_at AS "finalizedAt", mn.finalized_by AS "finalizedBy"`;
 
 export const MINUTES_FROM = `minutes mn JOIN meetings m ON m.council_id = mn.council_id AND m.id = mn.meeting_id`;

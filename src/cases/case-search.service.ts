@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
+import { CaseCipher } from '../crypto/case-cipher';
 import { DomainError } from '../common/errors/domain-error';
 import { projectCase } from './case-projection';
 import { CaseSearchQueryDto, MatchCaseDto } from './case.dto';
@@ -21,6 +22,7 @@ export class CaseSearchService {
   constructor(
     private readonly access: AccessService,
     private readonly repo: CaseSearchRepository,
+    private readonly cipher: CaseCipher,
   ) {}
 
   search(p: CouncilPrincipal, q: CaseSearchQueryDto) {
@@ -62,6 +64,6 @@ export class CaseSearchService {
 
   private view(p: CouncilPrincipal, r: ScoredCase) {
     const { score, matched, ...row } = r;
-    return { ...projectCase(p.ability, row), score, matched };
+    return { ...projectCase(p.ability, row, this.cipher), score, matched };
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
+import { CaseCipher } from '../crypto/case-cipher';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import {
@@ -46,6 +48,7 @@ export class CasesService {
     private readonly access: AccessService,
     private readonly repo: CasesRepository,
     private readonly matcher: CaseSearchRepository,
+    private readonly cipher: CaseCipher,
   ) {}
 
   create(
@@ -54,12 +57,18 @@ export class CasesService {
   ): Promise<CaseView & { possibleDuplicates: { id: string; caseNumber: string }[] }> {
     return this.access.use(p, { action: 'create', subject: 'Case' }, async (s) => {
       const caseNumber = await this.repo.nextCaseNumber(s);
+      // The id is chosen here so the case's data key and sealed content can name it (issue 19).
+      const id = randomUUID();
       const row = await this.repo.insertCase(
         s,
         {
           ...dto.subject,
+          id,
           caseNumber,
-          sensitive: dto.sensitive,
+          sensitiveSealed:
+            dto.sensitive === undefined
+              ? null
+              : await this.cipher.seal(s, { type: 'case', id }, 'case.sensitive', JSON.stringify(dto.sensitive)),
           summary: dto.summary,
           concerns: dto.concerns,
           reviewDueOn: dto.reviewDueOn,
@@ -70,7 +79,7 @@ export class CasesService {
         await this.matcher.match(s, dto.subject, row.id, DUPLICATE_SCORE)
       ).map((d) => ({ id: d.id, caseNumber: d.caseNumber }));
       return {
-        result: { ...projectCase(p.ability, row), possibleDuplicates },
+        result: { ...projectCase(p.ability, row, this.cipher), possibleDuplicates },
         resourceId: row.id,
         caseId: row.id,
         basis: 'coordinator',
@@ -100,7 +109,7 @@ export class CasesService {
           rows,
           limit,
           (r) => ({ key: r.sortKey, id: r.id }),
-          (r) => projectCase(p.ability, r),
+          (r) => projectCase(p.ability, r, this.cipher),
         );
         return {
           result: page,
@@ -120,7 +129,7 @@ export class CasesService {
       // consents naming it, not the other bodies' arrangements or the consent notes.
       const body = p.actingAs === 'coordinator' ? null : p.staff?.memberBodyId;
       return {
-        result: projectCase(p.ability, row, {
+        result: projectCase(p.ability, row, this.cipher, {
           assignments: body ? assignments.filter((a) => a.memberBodyId === body) : assignments,
           activeConsents: body
             ? activeConsents
@@ -148,9 +157,14 @@ export class CasesService {
           ...dto.subject,
           ...dto,
           subject: undefined,
+          sensitive: undefined,
+          sensitiveSealed:
+            dto.sensitive === undefined
+              ? undefined
+              : await this.cipher.seal(s, { type: 'case', id: caseId }, 'case.sensitive', JSON.stringify(dto.sensitive)),
         });
         return {
-          result: projectCase(p.ability, updated ?? l.case!),
+          result: projectCase(p.ability, updated ?? l.case!, this.cipher),
           reason: `fields=${fields.join(',')}`,
         };
       },
