@@ -11,6 +11,7 @@ import { InvitationIssuer } from '../councils/invitation-issuer';
 import { InvitationsRepository } from '../councils/invitations.repository';
 import { CouncilTransactions } from '../database/council-transactions';
 import { DatabaseModule } from '../database/database.module';
+import { CryptoModule } from '../crypto/crypto.module';
 import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
 import { StatisticsRepository } from '../statistics/statistics.repository';
 import { MailModule } from '../mail/mail.module';
@@ -22,7 +23,13 @@ export class CliModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, MailModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule,
+        UsersModule,
+        MailModule,
+        CryptoModule,
+      ],
       providers: [
         CouncilTransactions,
         AuditQueryRepository,
