@@ -12,6 +12,7 @@ import { InvitationsRepository } from '../councils/invitations.repository';
 import { CouncilTransactions } from '../database/council-transactions';
 import { DatabaseModule } from '../database/database.module';
 import { CryptoModule } from '../crypto/crypto.module';
+import { KekRotationService } from '../crypto/kek-rotation.service';
 import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
 import { StatisticsRepository } from '../statistics/statistics.repository';
 import { MailModule } from '../mail/mail.module';
@@ -44,6 +45,8 @@ export class CliModule {
         InvitationsRepository,
         InvitationIssuer,
         CouncilRecoveryService,
+        // kek:rotate — each council's data keys re-wrapped through AccessService.system.
+        KekRotationService,
       ],
     };
   }
