@@ -16,6 +16,7 @@ import { DatabaseHardening1763780741000 } from './1763780741000-database-hardeni
 import { Accounts1763780760000 } from './1763780760000-accounts';
 import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
 import { EnvelopeEncryption1763780815000 } from './1763780815000-envelope-encryption';
+import { SubjectRequests1763780816000 } from './1763780816000-subject-requests';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CaseNameKeys1763780780000,
   AccountsHardening1763780790000,
   EnvelopeEncryption1763780815000,
+  SubjectRequests1763780816000,
 ];

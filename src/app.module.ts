@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CryptoModule } from './crypto/crypto.module';
+import { RetentionModule } from './retention/retention.module';
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
@@ -41,6 +42,7 @@ export class AppModule {
         CasesModule,
         ExplainModule,
         WorklistModule,
+        RetentionModule,
         MeModule,
         SeedModule,
         MeetingsModule,

@@ -21,6 +21,9 @@ export const ACTIONS = [
   // Minutes: locking a draft as the record, and correcting final minutes with an addendum.
   'finalize',
   'amend',
+  // Retention (issue 19): placing or releasing a legal hold, and disposing of a case's content.
+  'hold',
+  'dispose',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -50,6 +53,13 @@ export const SUBJECTS = [
   'Minutes',
   'Decision',
   'ActionItem',
+  // A case as a record (issue 19): its skeleton — ids, number, dates, status — never its content.
+  // What retention, legal holds and disposal act on; auditors may see it and hold it.
+  'CaseRecord',
+  // How long each record class is kept, per council (文書管理規程).
+  'RetentionSchedule',
+  // A person's request about their own data (APPI: disclosure, correction, stop, deletion).
+  'SubjectRequest',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -79,6 +89,9 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   AuditEvent: ['councilId'],
   AccessDecision: ['councilId'],
   Worklist: ['councilId'],
+  CaseRecord: ['councilId', 'id'],
+  RetentionSchedule: ['councilId'],
+  SubjectRequest: ['councilId', 'caseId'],
   Statistics: [],
   CouncilStatistics: ['councilId'],
   PublicNotice: [],
@@ -137,6 +150,9 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   Minutes: 'councilId',
   Decision: 'councilId',
   ActionItem: 'councilId',
+  CaseRecord: 'councilId',
+  RetentionSchedule: 'councilId',
+  SubjectRequest: 'councilId',
 };
 
 /** Rules that exist before any council does, so cannot be council-scoped. */
@@ -161,6 +177,9 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'Minutes',
   'Decision',
   'ActionItem',
+  'CaseRecord',
+  'RetentionSchedule',
+  'SubjectRequest',
 ]);
 
 /** Fields a rule may name (`fields:`), per subject; subjects not listed take no field rules. */

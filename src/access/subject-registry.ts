@@ -159,7 +159,41 @@ export const ACTION_ITEM_COLUMNS = `
   i.id, i.meeting_id AS "meetingId", i.position, i.text, i.member_body_id AS "memberBodyId",
   i.due_on AS "dueOn", i.case_id AS "caseId", i.status, i.updated_at AS "updatedAt", mn.status AS "minutesStatus"`;
 
+/** A case as a record (issue 19): its skeleton and lifecycle, no content. */
+export interface CaseRecordRow {
+  councilId: string;
+  id: string;
+  /** The same id, so the access layer's audit event names the case (DESIGN.md §3.10). */
+  caseId: string;
+  caseNumber: string;
+  status: 'open' | 'closed';
+  /** The day it closed, in the council's calendar (YYYY-MM-DD), or null while open. */
+  closedOn: string | null;
+  disposedAt: Date | null;
+}
+
 export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
+  // No caseIdColumn: a closed case is what retention acts on, so the closed-case rule (409) must
+  // not apply; the row names its case as caseId for the audit event all the same.
+  CaseRecord: {
+    from: 'cases cr',
+    alias: 'cr',
+    columns: `cr.council_id AS "councilId", cr.id, cr.id AS "caseId", cr.case_number AS "caseNumber", cr.status,
+              (cr.closed_at)::date::text AS "closedOn", cr.disposed_at AS "disposedAt"`,
+    idColumn: 'id',
+    caseIdColumn: null,
+    label: 'Case',
+    resourceType: 'case',
+  },
+  SubjectRequest: {
+    from: 'subject_requests sr',
+    alias: 'sr',
+    columns: `sr.council_id AS "councilId", sr.id, sr.case_id AS "caseId"`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Subject request',
+    resourceType: 'subject_request',
+  },
   MemberBody: {
     from: 'member_bodies mb',
     alias: 'mb',
