@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CryptoModule } from './crypto/crypto.module';
 import { RetentionModule } from './retention/retention.module';
+import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ExplainModule,
         WorklistModule,
         RetentionModule,
+        SubjectRequestsModule,
         MeModule,
         SeedModule,
         MeetingsModule,

@@ -18,6 +18,6 @@ import { CaseSearchService } from './case-search.service';
     CaseSearchRepository,
     CaseSearchService,
   ],
-  exports: [CasesService, CasesRepository, CaseWorkService],
+  exports: [CasesService, CasesRepository, CaseWorkService, CaseWorkRepository],
 })
 export class CasesModule {}

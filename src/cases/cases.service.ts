@@ -68,7 +68,12 @@ export class CasesService {
           sensitiveSealed:
             dto.sensitive === undefined
               ? null
-              : await this.cipher.seal(s, { type: 'case', id }, 'case.sensitive', JSON.stringify(dto.sensitive)),
+              : await this.cipher.seal(
+                  s,
+                  { type: 'case', id },
+                  'case.sensitive',
+                  JSON.stringify(dto.sensitive),
+                ),
           summary: dto.summary,
           concerns: dto.concerns,
           reviewDueOn: dto.reviewDueOn,
@@ -161,7 +166,12 @@ export class CasesService {
           sensitiveSealed:
             dto.sensitive === undefined
               ? undefined
-              : await this.cipher.seal(s, { type: 'case', id: caseId }, 'case.sensitive', JSON.stringify(dto.sensitive)),
+              : await this.cipher.seal(
+                  s,
+                  { type: 'case', id: caseId },
+                  'case.sensitive',
+                  JSON.stringify(dto.sensitive),
+                ),
         });
         return {
           result: projectCase(p.ability, updated ?? l.case!, this.cipher),

@@ -170,7 +170,8 @@ export async function kekRotate(out: Print): Promise<void> {
     try {
       const result = await ctx.get(KekRotationService).rotate();
       const total = result.councils.reduce((n, c) => n + c.rewrapped, 0);
-      for (const c of result.councils) if (c.rewrapped) out(`council ${c.councilId}: ${c.rewrapped} data keys re-wrapped`);
+      for (const c of result.councils)
+        if (c.rewrapped) out(`council ${c.councilId}: ${c.rewrapped} data keys re-wrapped`);
       out(`${total} data keys re-wrapped under KEK ${result.kekId}; every live key now uses it`);
     } finally {
       await ctx.close();

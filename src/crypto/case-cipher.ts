@@ -39,7 +39,11 @@ export class DataKey {
 
 /** Thrown when content is to be written for an owner whose data key was destroyed. */
 export const disposedError = (): DomainError =>
-  new DomainError(409, ErrorCode.CaseDisposed, 'The case has been disposed of: nothing can be added');
+  new DomainError(
+    409,
+    ErrorCode.CaseDisposed,
+    'The case has been disposed of: nothing can be added',
+  );
 
 /**
  * Envelope encryption of case content (issue 19; docs/security.md "Encryption at rest").
@@ -66,11 +70,7 @@ export class CaseCipher {
   }
 
   /** The owner's data key; with `create`, made on first use. Null: destroyed (or none yet). */
-  async dataKey(
-    scope: SealingScope,
-    owner: KeyOwner,
-    create = false,
-  ): Promise<DataKey | null> {
+  async dataKey(scope: SealingScope, owner: KeyOwner, create = false): Promise<DataKey | null> {
     const name = ownerName(scope.councilId, owner);
     let perTx = this.cache.get(scope.em);
     if (!perTx) this.cache.set(scope.em, (perTx = new Map()));
@@ -158,7 +158,12 @@ export class CaseCipher {
    * (`kek:rotate`). The data keys themselves — and so all content — are unchanged.
    */
   async rewrap(scope: SealingScope): Promise<{ rewrapped: number; remaining: number }> {
-    const rows = await prepared<{ ownerType: 'case' | 'meeting'; ownerId: string; kekId: string; wrapped: Buffer }>(
+    const rows = await prepared<{
+      ownerType: 'case' | 'meeting';
+      ownerId: string;
+      kekId: string;
+      wrapped: Buffer;
+    }>(
       scope.em,
       'data_keys_to_rewrap',
       `SELECT owner_type AS "ownerType", owner_id AS "ownerId", kek_id AS "kekId", wrapped FROM data_keys

@@ -26,7 +26,10 @@ export function gcmOpen(key: Buffer, sealed: Buffer, aad: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+  return Buffer.concat([
+    decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)),
+    decipher.final(),
+  ]);
 }
 
 /** A KEK's public name: stored beside every data key it wraps, never the key itself. */
@@ -54,7 +57,10 @@ export class Keyring {
 
   /** Wraps a data key under the current KEK, bound to what it belongs to. */
   wrap(dataKey: Buffer, owner: string): { kekId: string; wrapped: Buffer } {
-    return { kekId: this.currentId, wrapped: gcmSeal(this.keys.get(this.currentId)!, dataKey, owner) };
+    return {
+      kekId: this.currentId,
+      wrapped: gcmSeal(this.keys.get(this.currentId)!, dataKey, owner),
+    };
   }
 
   /** Unwraps a data key; throws when its KEK is not configured (any more) or it was moved. */

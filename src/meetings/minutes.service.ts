@@ -169,7 +169,12 @@ export class MinutesService {
         );
 
       // Minutes text is sealed under the meeting's own data key (issue 19, docs/security.md).
-      const sealed = await this.cipher.seal(s, { type: 'meeting', id: meetingId }, MINUTES_BODY, dto.body);
+      const sealed = await this.cipher.seal(
+        s,
+        { type: 'meeting', id: meetingId },
+        MINUTES_BODY,
+        dto.body,
+      );
       const revision = await this.repo.writeDraft(s, meetingId, sealed, p.userId);
       for (const [position, d] of decisions.entries()) {
         await this.repo.insertDecision(s, meetingId, revision, position, {
@@ -304,14 +309,22 @@ export class MinutesService {
   private async fullView(s: CouncilScope, minutes: MinutesRow): Promise<FullMinutes> {
     const meetingId = minutes.meetingId;
     const body = minutes.bodySealed
-      ? ((await this.cipher.open(s, { type: 'meeting', id: meetingId }, MINUTES_BODY, minutes.bodySealed)) ?? '')
+      ? ((await this.cipher.open(
+          s,
+          { type: 'meeting', id: meetingId },
+          MINUTES_BODY,
+          minutes.bodySealed,
+        )) ?? '')
       : minutes.body;
-    return fullMinutesView({ ...minutes, body }, {
-      decisions: await this.repo.decisions(s, { meetingId }, false),
-      actionItems: await this.repo.actionItems(s, { meetingId }, false),
-      reviews: await this.repo.reviews(s, meetingId),
-      addenda: await this.repo.addenda(s, meetingId),
-    });
+    return fullMinutesView(
+      { ...minutes, body },
+      {
+        decisions: await this.repo.decisions(s, { meetingId }, false),
+        actionItems: await this.repo.actionItems(s, { meetingId }, false),
+        reviews: await this.repo.reviews(s, meetingId),
+        addenda: await this.repo.addenda(s, meetingId),
+      },
+    );
   }
 
   /** The minutes' policy facts (the registry's SQL), for the rule that decided a full read. */

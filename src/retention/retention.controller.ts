@@ -19,15 +19,12 @@ import {
 import { RECORD_CLASSES, RecordClass } from './retention.repository';
 import { RetentionService } from './retention.service';
 
-const recordClassPipe = new ParseEnumPipe(
-  Object.fromEntries(RECORD_CLASSES.map((c) => [c, c])),
-  {
-    exceptionFactory: () =>
-      new DomainError(400, ErrorCode.ValidationFailed, 'Unknown record class', {
-        details: [{ field: 'recordClass', messages: [`one of ${RECORD_CLASSES.join(', ')}`] }],
-      }),
-  },
-);
+const recordClassPipe = new ParseEnumPipe(Object.fromEntries(RECORD_CLASSES.map((c) => [c, c])), {
+  exceptionFactory: () =>
+    new DomainError(400, ErrorCode.ValidationFailed, 'Unknown record class', {
+      details: [{ field: 'recordClass', messages: [`one of ${RECORD_CLASSES.join(', ')}`] }],
+    }),
+});
 
 @ApiTags('retention')
 @Controller('councils/:councilId')
@@ -36,7 +33,10 @@ export class RetentionController {
 
   @Get('retention/schedules')
   @Authorize('read', 'RetentionSchedule')
-  @ApiOperation({ summary: 'Retention periods per record class (年度 after closure)', operationId: 'listRetentionSchedules' })
+  @ApiOperation({
+    summary: 'Retention periods per record class (年度 after closure)',
+    operationId: 'listRetentionSchedules',
+  })
   @ApiOkResponse({ type: RetentionSchedulesView })
   schedules(@Principal() p: CouncilPrincipal): Promise<RetentionSchedulesView> {
     return this.retention.schedules(p);
@@ -44,7 +44,10 @@ export class RetentionController {
 
   @Put('retention/schedules/:recordClass')
   @Authorize('update', 'RetentionSchedule')
-  @ApiOperation({ summary: 'Choose a retention period within the installation’s limits', operationId: 'updateRetentionSchedule' })
+  @ApiOperation({
+    summary: 'Choose a retention period within the installation’s limits',
+    operationId: 'updateRetentionSchedule',
+  })
   @ApiOkResponse({ type: RetentionSchedulesView })
   setSchedule(
     @Principal() p: CouncilPrincipal,
@@ -92,7 +95,8 @@ export class RetentionController {
   @HttpCode(200)
   @Authorize('dispose', 'CaseRecord')
   @ApiOperation({
-    summary: 'Dispose of a closed case past its retention period (crypto-shredding; keeps the skeleton)',
+    summary:
+      'Dispose of a closed case past its retention period (crypto-shredding; keeps the skeleton)',
     operationId: 'disposeCase',
   })
   @ApiOkResponse({ type: DisposalCertificateView })
@@ -106,7 +110,10 @@ export class RetentionController {
   @Post('disposal-runs')
   @HttpCode(200)
   @Authorize('dispose', 'CaseRecord')
-  @ApiOperation({ summary: 'An explicit disposal run over listed cases', operationId: 'runDisposal' })
+  @ApiOperation({
+    summary: 'An explicit disposal run over listed cases',
+    operationId: 'runDisposal',
+  })
   @ApiOkResponse({ type: DisposalRunView })
   run(@Principal() p: CouncilPrincipal, @Body() dto: DisposalRunDto): Promise<DisposalRunView> {
     return this.retention.run(p, dto.caseIds);

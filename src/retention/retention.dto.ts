@@ -18,7 +18,8 @@ import { RECORD_CLASSES, RecordClass } from './retention.repository';
 
 export class UpdateRetentionDto {
   @ApiProperty({
-    description: '年度 kept after the one in which the record closed (within the installation’s limits)',
+    description:
+      '年度 kept after the one in which the record closed (within the installation’s limits)',
     minimum: 1,
     maximum: 100,
   })
@@ -35,7 +36,10 @@ export class PlaceHoldDto {
   @MaxLength(2000)
   reason!: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'Last day the hold is in force; none: until released' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'Last day the hold is in force; none: until released',
+  })
   @IsOptional()
   @IsCalendarDate()
   until?: string;

@@ -101,7 +101,11 @@ export class RetentionRepository {
   }
 
   /** Whether the case may go now: closed, its retention period over, no hold in force. */
-  async disposalFacts(s: CouncilScope, caseId: string, defaultYears: number): Promise<DisposalFacts> {
+  async disposalFacts(
+    s: CouncilScope,
+    caseId: string,
+    defaultYears: number,
+  ): Promise<DisposalFacts> {
     const rows = await s.query<DisposalFacts>(
       'disposal_facts',
       `WITH r AS (

@@ -16,7 +16,12 @@ import {
   RetentionSchedulesView,
   UpdateRetentionDto,
 } from './retention.dto';
-import { LegalHoldRow, RECORD_CLASSES, RecordClass, RetentionRepository } from './retention.repository';
+import {
+  LegalHoldRow,
+  RECORD_CLASSES,
+  RecordClass,
+  RetentionRepository,
+} from './retention.repository';
 
 const holdView = (h: LegalHoldRow): LegalHoldView => ({
   id: h.id,
@@ -149,7 +154,13 @@ export class RetentionService {
   ): Promise<LegalHoldView> {
     return this.access.use<LegalHoldView, CaseRecordRow>(
       p,
-      { action: 'hold', subject: 'CaseRecord', id: caseId, lock: true, event: 'legal_hold.release' },
+      {
+        action: 'hold',
+        subject: 'CaseRecord',
+        id: caseId,
+        lock: true,
+        event: 'legal_hold.release',
+      },
       async (s) => {
         const hold = await this.repo.releaseHold(s, caseId, holdId, dto.reason, p.userId);
         if (!hold) {
