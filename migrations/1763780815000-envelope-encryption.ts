@@ -37,7 +37,8 @@ export class EnvelopeEncryption1763780815000 implements MigrationInterface {
       CREATE POLICY council_isolation ON data_keys
         USING (council_id = NULLIF(current_setting('app.council_id', true), '')::uuid)
         WITH CHECK (council_id = NULLIF(current_setting('app.council_id', true), '')::uuid);
-      CREATE FUNCTION data_keys_no_resurrection() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION data_keys_no_resurrection() RETURNS trigger LANGUAGE plpgsql
+        SET search_path = pg_catalog, public, pg_temp AS $$
       BEGIN
         IF TG_OP = 'DELETE' OR OLD.destroyed_at IS NOT NULL
            OR NEW.council_id <> OLD.council_id OR NEW.owner_type <> OLD.owner_type
@@ -63,7 +64,8 @@ export class EnvelopeEncryption1763780815000 implements MigrationInterface {
       ALTER TABLE case_notes
         ADD COLUMN body_sealed bytea,
         ALTER COLUMN body DROP NOT NULL;
-      CREATE OR REPLACE FUNCTION case_notes_only_raise_sensitivity() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE OR REPLACE FUNCTION case_notes_only_raise_sensitivity() RETURNS trigger LANGUAGE plpgsql
+        SET search_path = pg_catalog, public, pg_temp AS $$
       BEGIN
         IF TG_OP = 'UPDATE' AND NOT OLD.sensitive AND NEW.sensitive
            AND (to_jsonb(NEW) - 'sensitive' - 'sensitive_raised_at' - 'sensitive_raised_by')
@@ -73,7 +75,7 @@ export class EnvelopeEncryption1763780815000 implements MigrationInterface {
         -- Disposal (issue 19): the body of a note of a disposed case may be blanked, nothing else.
         IF TG_OP = 'UPDATE' AND NEW.body IS NULL AND NEW.body_sealed IS NULL
            AND (to_jsonb(NEW) - 'body' - 'body_sealed') = (to_jsonb(OLD) - 'body' - 'body_sealed')
-           AND EXISTS (SELECT 1 FROM cases c WHERE c.council_id = OLD.council_id AND c.id = OLD.case_id
+           AND EXISTS (SELECT 1 FROM public.cases c WHERE c.council_id = OLD.council_id AND c.id = OLD.case_id
                           AND c.disposed_at IS NOT NULL) THEN
           RETURN NEW;
         END IF;

@@ -46,6 +46,9 @@ const ACTIONS_BY_SUBJECT = {
   Minutes: ['read', 'update', 'finalize', 'amend'],
   Decision: ['read'],
   ActionItem: ['read', 'update'],
+  // Retention (policies/tests/retention.yaml, issue 19).
+  CaseRecord: ['read', 'hold', 'dispose'],
+  SubjectRequest: ['read', 'create', 'update', 'export'],
 } as const;
 type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
 /**
@@ -234,6 +237,28 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
         facts: { councilId: a.councilId, caseId: host, memberBodyId: owner },
       });
     }
+
+    // Retention (issue 19): cases as records (their skeleton), a request about one of them.
+    for (const name of ['mine-consent-full', 'closed-case'] as const) {
+      const { id } = caseIds.get(name)!;
+      objects.set(`record-${name}`, {
+        subject: 'CaseRecord',
+        table: 'cases',
+        id,
+        facts: { councilId: a.councilId, id },
+      });
+    }
+    const request = await su.query(
+      `INSERT INTO subject_requests (council_id, case_id, kind, received_on, channel, controller, created_by)
+       VALUES ($1, $2, 'disclosure', current_date, 'mail', 'municipality', $3) RETURNING id`,
+      [a.councilId, host, a.staff[0].id],
+    );
+    objects.set('request-on-case', {
+      subject: 'SubjectRequest',
+      table: 'subject_requests',
+      id: request.rows[0].id as string,
+      facts: { councilId: a.councilId, caseId: host },
+    });
 
     // Council structure: the two bodies, and the coordinator's own staff record beside another's
     // and beside a pending one (an invitation not yet accepted: no user, issue 13).
