@@ -18,6 +18,9 @@ import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/fact
 const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 
+// Several councils' worth of HTTP calls per test: generous under a loaded machine (docs/testing.md).
+jest.setTimeout(90_000);
+
 /**
  * Envelope encryption (issue 19): the `sensitive` object, note bodies and minutes text are
  * stored only sealed under a per-case (per-meeting) data key wrapped by DATA_KEK, so a database

@@ -5,6 +5,9 @@ import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/fact
 
 const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 
+// Several councils' worth of HTTP calls per test: generous under a loaded machine (docs/testing.md).
+jest.setTimeout(90_000);
+
 /**
  * Retention, legal holds and disposal (issue 19 items 2–4). Time passing is simulated by moving
  * a case's closure date into the past (docs/testing.md), never by waiting.

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
 
+// Several councils' worth of HTTP calls per test: generous under a loaded machine (docs/testing.md).
+jest.setTimeout(90_000);
+
 /**
  * A person's requests about their own data (APPI; issue 19 item 5): the statutory deadline,
  * extensions and decisions with reasons, the disclosure package, overdue requests in the
