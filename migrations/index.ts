@@ -15,6 +15,8 @@ import { PublishedStatistics1763780740000 } from './1763780740000-published-stat
 import { DatabaseHardening1763780741000 } from './1763780741000-database-hardening';
 import { Accounts1763780760000 } from './1763780760000-accounts';
 import { DirectoryFunctions1763780770000 } from './1763780770000-directory-functions';
+import { IntakeLinksNotice1763780800000 } from './1763780800000-intake-links-notice';
+import { CaseFullNameKeys1763780801000 } from './1763780801000-case-full-name-keys';
 import { EnvelopeEncryption1763780815000 } from './1763780815000-envelope-encryption';
 import { SubjectRequests1763780816000 } from './1763780816000-subject-requests';
 
@@ -37,6 +39,8 @@ export const migrations = [
   DirectoryFunctions1763780770000,
   CaseNameKeys1763780780000,
   AccountsHardening1763780790000,
+  IntakeLinksNotice1763780800000,
+  CaseFullNameKeys1763780801000,
   EnvelopeEncryption1763780815000,
   SubjectRequests1763780816000,
 ];

@@ -5,6 +5,7 @@ import { SubjectRequestsModule } from './subject-requests/subject-requests.modul
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
+import { ReferralsModule } from './referrals/referrals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -43,6 +44,7 @@ export class AppModule {
         CasesModule,
         ExplainModule,
         WorklistModule,
+        ReferralsModule,
         RetentionModule,
         SubjectRequestsModule,
         MeModule,

@@ -913,3 +913,29 @@ WHERE
       AND i.case_id IS NULL
     )
   );
+
+-- Referral · read — rules: agency.referral.own-body
+SELECT
+  rf.*
+FROM
+  referrals rf
+WHERE
+  (
+    (
+      rf.council_id = :council_id
+      AND rf.member_body_id = :staff_member_body_id
+    )
+  );
+
+-- Referral · create — rules: agency.referral.own-body
+SELECT
+  rf.*
+FROM
+  referrals rf
+WHERE
+  (
+    (
+      rf.council_id = :council_id
+      AND rf.member_body_id = :staff_member_body_id
+    )
+  );

@@ -26,6 +26,14 @@ FROM
 WHERE
   (c.id = :council_id);
 
+-- Council · publish — rules: coordinator.public-notice.publish
+SELECT
+  c.*
+FROM
+  councils c
+WHERE
+  (c.id = :council_id);
+
 -- MemberBody · read — rules: coordinator.member-body.manage
 SELECT
   mb.*
@@ -407,6 +415,38 @@ FROM
   AND mn.revision = i.revision
 WHERE
   (i.council_id = :council_id);
+
+-- Referral · read — rules: coordinator.referral.triage
+SELECT
+  rf.*
+FROM
+  referrals rf
+WHERE
+  (rf.council_id = :council_id);
+
+-- Referral · create — rules: coordinator.referral.triage
+SELECT
+  rf.*
+FROM
+  referrals rf
+WHERE
+  (rf.council_id = :council_id);
+
+-- Referral · update — rules: coordinator.referral.triage
+SELECT
+  rf.*
+FROM
+  referrals rf
+WHERE
+  (rf.council_id = :council_id);
+
+-- Referral · accept — rules: coordinator.referral.triage
+SELECT
+  rf.*
+FROM
+  referrals rf
+WHERE
+  (rf.council_id = :council_id);
 
 -- CaseRecord · read — rules: coordinator.case-record.retain
 SELECT

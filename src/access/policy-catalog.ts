@@ -53,6 +53,9 @@ export const SUBJECTS = [
   'Minutes',
   'Decision',
   'ActionItem',
+  // A member body bringing a person to the council (issue 17): seen by coordinators and the
+  // submitting body only, triaged by coordinators (accept, decline/merge as `update`).
+  'Referral',
   // A case as a record (issue 19): its skeleton — ids, number, dates, status — never its content.
   // What retention, legal holds and disposal act on; auditors may see it and hold it.
   'CaseRecord',
@@ -127,6 +130,8 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
     'allCasesVisibleToBodyIds',
     'caseVisibleToBodyIds',
   ],
+  // memberBodyId: the submitting body.
+  Referral: ['councilId', 'id', 'memberBodyId', 'status'],
 };
 
 /** The condition that ties a subject to the request's council (required on every rule of it). */
@@ -150,6 +155,7 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   Minutes: 'councilId',
   Decision: 'councilId',
   ActionItem: 'councilId',
+  Referral: 'councilId',
   CaseRecord: 'councilId',
   RetentionSchedule: 'councilId',
   SubjectRequest: 'councilId',
@@ -177,6 +183,7 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'Minutes',
   'Decision',
   'ActionItem',
+  'Referral',
   'CaseRecord',
   'RetentionSchedule',
   'SubjectRequest',

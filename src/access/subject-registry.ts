@@ -97,6 +97,7 @@ export interface MemberBodyFacts {
   councilId: string;
   id: string;
   name: string;
+  kind: string;
   joinedOn: string;
   leftOn: string | null;
   /** In force today (in-force.ts). */
@@ -197,7 +198,7 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
   MemberBody: {
     from: 'member_bodies mb',
     alias: 'mb',
-    columns: `mb.council_id AS "councilId", mb.id, mb.name, mb.joined_on AS "joinedOn", mb.left_on AS "leftOn",
+    columns: `mb.council_id AS "councilId", mb.id, mb.name, mb.kind, mb.joined_on AS "joinedOn", mb.left_on AS "leftOn",
               ${memberBodyInForce('mb')} AS current`,
     idColumn: 'id',
     caseIdColumn: null,
@@ -293,6 +294,16 @@ export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
     caseIdColumn: 'case_id',
     label: 'Action item',
     resourceType: 'action_item',
+  },
+  // The referral's policy facts only; its content is read by the referrals repository.
+  Referral: {
+    from: 'referrals rf',
+    alias: 'rf',
+    columns: `rf.council_id AS "councilId", rf.id, rf.member_body_id AS "memberBodyId", rf.status`,
+    idColumn: 'id',
+    caseIdColumn: null,
+    label: 'Referral',
+    resourceType: 'referral',
   },
 };
 

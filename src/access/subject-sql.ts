@@ -212,4 +212,10 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
     allCasesVisibleToBodyIds: allCasesVisibleTo('meeting_id'),
     caseVisibleToBodyIds: caseVisibleTo,
   },
+  Referral: {
+    councilId: col('council_id'),
+    id: col('id'),
+    memberBodyId: col('member_body_id'),
+    status: col('status'),
+  },
 };

@@ -20,8 +20,17 @@ export interface SubjectToMatch {
   birthDate?: string | null;
 }
 
-/** A LIKE prefix of a key: its own `%`, `_` and `\` are literal. */
-const prefix = (key: string): string => `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * The least string above every string that begins with `key` (its last code point plus one): a
+ * prefix match is then `key ~>=~ k AND k ~<~ upper`, bytewise like text_pattern_ops, whose
+ * operators are leakproof — unlike LIKE — so row-level security lets them drive the index.
+ */
+export const prefixUpperBound = (key: string): string => {
+  if (!key) return '';
+  const chars = [...key];
+  const last = chars.pop()!.codePointAt(0)!;
+  return chars.join('') + String.fromCodePoint(last + 1);
+};
 
 /**
  * "Do we already know this person?" (issue 17): name search and duplicate matching on the
@@ -40,34 +49,36 @@ export class CaseSearchRepository {
     const params: unknown[] = [
       s.councilId,
       key,
-      prefix(key),
+      prefixUpperBound(key),
       q.birthDate ?? null,
       q.caseNumber ?? null,
       limit,
     ];
     const visible = policySql(s.principal.ability, 'read', 'Case', 'c', params);
-    const kana = `(c.family_kana_key || c.given_kana_key)`;
-    const name = `(c.family_name_key || c.given_name_key)`;
+    // Only leakproof operators on plain columns in the filter (migration 1763780801000): under
+    // RLS nothing else may be an index condition, and the search would read the whole council.
+    const starts = (column: string) => `(${column} ~>=~ $2 AND ${column} ~<~ $3)`;
     return (await s.em.query(
       `SELECT * FROM (
          SELECT ${CASE_COLUMNS},
                 (CASE WHEN $5::text IS NOT NULL AND c.case_number = $5 THEN 100 ELSE 0 END
                  + CASE WHEN $2 = '' THEN 0
-                        WHEN ${kana} = $2 OR ${name} = $2 THEN 60
+                        WHEN c.full_kana_key = $2 OR c.full_name_key = $2 THEN 60
                         WHEN $2 IN (c.family_kana_key, c.given_kana_key, c.family_name_key, c.given_name_key) THEN 40
                         ELSE 20 END
                  + CASE WHEN $4::date IS NOT NULL AND c.birth_date = $4::date THEN 30 ELSE 0 END) AS score,
                 array_remove(ARRAY[
                   CASE WHEN $5::text IS NOT NULL AND c.case_number = $5 THEN 'caseNumber' END,
-                  CASE WHEN $2 <> '' AND (${kana} LIKE $3 OR c.given_kana_key LIKE $3) THEN 'kana' END,
-                  CASE WHEN $2 <> '' AND (${name} LIKE $3 OR c.given_name_key LIKE $3) THEN 'name' END,
+                  CASE WHEN $2 <> '' AND (starts_with(c.full_kana_key, $2) OR starts_with(c.given_kana_key, $2)) THEN 'kana' END,
+                  CASE WHEN $2 <> '' AND (starts_with(c.full_name_key, $2) OR starts_with(c.given_name_key, $2)) THEN 'name' END,
                   CASE WHEN $4::date IS NOT NULL AND c.birth_date = $4::date THEN 'birthDate' END
                 ], NULL) AS matched
            FROM ${CASE_FROM}
           WHERE c.council_id = $1
             AND ($5::text IS NULL OR c.case_number = $5)
             AND ($4::date IS NULL OR c.birth_date = $4::date)
-            AND ($2 = '' OR ${kana} LIKE $3 OR ${name} LIKE $3 OR c.given_kana_key LIKE $3 OR c.given_name_key LIKE $3)
+            AND ($2 = '' OR ${starts('c.full_kana_key')} OR ${starts('c.full_name_key')}
+                 OR ${starts('c.given_kana_key')} OR ${starts('c.given_name_key')})
             AND ${visible}
        ) found
        ORDER BY score DESC, "createdAt" DESC, id

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { CaseWorkController, InfoRequestsController } from './case-work.controller';
 import { CaseWorkRepository } from './case-work.repository';
 import { CaseWorkService } from './case-work.service';
+import { CaseLinksController } from './case-links.controller';
+import { CaseLinksRepository } from './case-links.repository';
+import { CaseLinksService } from './case-links.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
@@ -9,7 +12,7 @@ import { CaseSearchRepository } from './case-search.repository';
 import { CaseSearchService } from './case-search.service';
 
 @Module({
-  controllers: [CasesController, CaseWorkController, InfoRequestsController],
+  controllers: [CasesController, CaseWorkController, InfoRequestsController, CaseLinksController],
   providers: [
     CasesRepository,
     CasesService,
@@ -17,7 +20,15 @@ import { CaseSearchService } from './case-search.service';
     CaseWorkService,
     CaseSearchRepository,
     CaseSearchService,
+    CaseLinksRepository,
+    CaseLinksService,
   ],
-  exports: [CasesService, CasesRepository, CaseWorkService, CaseWorkRepository],
+  exports: [
+    CasesService,
+    CasesRepository,
+    CaseWorkService,
+    CaseSearchRepository,
+    CaseWorkRepository,
+  ],
 })
 export class CasesModule {}

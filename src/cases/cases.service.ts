@@ -37,6 +37,24 @@ const invalid = (field: string, message: string): DomainError =>
     details: [{ field, messages: [message] }],
   });
 
+/** The audit facts of a registration: the new case, and the possible duplicates named back (§3.10). */
+export const registrationEvent = (
+  caseId: string,
+  possibleDuplicates: { id: string }[],
+): {
+  resourceId: string;
+  caseId: string;
+  basis: string;
+  resourceIds: string[] | null;
+  reason: string | null;
+} => ({
+  resourceId: caseId,
+  caseId,
+  basis: 'coordinator',
+  resourceIds: possibleDuplicates.length ? possibleDuplicates.map((d) => d.id) : null,
+  reason: possibleDuplicates.length ? `possible_duplicates=${possibleDuplicates.length}` : null,
+});
+
 /**
  * Case use cases. Each goes through the access primitive (AccessService.use): the case is
  * loaded through the caller's policy for the declared action, denials are recorded, and the
@@ -56,45 +74,54 @@ export class CasesService {
     dto: CreateCaseDto,
   ): Promise<CaseView & { possibleDuplicates: { id: string; caseNumber: string }[] }> {
     return this.access.use(p, { action: 'create', subject: 'Case' }, async (s) => {
-      const caseNumber = await this.repo.nextCaseNumber(s);
-      // The id is chosen here so the case's data key and sealed content can name it (issue 19).
-      const id = randomUUID();
-      const row = await this.repo.insertCase(
-        s,
-        {
-          ...dto.subject,
-          id,
-          caseNumber,
-          sensitiveSealed:
-            dto.sensitive === undefined
-              ? null
-              : await this.cipher.seal(
-                  s,
-                  { type: 'case', id },
-                  'case.sensitive',
-                  JSON.stringify(dto.sensitive),
-                ),
-          summary: dto.summary,
-          concerns: dto.concerns,
-          reviewDueOn: dto.reviewDueOn,
-        },
-        p.userId,
-      );
-      const possibleDuplicates = (
-        await this.matcher.match(s, dto.subject, row.id, DUPLICATE_SCORE)
-      ).map((d) => ({ id: d.id, caseNumber: d.caseNumber }));
+      const { view, possibleDuplicates } = await this.register(s, dto);
       return {
-        result: { ...projectCase(p.ability, row, this.cipher), possibleDuplicates },
-        resourceId: row.id,
-        caseId: row.id,
-        basis: 'coordinator',
-        // The cases named back to the caller as possible duplicates are disclosed too (§3.10).
-        resourceIds: possibleDuplicates.length ? possibleDuplicates.map((d) => d.id) : null,
-        reason: possibleDuplicates.length
-          ? `possible_duplicates=${possibleDuplicates.length}`
-          : null,
+        result: { ...view, possibleDuplicates },
+        ...registrationEvent(view.id as string, possibleDuplicates),
       };
     });
+  }
+
+  /**
+   * The case-registration use case inside a scope the caller opened (POST …/cases, and accepting
+   * a referral): the next case number, the subject stored as entered beside its normalised name
+   * keys, and the possible duplicates flagged. The caller writes the event (registrationEvent).
+   */
+  async register(
+    s: CouncilScope,
+    dto: CreateCaseDto,
+  ): Promise<{ view: CaseView; possibleDuplicates: { id: string; caseNumber: string }[] }> {
+    const p = s.principal;
+    // Registering is the coordinators' (create Case), whatever use case asks for it.
+    if (!p.ability.can('create', 'Case')) throw forbidden();
+    const caseNumber = await this.repo.nextCaseNumber(s);
+    // The id is chosen here so the case's data key and sealed content can name it (issue 19).
+    const id = randomUUID();
+    const row = await this.repo.insertCase(
+      s,
+      {
+        ...dto.subject,
+        id,
+        caseNumber,
+        sensitiveSealed:
+          dto.sensitive === undefined
+            ? null
+            : await this.cipher.seal(
+                s,
+                { type: 'case', id },
+                'case.sensitive',
+                JSON.stringify(dto.sensitive),
+              ),
+        summary: dto.summary,
+        concerns: dto.concerns,
+        reviewDueOn: dto.reviewDueOn,
+      },
+      p.userId,
+    );
+    const possibleDuplicates = (
+      await this.matcher.match(s, dto.subject, row.id, DUPLICATE_SCORE)
+    ).map((d) => ({ id: d.id, caseNumber: d.caseNumber }));
+    return { view: projectCase(p.ability, row, this.cipher), possibleDuplicates };
   }
 
   list(p: CouncilPrincipal, q: CaseQueryDto): Promise<Page<CaseView>> {

@@ -21,6 +21,12 @@ export const CouncilErrors = {
       'MEMBER_BODY_NOT_CURRENT',
       'This member body is not a current member of the council',
     ),
+  individualCannotCoordinate: () =>
+    new DomainError(
+      422,
+      ErrorCode.IndividualCannotCoordinate,
+      'An individual member (a person) cannot be designated as the coordinating body',
+    ),
   staffExists: () =>
     new DomainError(
       409,

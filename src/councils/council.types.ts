@@ -11,6 +11,9 @@ export const MEMBER_BODY_KINDS = [
   'education',
   'police',
   'other',
+  // A professional who belongs to the council as a person (関係機関等 includes individuals);
+  // never the coordinating body (Art. 17(1) designates a body).
+  'individual',
 ] as const;
 export type MemberBodyKind = (typeof MEMBER_BODY_KINDS)[number];
 

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { AuthUser } from '../auth/auth.types';
@@ -11,6 +17,8 @@ import {
   CouncilSecurityDto,
   DesignateCoordinatingBodyDto,
   FoundCouncilDto,
+  NoticeHistoryDto,
+  PublishedNoticeDto,
   UpdateCouncilDto,
 } from './dto/council.dto';
 
@@ -75,5 +83,28 @@ export class CouncilsController {
     @Body() dto: CouncilSecurityDto,
   ): Promise<CouncilSecurityDto> {
     return this.councils.setSecurity(p, dto.mfaRequiredRoles);
+  }
+
+  /** 公示 as an act: publish the notice as the council stands now (coordinators). */
+  @Post(':councilId/public-notice/publish')
+  @Authorize('publish', 'Council')
+  @ApiOperation({
+    summary: 'Publish the public notice (公示) as the council stands now; a new version each time',
+    operationId: 'publishPublicNotice',
+  })
+  @ApiCreatedResponse({ type: PublishedNoticeDto })
+  publishNotice(@Principal() p: CouncilPrincipal): Promise<PublishedNoticeDto> {
+    return this.councils.publishNotice(p);
+  }
+
+  @Get(':councilId/public-notice/history')
+  @Authorize('read', 'Council')
+  @ApiOperation({
+    summary: 'Every published version of the public notice, newest first',
+    operationId: 'listPublicNoticeHistory',
+  })
+  @ApiOkResponse({ type: NoticeHistoryDto })
+  noticeHistory(@Principal() p: CouncilPrincipal): Promise<NoticeHistoryDto> {
+    return this.councils.noticeHistory(p);
   }
 }

@@ -5,6 +5,23 @@ import { memberBodyInForce, staffInForce } from '../access/in-force';
 import { Position } from '../common/http/pagination';
 import { MemberBodyKind, StaffRole } from './council.types';
 
+/** What a publication of the public notice holds (施行規則 Art. 1): names only. */
+export interface PublicNoticeContent {
+  id: string;
+  name: string;
+  municipalities: string[];
+  establishedOn: string;
+  coordinatingBody: { id: string; name: string } | null;
+  memberBodies: { id: string; name: string }[];
+}
+
+export interface PublicationRow {
+  version: number;
+  publishedAt: string;
+  publishedBy: string;
+  content: PublicNoticeContent;
+}
+
 /** A council's public part (name, coordinating body, current bodies) reads under either scope. */
 type Scoped = CouncilScope | PublicScope;
 
@@ -208,6 +225,58 @@ export class CouncilsRepository {
         ORDER BY 2, 1 LIMIT $4`,
       [r.userId, after?.key ?? null, after?.id ?? null, limit + 1],
     )) as { id: string; createdAt: string }[];
+  }
+
+  /**
+   * A page of the councils that have published their public notice (公示 is an act: a council
+   * is on the public register only from its first publication), with their sort key.
+   */
+  async pagePublishedCouncilIds(
+    r: RegisterScope,
+    after: Position | null,
+    limit: number,
+  ): Promise<{ id: string; createdAt: string }[]> {
+    return (await r.em.query(
+      `SELECT c.id, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "createdAt"
+         FROM councils c
+        WHERE c.notice_published_at IS NOT NULL
+          AND ($1::text IS NULL OR (to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), c.id) > ($1::text, $2::uuid))
+        ORDER BY 2, 1 LIMIT $3`,
+      [after?.key ?? null, after?.id ?? null, limit + 1],
+    )) as { id: string; createdAt: string }[];
+  }
+
+  /** Records a publication of the notice (the next version) and marks the council published. */
+  async insertPublication(
+    s: CouncilScope,
+    content: PublicNoticeContent,
+    publishedBy: string,
+  ): Promise<PublicationRow> {
+    const rows = (await s.em.query(
+      `WITH v AS (
+         INSERT INTO public_notice_publications (council_id, version, published_by, content)
+         SELECT $1, COALESCE(max(version), 0) + 1, $2, $3::jsonb FROM public_notice_publications WHERE council_id = $1
+         RETURNING version, published_at, published_by, content)
+       SELECT version, to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt",
+              published_by AS "publishedBy", content FROM v`,
+      [s.councilId, publishedBy, JSON.stringify(content)],
+    )) as PublicationRow[];
+    await s.em.query(
+      `UPDATE councils SET notice_published_at = now() WHERE id = $1 AND notice_published_at IS NULL`,
+      [s.councilId],
+    );
+    return rows[0];
+  }
+
+  /** Every published version, newest first (or only the latest). */
+  async publications(s: Scoped, latestOnly = false): Promise<PublicationRow[]> {
+    return (await s.em.query(
+      `SELECT version, to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt",
+              published_by AS "publishedBy", content
+         FROM public_notice_publications WHERE council_id = $1 ORDER BY version DESC
+        ${latestOnly ? 'LIMIT 1' : ''}`,
+      [s.councilId],
+    )) as PublicationRow[];
   }
 
   /** Current member bodies of the council in scope, for the public notice. */

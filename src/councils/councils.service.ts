@@ -5,12 +5,19 @@ import { CouncilScope, PublicScope } from '../access/council-scope';
 import { MemberBodyFacts } from '../access/subject-registry';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/http/pagination';
 import { CouncilErrors } from './council-errors';
-import { CouncilRow, CouncilsRepository } from './councils.repository';
+import {
+  CouncilRow,
+  CouncilsRepository,
+  PublicationRow,
+  PublicNoticeContent,
+} from './councils.repository';
 import {
   CouncilDto,
   CouncilSecurityDto,
   FoundCouncilDto,
+  NoticeHistoryDto,
   PublicCouncilDto,
+  PublishedNoticeDto,
   UpdateCouncilDto,
 } from './dto/council.dto';
 import { StaffRole } from './council.types';
@@ -25,6 +32,25 @@ export const toCouncilDto = (row: CouncilRow): CouncilDto => ({
     ? { id: row.coordinatingBodyId, name: row.coordinatingBodyName as string }
     : null,
   mfaRequiredRoles: row.mfaRequiredRoles,
+});
+
+/** The notice as published, field by field (never more than 施行規則 Art. 1 names). */
+const noticeDto = (c: PublicNoticeContent): PublicCouncilDto => ({
+  id: c.id,
+  name: c.name,
+  municipalities: c.municipalities,
+  establishedOn: c.establishedOn,
+  coordinatingBody: c.coordinatingBody
+    ? { id: c.coordinatingBody.id, name: c.coordinatingBody.name }
+    : null,
+  memberBodies: c.memberBodies.map((b) => ({ id: b.id, name: b.name })),
+});
+
+const publishedDto = (row: PublicationRow): PublishedNoticeDto => ({
+  version: row.version,
+  publishedAt: row.publishedAt,
+  publishedBy: row.publishedBy,
+  content: noticeDto(row.content),
 });
 
 /**
@@ -143,6 +169,9 @@ export class CouncilsService {
         await this.repo.lockCouncil(s);
         const body = l.refs[0] as unknown as MemberBodyFacts;
         if (!body.current) throw CouncilErrors.memberBodyNotCurrent();
+        // Art. 17(1) designates a body that runs council business; a person who belongs as an
+        // individual professional cannot be it (the database refuses it too).
+        if (body.kind === 'individual') throw CouncilErrors.individualCannotCoordinate();
         const current = await this.repo.currentDesignation(s);
         const changed = current?.memberBodyId !== memberBodyId;
         if (changed) {
@@ -160,24 +189,21 @@ export class CouncilsService {
     );
   }
 
-  /** 公示 (施行規則 Art. 1): the only council data that is public. One RLS scope per council. */
+  /**
+   * 公示 (施行規則 Art. 1): the only council data that is public. A council appears only once it
+   * has published its notice, and the register answers the latest published version — never
+   * the live structure: publishing is an act (issue 17), so a body that joins or leaves, or a
+   * new designation, shows here only after the next publication. One RLS scope per council.
+   */
   publicNotice(q: PageQueryDto): Promise<Page<PublicCouncilDto>> {
     const limit = pageLimit(q);
     return this.access.register(null, async (r) => {
-      const ids = await this.repo.pageCouncilIds(r, decodeCursor(q.cursor), limit);
+      const ids = await this.repo.pagePublishedCouncilIds(r, decodeCursor(q.cursor), limit);
       const entries: (PublicCouncilDto & { createdAt: string })[] = [];
       for (const { id, createdAt } of ids) {
-        const s = await r.council(id);
-        const council = await this.mustFind(s);
-        entries.push({
-          createdAt,
-          id: council.id,
-          name: council.name,
-          municipalities: council.municipalities,
-          establishedOn: council.establishedOn,
-          coordinatingBody: await this.repo.publicCoordinatingBody(s),
-          memberBodies: await this.repo.currentMemberBodyRefs(s),
-        });
+        const [latest] = await this.repo.publications(await r.council(id), true);
+        if (!latest) throw new Error(`council ${id} marked published without a publication`);
+        entries.push({ createdAt, ...noticeDto(latest.content) });
       }
       return toPage(
         entries,
@@ -186,6 +212,49 @@ export class CouncilsService {
         ({ createdAt: _, ...entry }) => entry,
       );
     });
+  }
+
+  /**
+   * Publishes the public notice as the council stands today (its name, municipalities, the
+   * designated coordinating body if still a member, the current member bodies): a new version
+   * each time, kept for good; the register shows the latest. Coordinators only: 公示 is the
+   * municipal head's act (Art. 15(2)) that the secretariat records; the operator is outside the
+   * council (DESIGN.md §3.11). Audited as `council.publish_notice` with the version.
+   */
+  publishNotice(p: CouncilPrincipal): Promise<PublishedNoticeDto> {
+    return this.access.use(
+      p,
+      { action: 'publish', subject: 'Council', event: 'council.publish_notice' },
+      async (s) => {
+        await this.repo.lockCouncil(s);
+        const council = await this.mustFind(s);
+        const content = {
+          id: council.id,
+          name: council.name,
+          municipalities: council.municipalities,
+          establishedOn: council.establishedOn,
+          coordinatingBody: await this.repo.publicCoordinatingBody(s),
+          memberBodies: await this.repo.currentMemberBodyRefs(s),
+        };
+        const row = await this.repo.insertPublication(s, content, p.userId);
+        return {
+          result: publishedDto(row),
+          resourceId: s.councilId,
+          reason: `version=${row.version}`,
+        };
+      },
+    );
+  }
+
+  /** Every published version of the notice, newest first (public content; staff of the council). */
+  noticeHistory(p: CouncilPrincipal): Promise<NoticeHistoryDto> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'Council', recordAllowed: false },
+      async (s) => ({
+        result: { items: (await this.repo.publications(s)).map(publishedDto), nextCursor: null },
+      }),
+    );
   }
 
   /** A council the register just listed (it cannot vanish: councils are never deleted). */

@@ -252,6 +252,8 @@ export class DemoSeeder {
     for (const record of pledged) {
       await this.pledges.accept(await this.as(record.userId, council.id), 1);
     }
+    // 公示: the council is on the public register once its notice is published (issue 17).
+    await this.councils.publishNotice(await this.as(coordinator.userId, council.id));
     await this.seedCases(council.id, coordinator, shakyo.id, npo.id);
     const shakyoStaff = pledged.find((r) => r.email === 'shakyo@demo.example')!;
     await this.seedMeetings(council.id, coordinator, shakyoStaff.id, shakyo.id);

@@ -20,12 +20,13 @@ export const WORKLIST_KINDS = [
   'retention_due',
   // Issue 19: a person's request past its statutory (or extended) deadline, undecided.
   'subject_request_overdue',
+  'referral_awaiting_triage',
 ] as const;
 export type WorklistKind = (typeof WORKLIST_KINDS)[number];
 
 export interface WorklistRow {
   kind: WorklistKind;
-  /** The record the item is about (consent, case, request, action, item, staff record, meeting). */
+  /** The record the item is about (consent, case, request, action, item, staff record, meeting, referral). */
   refId: string;
   caseId: string | null;
   caseNumber: string | null;
@@ -144,6 +145,18 @@ export class WorklistRepository {
          WHERE st.council_id = $1 AND ${staffInForce('st', 'mb')}
            AND st.pledge_version IS DISTINCT FROM (SELECT max(pl.version) FROM pledges pl WHERE pl.council_id = st.council_id)`,
       );
+    }
+    if (coordinator) {
+      // Referrals from member bodies waiting for triage (issue 17): undated, so always listed;
+      // the Referral read policy applies as for any read of them.
+      await run((params) => {
+        const visible = policySql(ability, 'read', 'Referral', 'rf', params);
+        return `
+        SELECT 'referral_awaiting_triage' AS kind, rf.id AS "refId", NULL AS "caseId", NULL AS "caseNumber",
+               NULL AS "dueOn", false AS overdue
+          FROM referrals rf
+         WHERE rf.council_id = $1 AND rf.status = 'submitted' AND ${visible}`;
+      });
     }
     // Information requests: to answer (the addressed body) or awaiting an answer (coordinators).
     await run((params, bind) => {

@@ -49,6 +49,8 @@ const ACTIONS_BY_SUBJECT = {
   // Retention (policies/tests/retention.yaml, issue 19).
   CaseRecord: ['read', 'hold', 'dispose'],
   SubjectRequest: ['read', 'create', 'update', 'export'],
+  // Referrals from member bodies (policies/tests/referrals.yaml).
+  Referral: ['read', 'create', 'accept', 'update'],
 } as const;
 type ObjectSubject = keyof typeof ACTIONS_BY_SUBJECT;
 /**
@@ -259,6 +261,28 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       id: request.rows[0].id as string,
       facts: { councilId: a.councilId, caseId: host },
     });
+    // Referrals: one submitted by the agency principal's body, one by the other body.
+    for (const [name, owner] of [
+      ['referral-mine', mine],
+      ['referral-other', otherBody],
+    ] as const) {
+      const r = await su.query(
+        `INSERT INTO referrals (council_id, member_body_id, submitted_by, family_name, given_name, summary, concerns, urgency)
+         VALUES ($1, $2, $3, 'x', 'y', 's', '{isolation}', 'low') RETURNING id`,
+        [a.councilId, owner, a.staff[0].id],
+      );
+      objects.set(name, {
+        subject: 'Referral',
+        table: 'referrals',
+        id: r.rows[0].id,
+        facts: {
+          councilId: a.councilId,
+          id: r.rows[0].id,
+          memberBodyId: owner,
+          status: 'submitted',
+        },
+      });
+    }
 
     // Council structure: the two bodies, and the coordinator's own staff record beside another's
     // and beside a pending one (an invitation not yet accepted: no user, issue 13).
@@ -308,9 +332,10 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     abilities.set('auditor', build('auditor', auditor, mine));
     abilities.set('system_admin', build('system_admin', null, null));
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-  });
+    // Three councils' worth of records through the factories: generous on a loaded machine.
+  }, 240_000);
   afterAll(async () => {
-    await app.end();
+    await app?.end();
     await t.close();
   });
 

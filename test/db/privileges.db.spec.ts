@@ -147,6 +147,23 @@ const APP_ALLOWED = [
   'public.staff_invitations UPDATE',
   'public.users.must_change_password INSERT',
   'public.users.must_change_password UPDATE',
+  // Intake (issue 17): case links (undone, never deleted), referrals (decided once), the
+  // published versions of the public notice (append-only).
+  'public.case_links INSERT',
+  'public.case_links SELECT',
+  'public.case_links.unlink_reason UPDATE',
+  'public.case_links.unlinked_at UPDATE',
+  'public.case_links.unlinked_by UPDATE',
+  'public.referrals INSERT',
+  'public.referrals SELECT',
+  'public.referrals.assignment_outcome UPDATE',
+  'public.referrals.case_id UPDATE',
+  'public.referrals.decided_at UPDATE',
+  'public.referrals.decided_by UPDATE',
+  'public.referrals.decision_reason UPDATE',
+  'public.referrals.status UPDATE',
+  'public.public_notice_publications INSERT',
+  'public.public_notice_publications SELECT',
   // The periodic-job leader's record of runs (one per job and interval; never changed).
   'public.job_runs INSERT',
   'public.job_runs SELECT',

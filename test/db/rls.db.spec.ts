@@ -71,6 +71,9 @@ describe('row-level security', () => {
     'minutes_addenda',
     'statistics_holds',
     'statistics_snapshots',
+    'case_links',
+    'referrals',
+    'public_notice_publications',
   ];
 
   const inDays = (n: number): string =>
@@ -302,6 +305,45 @@ describe('row-level security', () => {
       { kind: 'disclosure', receivedOn: inDays(-3), channel: 'mail', controller: 'municipality' },
       201,
     );
+    // Intake (issue 17): a second case linked to the first, a referral from the agency accepted
+    // (with consent naming it), and the public notice published.
+    const secondCaseId = idOf(
+      await call(
+        coordinator,
+        'post',
+        `${base}/cases`,
+        {
+          subject: { familyName: 'RLS', givenName: `${c.councilId.slice(0, 4)}-2` },
+          summary: 's',
+          concerns: ['isolation'],
+        },
+        201,
+      ),
+    );
+    await call(
+      coordinator,
+      'post',
+      `${cases}/links`,
+      { otherCaseId: secondCaseId, reason: 'same person' },
+      201,
+    );
+    const referralId = idOf(
+      await call(
+        agency,
+        'post',
+        `${base}/referrals`,
+        {
+          subject: { familyName: 'Referred', givenName: c.councilId.slice(0, 4) },
+          summary: 'referred',
+          concerns: ['isolation'],
+          urgency: 'medium',
+          consentObtained: { method: 'written', obtainedOn: '2024-05-01' },
+        },
+        201,
+      ),
+    );
+    await call(coordinator, 'post', `${base}/referrals/${referralId}/accept`, {}, 200);
+    await call(coordinator, 'post', `${base}/public-notice/publish`, undefined, 201);
 
     // A month published (as the scheduled job does) and another held back by the coordinator.
     await t.app.get(StatisticsPublicationService).publish(c.councilId, '2025-01', 'schedule');
@@ -317,6 +359,7 @@ describe('row-level security', () => {
     return c;
   }
 
+  // Two councils through the whole API: generous for a shared, loaded machine.
   beforeAll(async () => {
     t = await createTestApp();
     a = await seedCouncil();
@@ -344,7 +387,7 @@ describe('row-level security', () => {
       superuserCounts[table] = counts[0];
     }
     app = new Pool({ connectionString: t.db.appUrl, max: 1 });
-  });
+  }, 240_000);
   afterAll(async () => {
     await app?.end();
     await t.close();
@@ -640,7 +683,8 @@ describe('row-level security', () => {
       `SELECT count(*)::int AS n FROM cases WHERE council_id = ANY($1)`,
       [[a.councilId, b.councilId]],
     );
-    expect(superuser.rows[0].n).toBe(2);
+    // Three cases each: the seeded case, the one linked to it, the one a referral became.
+    expect(superuser.rows[0].n).toBe(6);
   });
 });
 

@@ -1016,6 +1016,9 @@ describe('councils, member bodies, staff and the pledge (e2e)', () => {
           })
         ).status,
       ).toBe(200);
+      expect((await as(coordinator, 'post', `${councilPath}/public-notice/publish`)).status).toBe(
+        201,
+      );
 
       const res = await request(t.server).get('/api/public/councils?limit=200');
       expect(res.status).toBe(200);

@@ -167,8 +167,8 @@ describe('the platform boundary (e2e)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    a = await createCouncil(t, ['coordinator']);
-    b = await createCouncil(t, ['coordinator']);
+    a = await createCouncil(t, ['coordinator'], { publishNotice: true });
+    b = await createCouncil(t, ['coordinator'], { publishNotice: true });
     [coordinatorA] = a.staff;
     [coordinatorB] = b.staff;
     admin = a.admin;

@@ -100,12 +100,13 @@ export async function acceptInvitation(
  * the API would — each step as a principal the access layer resolves like the guard does: a
  * system admin creates it and invites its first coordinator, who invites the rest; each invitee
  * accepts with a new account through the API. Staff accept the pledge unless `pledge: false`.
- * No role needs a second factor unless `mfaRequiredRoles` says so.
+ * No role needs a second factor unless `mfaRequiredRoles` says so; the public notice is
+ * published (the council appears on GET /api/public/councils) only with `publishNotice`.
  */
 export async function createCouncil(
   t: TestApp,
   roles: StaffRole[] = ['coordinator'],
-  opts: { pledge?: boolean; mfaRequiredRoles?: StaffRole[] } = {},
+  opts: { pledge?: boolean; mfaRequiredRoles?: StaffRole[]; publishNotice?: boolean } = {},
 ): Promise<TestCouncil> {
   const admin = await createUser(t, { isSystemAdmin: true });
   const principals = t.app.get(PrincipalResolver);
@@ -158,6 +159,8 @@ export async function createCouncil(
       memberBodyId: body.id,
     });
   }
+  // 公示 is an act (issue 17): on the public register only once the coordinator publishes.
+  if (opts.publishNotice) await t.app.get(CouncilsService).publishNotice(coordinator);
   return { councilId: council.id, memberBodyId: body.id, admin, staff };
 }
 

@@ -44,6 +44,17 @@ export enum ErrorCode {
   SystemAdminNotStaff = 'SYSTEM_ADMIN_NOT_STAFF',
   ResetTokenInvalid = 'RESET_TOKEN_INVALID',
   MailUnavailable = 'MAIL_UNAVAILABLE',
+  // Intake (issue 17).
+  /** 422: a member body of kind `individual` (a person) cannot be the coordinating body (Art. 17(1)). */
+  IndividualCannotCoordinate = 'INDIVIDUAL_CANNOT_COORDINATE',
+  /** 422: a case cannot be linked to itself. */
+  SameCase = 'SAME_CASE',
+  /** 409: the two cases are already linked. */
+  LinkExists = 'LINK_EXISTS',
+  /** 409: the link has already been undone. */
+  LinkAlreadyUndone = 'LINK_ALREADY_UNDONE',
+  /** 409: the referral has already been triaged (accepted, declined or merged). */
+  ReferralAlreadyDecided = 'REFERRAL_ALREADY_DECIDED',
   // Retention, disposal and subject requests (issue 19).
   /** 409: the case was disposed of (its content crypto-shredded); nothing can be added. */
   CaseDisposed = 'CASE_DISPOSED',

@@ -307,3 +307,18 @@ export class PublicCouncilDto {
   @ApiProperty({ type: BodyRefDto, nullable: true }) coordinatingBody!: BodyRefDto | null;
   @ApiProperty({ type: [BodyRefDto] }) memberBodies!: BodyRefDto[];
 }
+
+/** One published version of the public notice (公示): what was published, when, by whom. */
+export class PublishedNoticeDto {
+  @ApiProperty({ type: 'integer', minimum: 1 }) version!: number;
+  @ApiProperty({ format: 'date-time' }) publishedAt!: string;
+  @ApiProperty({ format: 'uuid' }) publishedBy!: string;
+  @ApiProperty({ type: PublicCouncilDto, description: 'The notice exactly as published' })
+  content!: PublicCouncilDto;
+}
+
+export class NoticeHistoryDto {
+  @ApiProperty({ type: [PublishedNoticeDto], description: 'Newest first' })
+  items!: PublishedNoticeDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: null;
+}
