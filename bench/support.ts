@@ -85,6 +85,7 @@ export async function benchEnv(poolSize = 4): Promise<BenchEnv> {
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
     AUDIT_SIGNING_KEY: newSigningKey(),
     MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DATA_KEK: randomBytes(32).toString('base64'),
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
     AUDIT_WITNESS_DIR: join(dir, 'audit-witness'),
@@ -102,6 +103,7 @@ export async function benchEnv(poolSize = 4): Promise<BenchEnv> {
       mfaEncryptionKey: base.auth.mfaEncryptionKey as string,
     },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
+    crypto: { ...base.crypto, kek: base.crypto.kek as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,

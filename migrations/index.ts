@@ -21,6 +21,8 @@ import { CaseIntakeFacts1763780805000 } from './1763780805000-case-intake-facts'
 import { CouncilTimeZone1763780810000 } from './1763780810000-council-time-zone';
 import { Attachments1763780811000 } from './1763780811000-attachments';
 import { Digests1763780812000 } from './1763780812000-digests';
+import { EnvelopeEncryption1763780815000 } from './1763780815000-envelope-encryption';
+import { SubjectRequests1763780816000 } from './1763780816000-subject-requests';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -47,4 +49,6 @@ export const migrations = [
   CouncilTimeZone1763780810000,
   Attachments1763780811000,
   Digests1763780812000,
+  EnvelopeEncryption1763780815000,
+  SubjectRequests1763780816000,
 ];

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     JWT_SECRET: 'x'.repeat(48),
     MFA_ENCRYPTION_KEY: 'ab'.repeat(32),
     AUDIT_SIGNING_KEY: newSigningKey(),
+    DATA_KEK: Buffer.alloc(32, 1).toString('base64'),
   });
   // Never used to connect or sign: preview mode instantiates nothing.
   const config: RuntimeConfig = {
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     database: { ...base.database, url: UNUSED, platformUrl: UNUSED },
     auth: { ...base.auth, jwtSecret: 'x'.repeat(48), mfaEncryptionKey: 'ab'.repeat(32) },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
+    crypto: { ...base.crypto, kek: base.crypto.kek as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     preview: true,

@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CryptoModule } from './crypto/crypto.module';
+import { RetentionModule } from './retention/retention.module';
+import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
 import { AccessModule } from './access/access.module';
 import { ExplainModule } from './explain/explain.module';
 import { WorklistModule } from './worklist/worklist.module';
@@ -41,6 +44,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AccessModule,
+        CryptoModule,
         AuditModule,
         AuthModule,
         CouncilsModule,
@@ -52,6 +56,8 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DigestModule,
         ReferralsModule,
+        RetentionModule,
+        SubjectRequestsModule,
         MeModule,
         SeedModule,
         MeetingsModule,

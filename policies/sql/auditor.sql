@@ -80,3 +80,22 @@ FROM
   AND mn.meeting_id = m.id
 WHERE
   (m.council_id = :council_id);
+
+-- CaseRecord · read — rules: auditor.case-record.hold
+SELECT
+  cr.*
+FROM
+  cases cr
+WHERE
+  (cr.council_id = :council_id);
+
+-- CaseRecord · hold — rules: auditor.case-record.hold
+SELECT
+  cr.*
+FROM
+  cases cr
+WHERE
+  (cr.council_id = :council_id);
+
+-- RetentionSchedule · read — rules: auditor.retention.read
+-- not council data: decided by the role alone, no row filter

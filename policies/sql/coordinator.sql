@@ -453,3 +453,65 @@ FROM
   referrals rf
 WHERE
   (rf.council_id = :council_id);
+
+-- CaseRecord · read — rules: coordinator.case-record.retain
+SELECT
+  cr.*
+FROM
+  cases cr
+WHERE
+  (cr.council_id = :council_id);
+
+-- CaseRecord · hold — rules: coordinator.case-record.retain
+SELECT
+  cr.*
+FROM
+  cases cr
+WHERE
+  (cr.council_id = :council_id);
+
+-- CaseRecord · dispose — rules: coordinator.case-record.retain
+SELECT
+  cr.*
+FROM
+  cases cr
+WHERE
+  (cr.council_id = :council_id);
+
+-- RetentionSchedule · read — rules: coordinator.retention.manage
+-- not council data: decided by the role alone, no row filter
+
+-- RetentionSchedule · update — rules: coordinator.retention.manage
+-- not council data: decided by the role alone, no row filter
+
+-- SubjectRequest · read — rules: coordinator.subject-request.manage
+SELECT
+  sr.*
+FROM
+  subject_requests sr
+WHERE
+  (sr.council_id = :council_id);
+
+-- SubjectRequest · create — rules: coordinator.subject-request.manage
+SELECT
+  sr.*
+FROM
+  subject_requests sr
+WHERE
+  (sr.council_id = :council_id);
+
+-- SubjectRequest · update — rules: coordinator.subject-request.manage
+SELECT
+  sr.*
+FROM
+  subject_requests sr
+WHERE
+  (sr.council_id = :council_id);
+
+-- SubjectRequest · export — rules: coordinator.subject-request.manage
+SELECT
+  sr.*
+FROM
+  subject_requests sr
+WHERE
+  (sr.council_id = :council_id);

@@ -145,6 +145,12 @@ const OPERATOR_USER = '00000000-0000-0000-0000-000000000000';
 /** Actions that may still happen on a closed case (everything else answers 409 CASE_CLOSED). */
 const ON_CLOSED_CASE: ReadonlySet<Action> = new Set<Action>(['read', 'reopen']);
 
+/**
+ * Records about a case that outlive its work (issue 19): a person's request about their data
+ * may arrive after the case closed, or after its content was disposed of.
+ */
+const AFTER_THE_CASE: ReadonlySet<SubjectType> = new Set<SubjectType>(['SubjectRequest']);
+
 /** Thrown for "not visible": answered 404 and recorded as `not_visible`. */
 class NotVisible extends DomainError {
   constructor(what: string) {
@@ -568,8 +574,13 @@ export class AccessService {
       if (!found) throw new NotVisible(refTable.label);
       refs.push(found.row);
     }
-    if (caseStatus === 'closed' && !ON_CLOSED_CASE.has(req.action))
-      throw new DomainError(409, CaseErrorCode.CaseClosed, 'The case is closed: reopen it first');
+    if (!AFTER_THE_CASE.has(req.subject)) {
+      // A disposed case's content is gone (crypto-shredded): nothing may be added or changed.
+      if (caseRow?.disposedAt && req.action !== 'read')
+        throw new DomainError(409, ErrorCode.CaseDisposed, 'The case has been disposed of');
+      if (caseStatus === 'closed' && !ON_CLOSED_CASE.has(req.action))
+        throw new DomainError(409, CaseErrorCode.CaseClosed, 'The case is closed: reopen it first');
+    }
     if (req.prefetch && caseId === undefined) prefetched = await scope.batch(req.prefetch(scope));
     return { case: caseRow, row, refs, prefetched };
   }

@@ -21,6 +21,9 @@ export const ACTIONS = [
   // Minutes: locking a draft as the record, and correcting final minutes with an addendum.
   'finalize',
   'amend',
+  // Retention (issue 19): placing or releasing a legal hold, and disposing of a case's content.
+  'hold',
+  'dispose',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -60,6 +63,13 @@ export const SUBJECTS = [
   'RelatedPerson',
   'Risk',
   'Contact',
+  // A case as a record (issue 19): its skeleton — ids, number, dates, status — never its content.
+  // What retention, legal holds and disposal act on; auditors may see it and hold it.
+  'CaseRecord',
+  // How long each record class is kept, per council (文書管理規程).
+  'RetentionSchedule',
+  // A person's request about their own data (APPI: disclosure, correction, stop, deletion).
+  'SubjectRequest',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -89,6 +99,9 @@ export const CONDITION_FIELDS: Record<SubjectType, readonly string[]> = {
   AuditEvent: ['councilId'],
   AccessDecision: ['councilId'],
   Worklist: ['councilId'],
+  CaseRecord: ['councilId', 'id'],
+  RetentionSchedule: ['councilId'],
+  SubjectRequest: ['councilId', 'caseId'],
   Statistics: [],
   CouncilStatistics: ['councilId'],
   Report: ['councilId'],
@@ -160,6 +173,9 @@ export const COUNCIL_FIELD: Partial<Record<SubjectType, string>> = {
   RelatedPerson: 'councilId',
   Risk: 'councilId',
   Contact: 'councilId',
+  CaseRecord: 'councilId',
+  RetentionSchedule: 'councilId',
+  SubjectRequest: 'councilId',
 };
 
 /** Rules that exist before any council does, so cannot be council-scoped. */
@@ -189,6 +205,9 @@ export const PLEDGE_SUBJECTS: ReadonlySet<SubjectType> = new Set([
   'RelatedPerson',
   'Risk',
   'Contact',
+  'CaseRecord',
+  'RetentionSchedule',
+  'SubjectRequest',
 ]);
 
 /** Fields a rule may name (`fields:`), per subject; subjects not listed take no field rules. */

@@ -42,7 +42,14 @@ export interface CaseRow {
   gender: string | null;
   address: string | null;
   phone: string | null;
+  /** Only rows written before envelope encryption (issue 19); new ones are sealed. */
   sensitive: Record<string, unknown> | null;
+  /** The `sensitive` object sealed under the case's data key (src/crypto/case-cipher.ts). */
+  sensitiveSealed: Buffer | null;
+  /** The case's wrapped data key (KEK id ‖ wrapped), read only when there is sealed content. */
+  dataKeyRef: Buffer | null;
+  /** Set once the case was disposed of (issue 19): its content is gone. */
+  disposedAt: Date | null;
   summary: string;
   concerns: string[];
   reviewDueOn: string | null;
@@ -80,6 +87,9 @@ export const CASE_COLUMNS = `
   c.council_id AS "councilId", c.id, c.case_number AS "caseNumber", c.status,
   c.family_name AS "familyName", c.given_name AS "givenName", c.family_name_kana AS "familyNameKana",
   c.given_name_kana AS "givenNameKana", c.birth_date AS "birthDate", c.gender, c.address, c.phone, c.sensitive,
+  c.sensitive_sealed AS "sensitiveSealed", c.disposed_at AS "disposedAt",
+  CASE WHEN c.sensitive_sealed IS NULL THEN NULL ELSE (SELECT convert_to(dk.kek_id, 'UTF8') || dk.wrapped
+     FROM data_keys dk WHERE dk.council_id = c.council_id AND dk.owner_type = 'case' AND dk.owner_id = c.id) END AS "dataKeyRef",
   c.summary, c.concerns, c.review_due_on AS "reviewDueOn", c.risk_level AS "riskLevel",
   c.last_contact_at AS "lastContactAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
   to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "sortKey",
@@ -142,7 +152,8 @@ export const MEETING_COLUMNS = `
 
 /** The minutes' own columns (their meeting's tier included). */
 export const MINUTES_COLUMNS = `
-  mn.council_id AS "councilId", mn.meeting_id AS "meetingId", m.tier, mn.revision, mn.body, mn.status,
+  mn.council_id AS "councilId", mn.meeting_id AS "meetingId", m.tier, mn.revision, mn.body,
+  mn.body_sealed AS "bodySealed", mn.status,
   mn.updated_at AS "updatedAt", mn.updated_by AS "updatedBy", mn.finalized_at AS "finalizedAt", mn.finalized_by AS "finalizedBy"`;
 
 export const MINUTES_FROM = `minutes mn JOIN meetings m ON m.council_id = mn.council_id AND m.id = mn.meeting_id`;
@@ -159,7 +170,41 @@ export const RELATED_PERSON_COLUMNS = `
   rp.given_name_kana AS "givenNameKana", rp.birth_date AS "birthDate", rp.address, rp.phone, rp.sensitive,
   rp.supported, rp.created_at AS "createdAt", rp.updated_at AS "updatedAt"`;
 
+/** A case as a record (issue 19): its skeleton and lifecycle, no content. */
+export interface CaseRecordRow {
+  councilId: string;
+  id: string;
+  /** The same id, so the access layer's audit event names the case (DESIGN.md §3.10). */
+  caseId: string;
+  caseNumber: string;
+  status: 'open' | 'closed';
+  /** The day it closed, in the council's calendar (YYYY-MM-DD), or null while open. */
+  closedOn: string | null;
+  disposedAt: Date | null;
+}
+
 export const SUBJECT_TABLES: Partial<Record<SubjectType, SubjectTable>> = {
+  // No caseIdColumn: a closed case is what retention acts on, so the closed-case rule (409) must
+  // not apply; the row names its case as caseId for the audit event all the same.
+  CaseRecord: {
+    from: 'cases cr',
+    alias: 'cr',
+    columns: `cr.council_id AS "councilId", cr.id, cr.id AS "caseId", cr.case_number AS "caseNumber", cr.status,
+              (cr.closed_at)::date::text AS "closedOn", cr.disposed_at AS "disposedAt"`,
+    idColumn: 'id',
+    caseIdColumn: null,
+    label: 'Case',
+    resourceType: 'case',
+  },
+  SubjectRequest: {
+    from: 'subject_requests sr',
+    alias: 'sr',
+    columns: `sr.council_id AS "councilId", sr.id, sr.case_id AS "caseId"`,
+    idColumn: 'id',
+    caseIdColumn: 'case_id',
+    label: 'Subject request',
+    resourceType: 'subject_request',
+  },
   MemberBody: {
     from: 'member_bodies mb',
     alias: 'mb',

@@ -182,6 +182,9 @@ export const SUBJECT_SQL: Partial<Record<SubjectType, Record<string, FieldSql>>>
   AccessDecision: { councilId: col('council_id') },
   Worklist: { councilId: col('council_id') },
   Report: { councilId: col('council_id') },
+  CaseRecord: { councilId: col('council_id'), id: col('id') },
+  RetentionSchedule: { councilId: col('council_id') },
+  SubjectRequest: { councilId: col('council_id'), caseId: col('case_id') },
   Meeting: {
     councilId: col('council_id'),
     id: col('id'),

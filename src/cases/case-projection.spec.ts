@@ -3,6 +3,13 @@ import { loadPolicies } from '../access/policy-loader';
 import { CaseRow } from '../access/subject-registry';
 import { AssignmentRow, ConsentRow } from './cases.repository';
 import { assignmentEnded, fieldsOfUpdate, projectCase } from './case-projection';
+import { RuntimeConfig } from '../config/app-config';
+import { CaseCipher } from '../crypto/case-cipher';
+
+/** Rows here carry plain (pre-encryption) `sensitive`; the cipher is there for the signature. */
+const cipher = new CaseCipher({
+  crypto: { kek: 'cd'.repeat(32), previousKeks: [] },
+} as unknown as RuntimeConfig);
 
 /**
  * What leaves the server of a case, decided by the real policy files (DESIGN.md §3.1, §3.9):
@@ -43,6 +50,9 @@ const caseRow = (facts: Partial<CaseRow> = {}): CaseRow => ({
   address: '東京都千代田区1-1',
   phone: '03-0000-0000',
   sensitive: { medical: '通院中' },
+  sensitiveSealed: null,
+  dataKeyRef: null,
+  disposedAt: null,
   summary: '一人暮らし',
   concerns: ['isolation', 'mental_health', 'poverty', 'abuse_violence'],
   reviewDueOn: '2026-12-01',
@@ -91,7 +101,11 @@ const consent: ConsentRow = {
 };
 
 describe('projectCase', () => {
-  const sut = projectCase;
+  const sut = (
+    ability: Parameters<typeof projectCase>[0],
+    row: CaseRow,
+    extra?: Parameters<typeof projectCase>[3],
+  ) => projectCase(ability, row, cipher, extra);
 
   it('gives the coordinator every field, the subject’s personal fields grouped under subject', () => {
     const view = sut(coordinator, caseRow());

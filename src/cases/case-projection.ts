@@ -2,6 +2,7 @@ import { subject } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import { AppAbility } from '../access/ability.factory';
 import { RULE_FIELDS } from '../access/policy-catalog';
+import { CaseCipher } from '../crypto/case-cipher';
 import { Concern, SENSITIVE_CONCERNS } from './case.dto';
 import { AssignmentRow, CaseRow, ConsentRow } from './cases.repository';
 
@@ -77,12 +78,27 @@ export const consentView = (c: ConsentRow) => ({
 });
 
 /**
+ * The case's `sensitive` object: opened with the case's data key (issue 19), which the row
+ * carries wrapped; null once the case was disposed of (its key destroyed). Rows written before
+ * envelope encryption still hold it in plain text.
+ */
+export function sensitiveOf(cipher: CaseCipher, row: CaseRow): Record<string, unknown> | null {
+  if (!row.sensitiveSealed) return row.sensitive;
+  const key = cipher.fromRef(row.councilId, { type: 'case', id: row.id }, row.dataKeyRef);
+  return key
+    ? (JSON.parse(key.open('case.sensitive', row.sensitiveSealed)) as Record<string, unknown>)
+    : null;
+}
+
+/**
  * Field projection (DESIGN.md §4): only fields the caller's rules permit for this very row leave
- * the server. Restricted fields (address, phone, sensitive) need a rule that grants them.
+ * the server. Restricted fields (address, phone, sensitive) need a rule that grants them; the
+ * sealed `sensitive` object is decrypted only when it does (§3.9).
  */
 export function projectCase(
   ability: AppAbility,
   row: CaseRow,
+  cipher: CaseCipher,
   extra: { assignments?: AssignmentRow[]; activeConsents?: ConsentRow[] } = {},
 ): CaseView {
   const allowed = new Set(
@@ -102,7 +118,7 @@ export function projectCase(
     gender: row.gender,
     address: row.address,
     phone: row.phone,
-    sensitive: row.sensitive,
+    sensitive: allowed.has('sensitive') ? sensitiveOf(cipher, row) : undefined,
     summary: row.summary,
     // Limited scope: the sensitive concern codes go with the sensitive object (§3.9).
     concerns: allowed.has('sensitive')

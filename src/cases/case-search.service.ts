@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
-import { validationFailed } from '../common/errors/domain-error';
+import { CaseCipher } from '../crypto/case-cipher';
+import { DomainError, validationFailed } from '../common/errors/domain-error';
 import { projectCase } from './case-projection';
 import { CaseSearchQueryDto, MatchCaseDto } from './case.dto';
 import { CaseSearchRepository, ScoredCase } from './case-search.repository';
@@ -21,6 +22,7 @@ export class CaseSearchService {
   constructor(
     private readonly access: AccessService,
     private readonly repo: CaseSearchRepository,
+    private readonly cipher: CaseCipher,
   ) {}
 
   search(p: CouncilPrincipal, q: CaseSearchQueryDto) {
@@ -62,6 +64,6 @@ export class CaseSearchService {
 
   private view(p: CouncilPrincipal, r: ScoredCase) {
     const { score, matched, ...row } = r;
-    return { ...projectCase(p.ability, row), score, matched };
+    return { ...projectCase(p.ability, row, this.cipher), score, matched };
   }
 }

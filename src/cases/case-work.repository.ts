@@ -5,7 +5,10 @@ import { policySql } from '../access/sql-filter';
 export interface NoteRow {
   id: string;
   caseId: string;
-  body: string;
+  /** Plain text only for notes written before envelope encryption (issue 19). */
+  body: string | null;
+  /** The body sealed under the case's data key (src/crypto/case-cipher.ts). */
+  bodySealed: Buffer | null;
   correctsNoteId: string | null;
   authorUserId: string;
   authorRole: string;
@@ -50,7 +53,7 @@ export interface InfoRequestRow {
   overdue: boolean;
 }
 
-const NOTE_COLUMNS = `id, case_id AS "caseId", body, corrects_note_id AS "correctsNoteId", author_user_id AS "authorUserId",
+const NOTE_COLUMNS = `id, case_id AS "caseId", body, body_sealed AS "bodySealed", corrects_note_id AS "correctsNoteId", author_user_id AS "authorUserId",
   author_role AS "authorRole", member_body_id AS "memberBodyId", sensitive, created_at AS "createdAt"`;
 
 const PLAN_COLUMNS = `id, case_id AS "caseId", version, goals, created_at AS "createdAt", created_by AS "createdBy"`;
@@ -124,7 +127,7 @@ export class CaseWorkRepository {
     s: CouncilScope,
     n: {
       caseId: string;
-      body: string;
+      bodySealed: Buffer;
       correctsNoteId: string | null;
       authorUserId: string;
       authorRole: string;
@@ -134,12 +137,12 @@ export class CaseWorkRepository {
   ): Promise<NoteRow> {
     const rows = (await s.query(
       'insert_note',
-      `INSERT INTO case_notes (council_id, case_id, body, corrects_note_id, author_user_id, author_role, member_body_id, sensitive)
+      `INSERT INTO case_notes (council_id, case_id, body_sealed, corrects_note_id, author_user_id, author_role, member_body_id, sensitive)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${NOTE_COLUMNS}`,
       [
         s.councilId,
         n.caseId,
-        n.body,
+        n.bodySealed,
         n.correctsNoteId,
         n.authorUserId,
         n.authorRole,

@@ -3,6 +3,7 @@ import { CaseErrorCode } from './case-error-codes';
 import { AccessService, Done } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
+import { CaseCipher } from '../crypto/case-cipher';
 import { DomainError, forbidden, notFound } from '../common/errors/domain-error';
 import {
   CloseCaseDto,
@@ -22,9 +23,13 @@ import {
 import { assignmentEnded } from './case-projection';
 import { CasesRepository } from './cases.repository';
 
-const noteView = (n: NoteRow) => ({
+/** A note as answered: its body opened by the caller (null once the case was disposed of). */
+/** The field name sealed note bodies are bound to (src/crypto/case-cipher.ts). */
+const NOTE_BODY = 'note.body';
+
+const noteView = (n: NoteRow, body: string | null | undefined) => ({
   id: n.id,
-  body: n.body,
+  body,
   correctsNoteId: n.correctsNoteId,
   authorUserId: n.authorUserId,
   authorRole: n.authorRole,
@@ -83,7 +88,18 @@ export class CaseWorkService {
     private readonly access: AccessService,
     private readonly cases: CasesRepository,
     private readonly repo: CaseWorkRepository,
+    private readonly cipher: CaseCipher,
   ) {}
+
+  /**
+   * A note's body, opened with its case's data key inside the use case (after the access path
+   * allowed the read); null once the case was disposed of; plain for notes written before
+   * envelope encryption.
+   */
+  private async bodyOf(s: CouncilScope, n: NoteRow): Promise<string | null | undefined> {
+    if (!n.bodySealed) return n.body;
+    return this.cipher.open(s, { type: 'case', id: n.caseId }, NOTE_BODY, n.bodySealed);
+  }
 
   /**
    * Closing ends every member body's assignment (reason `case_closed`, one event per body): a
@@ -149,7 +165,8 @@ export class CaseWorkService {
         if (!memberBodyId) throw forbidden();
         const note = await this.repo.insertNote(s, {
           caseId,
-          body: dto.body,
+          // Sealed under the case's data key (issue 19): a dump shows no note text.
+          bodySealed: await this.cipher.seal(s, { type: 'case', id: caseId }, NOTE_BODY, dto.body),
           correctsNoteId: dto.correctsNoteId ?? null,
           authorUserId: p.userId,
           authorRole: p.actingAs,
@@ -157,7 +174,7 @@ export class CaseWorkService {
           sensitive: dto.sensitive ?? false,
         });
         return {
-          result: noteView(note),
+          result: noteView(note, dto.body),
           resourceId: note.id,
           reason: note.sensitive ? 'sensitive=true' : null,
         };
@@ -172,7 +189,7 @@ export class CaseWorkService {
       { action: 'update', subject: 'Note', caseId, id: noteId, lock: true, event: 'note.update' },
       async (s, l) => {
         const note = l.row!.sensitive ? l.row! : await this.repo.markSensitive(s, noteId, p.userId);
-        return { result: noteView(note), reason: 'sensitive=true' };
+        return { result: noteView(note, await this.bodyOf(s, note)), reason: 'sensitive=true' };
       },
     );
   }
@@ -181,10 +198,12 @@ export class CaseWorkService {
     return this.access.use(
       p,
       { action: 'read', subject: 'Note', caseId, event: 'note.list' },
-      async (s) => ({
-        result: { items: (await this.repo.notes(s, caseId)).map(noteView), nextCursor: null },
-        resourceId: caseId,
-      }),
+      async (s) => {
+        const items: ReturnType<typeof noteView>[] = [];
+        for (const n of await this.repo.notes(s, caseId))
+          items.push(noteView(n, await this.bodyOf(s, n)));
+        return { result: { items, nextCursor: null }, resourceId: caseId };
+      },
     );
   }
 

@@ -37,6 +37,12 @@ import { CaseSearchService } from './case-search.service';
     CaseIntakeRepository,
     CaseIntakeService,
   ],
-  exports: [CasesService, CasesRepository, CaseWorkService, CaseSearchRepository],
+  exports: [
+    CasesService,
+    CasesRepository,
+    CaseWorkService,
+    CaseSearchRepository,
+    CaseWorkRepository,
+  ],
 })
 export class CasesModule {}

@@ -156,6 +156,7 @@ export class CasesRepository {
   async insertCase(
     s: CouncilScope,
     c: {
+      id: string;
       caseNumber: string;
       familyName: string;
       givenName: string;
@@ -165,7 +166,8 @@ export class CasesRepository {
       gender?: string;
       address?: string;
       phone?: string;
-      sensitive?: Record<string, unknown>;
+      /** The `sensitive` object sealed under the case's data key (src/crypto/case-cipher.ts). */
+      sensitiveSealed: Buffer | null;
       summary: string;
       concerns: string[];
       reviewDueOn?: string;
@@ -176,9 +178,9 @@ export class CasesRepository {
       'case_insert',
       `WITH c AS (
          INSERT INTO cases (council_id, case_number, family_name, given_name, family_name_kana, given_name_kana, birth_date,
-                            gender, address, phone, sensitive, summary, concerns, review_due_on, created_by,
-                            family_name_key, given_name_key, family_kana_key, given_kana_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING *)
+                            gender, address, phone, sensitive_sealed, summary, concerns, review_due_on, created_by,
+                            family_name_key, given_name_key, family_kana_key, given_kana_key, id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING *)
        SELECT ${CASE_COLUMNS} FROM c ${CASE_COVERAGE}`,
       [
         s.councilId,
@@ -191,7 +193,7 @@ export class CasesRepository {
         c.gender ?? null,
         c.address ?? null,
         c.phone ?? null,
-        c.sensitive === undefined ? null : JSON.stringify(c.sensitive),
+        c.sensitiveSealed,
         c.summary,
         c.concerns,
         c.reviewDueOn ?? null,
@@ -200,6 +202,7 @@ export class CasesRepository {
         normaliseName(c.givenName),
         normaliseName(c.familyNameKana),
         normaliseName(c.givenNameKana),
+        c.id,
       ],
     );
     return rows[0];
@@ -255,7 +258,7 @@ export class CasesRepository {
       gender: 'gender',
       address: 'address',
       phone: 'phone',
-      sensitive: 'sensitive',
+      sensitiveSealed: 'sensitive_sealed',
       summary: 'summary',
       concerns: 'concerns',
       reviewDueOn: 'review_due_on',
@@ -264,9 +267,11 @@ export class CasesRepository {
     const sets = Object.entries(set)
       .filter(([k, v]) => columns[k] && v !== undefined)
       .map(([k, v]) => {
-        params.push(k === 'sensitive' ? JSON.stringify(v) : v);
+        params.push(v);
         return `${columns[k]} = $${params.length}`;
       });
+    // A sealed `sensitive` replaces any plain text left from before envelope encryption.
+    if (set.sensitiveSealed !== undefined) sets.push('sensitive = NULL');
     // A name changed: so does its search key (name-normalisation.ts).
     for (const [field, key] of Object.entries(NAME_KEYS)) {
       if (set[field] === undefined) continue;

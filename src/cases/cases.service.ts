@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { CaseErrorCode } from './case-error-codes';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
+import { CaseCipher } from '../crypto/case-cipher';
 import { DomainError, forbidden, notFound, validationFailed } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/http/pagination';
 import {
@@ -64,6 +66,7 @@ export class CasesService {
     private readonly access: AccessService,
     private readonly repo: CasesRepository,
     private readonly matcher: CaseSearchRepository,
+    private readonly cipher: CaseCipher,
   ) {}
 
   create(
@@ -92,12 +95,23 @@ export class CasesService {
     // Registering is the coordinators' (create Case), whatever use case asks for it.
     if (!p.ability.can('create', 'Case')) throw forbidden();
     const caseNumber = await this.repo.nextCaseNumber(s);
+    // The id is chosen here so the case's data key and sealed content can name it (issue 19).
+    const id = randomUUID();
     const row = await this.repo.insertCase(
       s,
       {
         ...dto.subject,
+        id,
         caseNumber,
-        sensitive: dto.sensitive,
+        sensitiveSealed:
+          dto.sensitive === undefined
+            ? null
+            : await this.cipher.seal(
+                s,
+                { type: 'case', id },
+                'case.sensitive',
+                JSON.stringify(dto.sensitive),
+              ),
         summary: dto.summary,
         concerns: dto.concerns,
         reviewDueOn: dto.reviewDueOn,
@@ -107,7 +121,7 @@ export class CasesService {
     const possibleDuplicates = (
       await this.matcher.match(s, dto.subject, row.id, DUPLICATE_SCORE)
     ).map((d) => ({ id: d.id, caseNumber: d.caseNumber }));
-    return { view: projectCase(p.ability, row), possibleDuplicates };
+    return { view: projectCase(p.ability, row, this.cipher), possibleDuplicates };
   }
 
   list(p: CouncilPrincipal, q: CaseQueryDto): Promise<Page<CaseView>> {
@@ -135,7 +149,7 @@ export class CasesService {
                 : r.sortKey,
             id: r.id,
           }),
-          (r) => projectCase(p.ability, r),
+          (r) => projectCase(p.ability, r, this.cipher),
         );
         return {
           result: page,
@@ -172,7 +186,7 @@ export class CasesService {
       // consents naming it, not the other bodies' arrangements or the consent notes.
       const body = p.actingAs === 'coordinator' ? null : p.staff?.memberBodyId;
       return {
-        result: projectCase(p.ability, row, {
+        result: projectCase(p.ability, row, this.cipher, {
           assignments: body ? assignments.filter((a) => a.memberBodyId === body) : assignments,
           activeConsents: body
             ? activeConsents
@@ -200,9 +214,19 @@ export class CasesService {
           ...dto.subject,
           ...dto,
           subject: undefined,
+          sensitive: undefined,
+          sensitiveSealed:
+            dto.sensitive === undefined
+              ? undefined
+              : await this.cipher.seal(
+                  s,
+                  { type: 'case', id: caseId },
+                  'case.sensitive',
+                  JSON.stringify(dto.sensitive),
+                ),
         });
         return {
-          result: projectCase(p.ability, updated ?? l.case!),
+          result: projectCase(p.ability, updated ?? l.case!, this.cipher),
           reason: `fields=${fields.join(',')}`,
         };
       },

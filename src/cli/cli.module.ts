@@ -11,6 +11,8 @@ import { InvitationIssuer } from '../councils/invitation-issuer';
 import { InvitationsRepository } from '../councils/invitations.repository';
 import { CouncilTransactions } from '../database/council-transactions';
 import { DatabaseModule } from '../database/database.module';
+import { CryptoModule } from '../crypto/crypto.module';
+import { KekRotationService } from '../crypto/kek-rotation.service';
 import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
 import { StatisticsRepository } from '../statistics/statistics.repository';
 import { MailModule } from '../mail/mail.module';
@@ -29,6 +31,7 @@ export class CliModule {
         MetricsModule,
         UsersModule,
         MailModule,
+        CryptoModule,
       ],
       providers: [
         CouncilTransactions,
@@ -44,6 +47,8 @@ export class CliModule {
         InvitationsRepository,
         InvitationIssuer,
         CouncilRecoveryService,
+        // kek:rotate — each council's data keys re-wrapped through AccessService.system.
+        KekRotationService,
       ],
     };
   }

@@ -14,6 +14,7 @@ import { StatisticsPublicationService } from '../statistics/statistics-publicati
 import { CouncilRecoveryService } from '../councils/council-recovery.service';
 import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
+import { KekRotationService } from '../crypto/kek-rotation.service';
 
 import { Print, withRuntime } from './with-runtime';
 
@@ -155,3 +156,25 @@ export async function statisticsPublish(
 }
 
 export { auditVerify } from './audit-verify';
+
+/**
+ * `kek:rotate`: re-wraps every council's data keys under the current DATA_KEK (issue 19). Run it
+ * with the new key as DATA_KEK and the old one(s) in DATA_KEK_PREVIOUS; afterwards the old keys
+ * are no longer needed. Each council's re-wrap is recorded as `data_keys.rewrap`.
+ */
+export async function kekRotate(out: Print): Promise<void> {
+  await withRuntime(async (runtime) => {
+    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
+      logger: false,
+    });
+    try {
+      const result = await ctx.get(KekRotationService).rotate();
+      const total = result.councils.reduce((n, c) => n + c.rewrapped, 0);
+      for (const c of result.councils)
+        if (c.rewrapped) out(`council ${c.councilId}: ${c.rewrapped} data keys re-wrapped`);
+      out(`${total} data keys re-wrapped under KEK ${result.kekId}; every live key now uses it`);
+    } finally {
+      await ctx.close();
+    }
+  });
+}

@@ -5,6 +5,7 @@ import {
   councilRecover,
   createAdmin,
   dbProvision,
+  kekRotate,
   migrate,
   statisticsPublish,
 } from './commands';
@@ -29,6 +30,9 @@ Commands:
                                               publish every month of a closed period now
                                               (computed once, suppressed, stored); exit code 3
                                               if a coordinator holds one of them
+  kek:rotate                                  re-wrap every case's data key under DATA_KEK (old
+                                              keys in DATA_KEK_PREVIOUS); afterwards the old KEK
+                                              is no longer needed
   db:provision --admin-url <url> [--database <name>]
                                               create the owner, application and platform roles
                                               and the database on a PostgreSQL server (DATABASE_URL
@@ -62,6 +66,8 @@ async function main(argv: string[]): Promise<void> {
       return createAdmin(values.email, values.password, out);
     case 'migrate':
       return migrate(out);
+    case 'kek:rotate':
+      return kekRotate(out);
     case 'audit:verify':
       if (!(await auditVerify(values.council, out, values.witness))) process.exitCode = 3;
       return;

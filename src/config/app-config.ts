@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createPrivateKey, KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -377,6 +378,48 @@ export class EnvironmentVariables {
   @IsString()
   MFA_ENCRYPTION_KEY?: string;
 
+  /**
+   * The key-encryption key (KEK) wrapping every case's data key (envelope encryption, issue 19;
+   * docs/security.md): 32 bytes as base64 or 64 hex characters. Required with DATABASE_URL
+   * (or DATA_KEK_FILE); generated under DATA_DIR otherwise.
+   */
+  @IsOptional()
+  @IsString()
+  DATA_KEK?: string;
+
+  /** A file holding DATA_KEK (e.g. a mounted secret); used when DATA_KEK is not set. */
+  @IsOptional()
+  @IsString()
+  DATA_KEK_FILE?: string;
+
+  /**
+   * Earlier KEKs, comma-separated, still needed to unwrap data keys until \`kek:rotate\` has
+   * re-wrapped them all under DATA_KEK; then remove them.
+   */
+  @IsOptional()
+  @IsString()
+  DATA_KEK_PREVIOUS?: string;
+
+  /** Retention limits (in 年度) coordinators may choose between, per record class (issue 19). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RETENTION_MIN_YEARS = 1;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RETENTION_MAX_YEARS = 30;
+
+  /** The default retention period (年度 after the one in which a record closed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RETENTION_DEFAULT_YEARS = 5;
+
   /** The issuer name authenticator apps show beside the account. */
   @IsString()
   @MinLength(1)
@@ -441,6 +484,9 @@ export interface AppConfig {
   files: { storageDir: string; maxBytes: number };
   /** The daily digest's schedule (cron in the server's TIME_ZONE), or null: never. */
   digest: { cron: string | null };
+  /** Envelope encryption (issue 19): the current KEK and earlier ones still readable. */
+  crypto: { kek: string | null; previousKeks: string[] };
+  retention: { minYears: number; maxYears: number; defaultYears: number };
   /** Invitations and password resets (issue 13). */
   mail: { smtpUrl: string | null; from: string; publicUrl: string };
   accounts: { invitationTtlHours: number };
@@ -495,6 +541,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'CORS_ORIGINS',
     'METRICS_PORT',
     'METRICS_HOST',
+    'DATA_KEK',
+    'DATA_KEK_FILE',
+    'DATA_KEK_PREVIOUS',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
@@ -547,6 +596,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('MFA_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters or base64');
     }
   }
+  let kek: string | null = vars.DATA_KEK ?? null;
+  if (!kek && vars.DATA_KEK_FILE) {
+    try {
+      kek = readFileSync(vars.DATA_KEK_FILE, 'utf8').trim();
+    } catch {
+      problems.push(`DATA_KEK_FILE: cannot read ${vars.DATA_KEK_FILE}`);
+    }
+  }
+  if (vars.DATABASE_URL && !kek && !vars.DATA_KEK_FILE) {
+    problems.push(
+      'DATA_KEK: required when DATABASE_URL is set (or DATA_KEK_FILE; 32 bytes as base64, e.g. openssl rand -base64 32)',
+    );
+  }
+  const previousKeks = (vars.DATA_KEK_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  for (const [name, value] of [
+    ['DATA_KEK', kek],
+    ...previousKeks.map((k) => ['DATA_KEK_PREVIOUS', k]),
+  ] as [string, string | null][]) {
+    if (!value) continue;
+    try {
+      kekFrom(value);
+    } catch {
+      problems.push(`${name}: must be 32 bytes as base64 or 64 hex characters`);
+    }
+  }
+  if (
+    vars.RETENTION_MIN_YEARS > vars.RETENTION_MAX_YEARS ||
+    vars.RETENTION_DEFAULT_YEARS < vars.RETENTION_MIN_YEARS ||
+    vars.RETENTION_DEFAULT_YEARS > vars.RETENTION_MAX_YEARS
+  ) {
+    problems.push(
+      'RETENTION_DEFAULT_YEARS: must lie between RETENTION_MIN_YEARS and RETENTION_MAX_YEARS',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -587,6 +673,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       mfaEncryptionKey: vars.MFA_ENCRYPTION_KEY ?? null,
       mfaIssuer: vars.MFA_ISSUER,
       mfaChallengeTtlSeconds: vars.MFA_CHALLENGE_TTL_SECONDS,
+    },
+    crypto: { kek, previousKeks },
+    retention: {
+      minYears: vars.RETENTION_MIN_YEARS,
+      maxYears: vars.RETENTION_MAX_YEARS,
+      defaultYears: vars.RETENTION_DEFAULT_YEARS,
     },
     mail: {
       smtpUrl: vars.SMTP_URL ?? null,
@@ -647,8 +739,17 @@ export function mfaKeyFrom(value: string): Buffer {
   return key;
 }
 
+/** A key-encryption key: 32 bytes given as base64 or as 64 hex characters. */
+export function kekFrom(value: string): Buffer {
+  const v = value.trim();
+  const key = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (key.length !== 32) throw new Error('a KEK must be 32 bytes');
+  return key;
+}
+
 export interface RuntimeConfig extends AppConfig {
   database: AppConfig['database'] & { url: string; platformUrl: string };
+  crypto: AppConfig['crypto'] & { kek: string };
   auth: AppConfig['auth'] & { jwtSecret: string; mfaEncryptionKey: string };
   audit: AppConfig['audit'] & { signingKey: string };
   embedded: boolean;

@@ -14,6 +14,8 @@ export interface DevSecrets {
   auditSigningKey: string;
   /** AES-256-GCM key for TOTP secrets (base64 of 32 bytes); added later, like the platform one. */
   mfaEncryptionKey: string;
+  /** The KEK wrapping case data keys (issue 19; base64 of 32 bytes); added later too. */
+  dataKek: string;
 }
 
 const secret = (): string => randomBytes(32).toString('base64url');
@@ -35,6 +37,7 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     jwtSecret: stored.jwtSecret ?? secret(),
     auditSigningKey: stored.auditSigningKey ?? newSigningKey(),
     mfaEncryptionKey: stored.mfaEncryptionKey ?? randomBytes(32).toString('base64'),
+    dataKek: stored.dataKek ?? randomBytes(32).toString('base64'),
   };
   if (Object.keys(stored).length !== Object.keys(complete).length) {
     mkdirSync(dataDir, { recursive: true });

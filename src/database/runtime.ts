@@ -37,6 +37,7 @@ export async function resolveRuntime(
           mfaEncryptionKey: config.auth.mfaEncryptionKey as string, // required with DATABASE_URL
         },
         audit: { ...config.audit, signingKey: config.audit.signingKey as string },
+        crypto: { ...config.crypto, kek: config.crypto.kek as string }, // required with DATABASE_URL
       },
       stopDatabase: async () => undefined,
     };
@@ -94,6 +95,7 @@ export async function resolveRuntime(
         mfaEncryptionKey: config.auth.mfaEncryptionKey ?? secrets.mfaEncryptionKey,
       },
       audit: { ...config.audit, signingKey: config.audit.signingKey ?? secrets.auditSigningKey },
+      crypto: { ...config.crypto, kek: config.crypto.kek ?? secrets.dataKek },
     },
     stopDatabase: () => server.stop(),
   };

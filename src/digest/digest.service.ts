@@ -20,6 +20,8 @@ const LABELS: Record<WorklistKind, string> = {
   meeting_upcoming: '予定の会議 / meetings coming up',
   referral_awaiting_triage: '受付待ちのつなぎ / referrals awaiting triage',
   statutory_basis_lapsing: '見直し期限の近い法令に基づく共有 / statutory bases lapsing',
+  retention_due: '保存期間満了 / records reaching their retention period',
+  subject_request_overdue: '期限超過の本人請求 / APPI requests past their deadline',
 };
 
 export interface DigestRun {

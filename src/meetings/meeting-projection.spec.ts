@@ -226,6 +226,7 @@ describe('minutes views', () => {
     meetingId: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc',
     tier: 'case_conference',
     revision: 3,
+    bodySealed: null,
     body: '議事: 山田さんの見守り体制',
     status: 'final',
     updatedAt: new Date('2026-03-02T00:00:00.000Z'),

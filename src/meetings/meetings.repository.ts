@@ -71,7 +71,10 @@ export interface MinutesRow {
   meetingId: string;
   tier: MeetingTier;
   revision: number;
+  /** Plain only for minutes written before envelope encryption (issue 19); '' otherwise. */
   body: string;
+  /** The text sealed under the meeting's data key (src/crypto/case-cipher.ts). */
+  bodySealed: Buffer | null;
   status: 'draft' | 'final';
   updatedAt: Date;
   updatedBy: string | null;
@@ -340,11 +343,16 @@ export class MeetingsRepository {
   }
 
   /** Saves a draft as the next revision and returns its number. */
-  async writeDraft(s: CouncilScope, meetingId: string, body: string, by: string): Promise<number> {
+  async writeDraft(
+    s: CouncilScope,
+    meetingId: string,
+    bodySealed: Buffer,
+    by: string,
+  ): Promise<number> {
     const rows = (await s.em.query(
-      `UPDATE minutes SET revision = revision + 1, body = $3, updated_at = now(), updated_by = $4
+      `UPDATE minutes SET revision = revision + 1, body = '', body_sealed = $3, updated_at = now(), updated_by = $4
         WHERE council_id = $1 AND meeting_id = $2 AND status = 'draft' RETURNING revision`,
-      [s.councilId, meetingId, body, by],
+      [s.councilId, meetingId, bodySealed, by],
     )) as [{ revision: number }[], number];
     return rows[0][0].revision;
   }

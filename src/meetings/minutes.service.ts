@@ -1,3 +1,4 @@
+import { CaseCipher } from '../crypto/case-cipher';
 import { Injectable } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { decidingRuleId } from '../access/ability.factory';
@@ -37,11 +38,15 @@ interface WriteOutcome<T = undefined> {
  * any other agency sees only the decisions and action items about the cases its body is covered
  * on now (`access: "assigned_case"`), or 404 (§3.9: attending a meeting once is not coverage).
  */
+/** The field name sealed minutes text is bound to (src/crypto/case-cipher.ts). */
+const MINUTES_BODY = 'minutes.body';
+
 @Injectable()
 export class MinutesService {
   constructor(
     private readonly access: AccessService,
     private readonly repo: MeetingsRepository,
+    private readonly cipher: CaseCipher,
   ) {}
 
   read(p: CouncilPrincipal, meetingId: string): Promise<FullMinutes | CaseOnlyMinutes> {
@@ -163,7 +168,14 @@ export class MinutesService {
           { details: uncovered.map((u) => ({ ...u, reason: 'not_covered' })) },
         );
 
-      const revision = await this.repo.writeDraft(s, meetingId, dto.body, p.userId);
+      // Minutes text is sealed under the meeting's own data key (issue 19, docs/security.md).
+      const sealed = await this.cipher.seal(
+        s,
+        { type: 'meeting', id: meetingId },
+        MINUTES_BODY,
+        dto.body,
+      );
+      const revision = await this.repo.writeDraft(s, meetingId, sealed, p.userId);
       for (const [position, d] of decisions.entries()) {
         await this.repo.insertDecision(s, meetingId, revision, position, {
           text: d.text,
@@ -296,12 +308,23 @@ export class MinutesService {
 
   private async fullView(s: CouncilScope, minutes: MinutesRow): Promise<FullMinutes> {
     const meetingId = minutes.meetingId;
-    return fullMinutesView(minutes, {
-      decisions: await this.repo.decisions(s, { meetingId }, false),
-      actionItems: await this.repo.actionItems(s, { meetingId }, false),
-      reviews: await this.repo.reviews(s, meetingId),
-      addenda: await this.repo.addenda(s, meetingId),
-    });
+    const body = minutes.bodySealed
+      ? ((await this.cipher.open(
+          s,
+          { type: 'meeting', id: meetingId },
+          MINUTES_BODY,
+          minutes.bodySealed,
+        )) ?? '')
+      : minutes.body;
+    return fullMinutesView(
+      { ...minutes, body },
+      {
+        decisions: await this.repo.decisions(s, { meetingId }, false),
+        actionItems: await this.repo.actionItems(s, { meetingId }, false),
+        reviews: await this.repo.reviews(s, meetingId),
+        addenda: await this.repo.addenda(s, meetingId),
+      },
+    );
   }
 
   /** The minutes' policy facts (the registry's SQL), for the rule that decided a full read. */

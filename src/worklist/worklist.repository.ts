@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { retentionEndsOnSql } from '../retention/fiscal-year';
 import { CouncilScope } from '../access/council-scope';
 import { staffInForce } from '../access/in-force';
 import { policySql } from '../access/sql-filter';
@@ -14,6 +16,10 @@ export const WORKLIST_KINDS = [
   'action_item_due',
   'pledge_not_accepted',
   'meeting_upcoming',
+  // Issue 19: closed cases whose retention period ends (coordinators review, then dispose).
+  'retention_due',
+  // Issue 19: a person's request past its statutory (or extended) deadline, undecided.
+  'subject_request_overdue',
   'referral_awaiting_triage',
   'statutory_basis_lapsing',
 ] as const;
@@ -39,8 +45,16 @@ const OPEN_CASE = `c.status = 'open'`;
  * covered on now (DESIGN.md §3.9) — and only its own body's items. "Today" is the database's
  * `current_date`, i.e. the council's calendar (TIME_ZONE), never UTC's.
  */
+/**
+ * How long a "without delay" request (a private member body, APPI Art. 33) may wait undecided
+ * before the worklist calls it overdue: the council's yardstick, not a statutory period.
+ */
+export const WITHOUT_DELAY_DAYS = 14;
+
 @Injectable()
 export class WorklistRepository {
+  constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {}
+
   async items(s: CouncilScope, dueWithinDays: number): Promise<WorklistRow[]> {
     const p = s.principal;
     const coordinator = p.actingAs === 'coordinator';
@@ -106,6 +120,32 @@ export class WorklistRepository {
         SELECT 'review_due' AS kind, c.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('c.review_due_on')}
           FROM cases c
          WHERE c.council_id = $1 AND ${OPEN_CASE} AND ${within(bind, 'c.review_due_on')}`,
+      );
+      // Retention (issue 19): closed cases reaching the end of their period, not yet disposed of.
+      // Held cases are listed too (the hold is reviewed with them); disposal refuses them.
+      await run((_, bind) => {
+        const ends = retentionEndsOnSql(
+          'c.closed_at::date',
+          `COALESCE((SELECT rs.years FROM retention_schedules rs WHERE rs.council_id = c.council_id
+                      AND rs.record_class = 'closed_cases'), ${bind(this.config.retention.defaultYears)}::int)`,
+        );
+        return `
+        SELECT 'retention_due' AS kind, c.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber",
+               ends::text AS "dueOn", (ends <= current_date) AS overdue
+          FROM cases c CROSS JOIN LATERAL (SELECT ${ends} AS ends) r
+         WHERE c.council_id = $1 AND c.status = 'closed' AND c.disposed_at IS NULL
+           AND ends <= current_date + ${bind(dueWithinDays)}::int`;
+      });
+      // APPI requests past their deadline (extended or statutory), or "without delay" ones left
+      // undecided longer than the council's yardstick.
+      await run(
+        (_, bind) => `
+        SELECT 'subject_request_overdue' AS kind, sr.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber",
+               d.due::text AS "dueOn", (d.due < current_date) AS overdue
+          FROM subject_requests sr JOIN cases c ON c.council_id = sr.council_id AND c.id = sr.case_id
+          CROSS JOIN LATERAL (SELECT COALESCE(sr.extended_until, sr.deadline_on,
+                                              sr.received_on + ${bind(WITHOUT_DELAY_DAYS)}::int) AS due) d
+         WHERE sr.council_id = $1 AND sr.status <> 'decided' AND d.due < current_date`,
       );
       await run(
         () => `

@@ -128,6 +128,8 @@ describe('final minutes in the database', () => {
         return `NOT coalesce(${col}, false)`;
       case 'jsonb':
         return `'{"changed": true}'::jsonb`;
+      case 'bytea':
+        return `coalesce(${col}, ''::bytea) || '\\x00'::bytea`;
       default:
         throw new Error(`no different value for ${table}.${column} of type ${type}`);
     }

@@ -47,6 +47,9 @@ const ACTIONS_BY_SUBJECT = {
   Minutes: ['read', 'update', 'finalize', 'amend'],
   Decision: ['read'],
   ActionItem: ['read', 'update'],
+  // Retention (policies/tests/retention.yaml, issue 19).
+  CaseRecord: ['read', 'hold', 'dispose'],
+  SubjectRequest: ['read', 'create', 'update', 'export'],
   // Referrals from member bodies (policies/tests/referrals.yaml).
   Referral: ['read', 'create', 'accept', 'update'],
   // About a case (policies/tests/intake.yaml).
@@ -252,6 +255,27 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
       });
     }
 
+    // Retention (issue 19): cases as records (their skeleton), a request about one of them.
+    for (const name of ['mine-consent-full', 'closed-case'] as const) {
+      const { id } = caseIds.get(name)!;
+      objects.set(`record-${name}`, {
+        subject: 'CaseRecord',
+        table: 'cases',
+        id,
+        facts: { councilId: a.councilId, id },
+      });
+    }
+    const request = await su.query(
+      `INSERT INTO subject_requests (council_id, case_id, kind, received_on, channel, controller, created_by)
+       VALUES ($1, $2, 'disclosure', current_date, 'mail', 'municipality', $3) RETURNING id`,
+      [a.councilId, host, a.staff[0].id],
+    );
+    objects.set('request-on-case', {
+      subject: 'SubjectRequest',
+      table: 'subject_requests',
+      id: request.rows[0].id as string,
+      facts: { councilId: a.councilId, caseId: host },
+    });
     // Referrals: one submitted by the agency principal's body, one by the other body.
     for (const [name, owner] of [
       ['referral-mine', mine],

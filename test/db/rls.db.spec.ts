@@ -37,6 +37,10 @@ describe('row-level security', () => {
 
   /** The tenant tables of this schema today; the catalogue must list at least these. */
   const KNOWN_TENANT_TABLES = [
+    'data_keys',
+    'legal_holds',
+    'retention_schedules',
+    'subject_requests',
     'member_bodies',
     'staff',
     'coordinating_body_designations',
@@ -308,6 +312,17 @@ describe('row-level security', () => {
       201,
     );
 
+    // Retention (issue 19): a chosen period, a legal hold, a person's request (notes and minutes
+    // above already made the case's and the meetings' data keys).
+    await call(coordinator, 'put', `${base}/retention/schedules/closed_cases`, { years: 7 }, 200);
+    await call(auditor, 'post', `${cases}/legal-holds`, { reason: 'litigation' }, 201);
+    await call(
+      coordinator,
+      'post',
+      `${cases}/subject-requests`,
+      { kind: 'disclosure', receivedOn: inDays(-3), channel: 'mail', controller: 'municipality' },
+      201,
+    );
     // Intake (issue 17): a second case linked to the first, a referral from the agency accepted
     // (with consent naming it), and the public notice published.
     const secondCaseId = idOf(

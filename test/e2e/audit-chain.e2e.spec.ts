@@ -9,6 +9,7 @@ import {
   createTestApp,
   TEST_JWT_SECRET,
   TEST_MFA_KEY,
+  TEST_DATA_KEK,
   TEST_SIGNING_KEY,
   TestApp,
 } from '../support/app';
@@ -159,6 +160,7 @@ describe('the audit hash chain (e2e, docs/audit.md)', () => {
       JWT_SECRET: TEST_JWT_SECRET,
       AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
       MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
+      DATA_KEK: TEST_DATA_KEK,
     });
     try {
       const lines: string[] = [];

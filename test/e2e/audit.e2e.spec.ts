@@ -9,6 +9,7 @@ import {
   createTestApp,
   TEST_JWT_SECRET,
   TEST_MFA_KEY,
+  TEST_DATA_KEK,
   TEST_SIGNING_KEY,
   TestApp,
 } from '../support/app';
@@ -430,6 +431,7 @@ describe('audit for auditors (e2e)', () => {
         JWT_SECRET: TEST_JWT_SECRET,
         AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
         MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
+        DATA_KEK: TEST_DATA_KEK,
       });
       try {
         const lines: string[] = [];

@@ -4,6 +4,7 @@ import {
   createTestApp,
   TEST_JWT_SECRET,
   TEST_MFA_KEY,
+  TEST_DATA_KEK,
   TEST_SIGNING_KEY,
   TestApp,
 } from '../support/app';
@@ -30,6 +31,7 @@ describe('CLI create-admin (DATABASE_URL mode)', () => {
     // The grant is made as the owner role: the application role cannot write is_system_admin.
     process.env.MIGRATION_DATABASE_URL = t.config.database.migrationUrl!;
     process.env.MFA_ENCRYPTION_KEY = TEST_MFA_KEY;
+    process.env.DATA_KEK = TEST_DATA_KEK;
   });
   afterAll(async () => {
     process.env = saved;
@@ -137,6 +139,7 @@ describe('CLI council:recover (DATABASE_URL mode)', () => {
     process.env.JWT_SECRET = TEST_JWT_SECRET;
     process.env.AUDIT_SIGNING_KEY = TEST_SIGNING_KEY;
     process.env.MFA_ENCRYPTION_KEY = TEST_MFA_KEY;
+    process.env.DATA_KEK = TEST_DATA_KEK;
   });
   afterAll(async () => {
     process.env = saved;

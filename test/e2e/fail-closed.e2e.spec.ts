@@ -623,6 +623,39 @@ describe('fail closed: no access without its audit event (e2e)', () => {
           as(agencyA, 'patch', `${base()}/action-items/${itemId}`, { status: 'in_progress' });
       },
     },
+    {
+      // Issue 19: no disposal without its certificate — the data key stays, nothing is blanked.
+      action: 'case.dispose',
+      label: 'POST a disposal (coordinator)',
+      ok: 200,
+      writes: { table: 'cases', key: 'id' },
+      arrange: async () => {
+        const caseId = await newCase();
+        await as(coordinator, 'post', `${base()}/cases/${caseId}/notes`, { body: CONTENT.note });
+        await as(coordinator, 'post', `${base()}/cases/${caseId}/close`, { reason: 'done' });
+        await t.db.superuser.query(
+          `UPDATE cases SET closed_at = now() - interval '20 years' WHERE id = $1`,
+          [caseId],
+        );
+        return () => as(coordinator, 'post', `${base()}/cases/${caseId}/disposal`, {});
+      },
+    },
+    {
+      action: 'subject_request.create',
+      label: 'POST a subject request',
+      ok: 201,
+      writes: { table: 'subject_requests', key: 'id' },
+      arrange: async () => {
+        const caseId = await newCase();
+        return () =>
+          as(coordinator, 'post', `${base()}/cases/${caseId}/subject-requests`, {
+            kind: 'disclosure',
+            receivedOn: inDays(-2),
+            channel: 'mail',
+            controller: 'municipality',
+          });
+      },
+    },
   ];
 
   // ---- observation, as a database administrator ------------------------------------------

@@ -158,6 +158,8 @@ describe('limited scope and sensitive content (e2e)', () => {
       sensitive: true,
     });
     const su = t.db.superuser;
+    const stored = `SELECT body, encode(body_sealed, 'hex') AS sealed, sensitive FROM case_notes WHERE id = $1`;
+    const before = (await su.query(stored, [note.body.id])).rows;
     await expect(
       su.query(`UPDATE case_notes SET sensitive = false WHERE id = $1`, [note.body.id]),
     ).rejects.toThrow(/append-only/);
@@ -168,9 +170,9 @@ describe('limited scope and sensitive content (e2e)', () => {
       /append-only/,
     );
     await expect(su.query(`TRUNCATE case_notes CASCADE`)).rejects.toThrow(/append-only/);
-    const { rows } = await su.query(`SELECT body, sensitive FROM case_notes WHERE id = $1`, [
-      note.body.id,
-    ]);
-    expect(rows).toEqual([{ body: '記録', sensitive: true }]);
+    // The text is sealed under the case's data key (issue 19): the stored row is what it was.
+    const { rows } = await su.query(stored, [note.body.id]);
+    expect(rows).toEqual(before);
+    expect(rows).toEqual([{ body: null, sealed: expect.stringMatching(/^01/), sensitive: true }]);
   });
 });

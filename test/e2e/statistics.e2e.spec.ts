@@ -5,6 +5,7 @@ import {
   createTestApp,
   TEST_JWT_SECRET,
   TEST_MFA_KEY,
+  TEST_DATA_KEK,
   TEST_SIGNING_KEY,
   TestApp,
 } from '../support/app';
@@ -76,6 +77,7 @@ describe('council statistics and publication (e2e)', () => {
       JWT_SECRET: TEST_JWT_SECRET,
       AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
       MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
+      DATA_KEK: TEST_DATA_KEK,
     });
     try {
       const lines: string[] = [];

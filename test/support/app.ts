@@ -25,6 +25,8 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 /** TOTP secrets' encryption key in tests (32 bytes, hex). */
 export const TEST_MFA_KEY = 'ab'.repeat(32);
+/** The tests' key-encryption key (DATA_KEK, issue 19). */
+export const TEST_DATA_KEK = 'cd'.repeat(32);
 
 /** One Ed25519 key per test process (checkpoint signatures). */
 export const TEST_SIGNING_KEY = newSigningKey();
@@ -87,6 +89,7 @@ async function startApp(
     JWT_SECRET: TEST_JWT_SECRET,
     AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
     MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
+    DATA_KEK: TEST_DATA_KEK,
     AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0',
     STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
     AUDIT_WITNESS_DIR: witnessDir,
@@ -105,6 +108,7 @@ async function startApp(
       mfaEncryptionKey: base.auth.mfaEncryptionKey as string,
     },
     audit: { ...base.audit, signingKey: base.audit.signingKey as string },
+    crypto: { ...base.crypto, kek: base.crypto.kek as string },
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,

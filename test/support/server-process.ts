@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TEST_JWT_SECRET, TEST_MFA_KEY, TEST_SIGNING_KEY, TestApp } from './app';
+import { TEST_DATA_KEK, TEST_JWT_SECRET, TEST_MFA_KEY, TEST_SIGNING_KEY, TestApp } from './app';
 
 /** The built server, as `npm start` runs it. */
 export const ROOT = join(__dirname, '..', '..');
@@ -30,6 +30,7 @@ export function serverEnv(t: TestApp, env: Record<string, string> = {}): NodeJS.
     JWT_SECRET: TEST_JWT_SECRET,
     AUDIT_SIGNING_KEY: TEST_SIGNING_KEY,
     MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
+    DATA_KEK: TEST_DATA_KEK,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

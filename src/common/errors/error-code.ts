@@ -70,6 +70,17 @@ export enum ErrorCode {
   LinkAlreadyUndone = 'LINK_ALREADY_UNDONE',
   /** 409: the referral has already been triaged (accepted, declined or merged). */
   ReferralAlreadyDecided = 'REFERRAL_ALREADY_DECIDED',
+  // Retention, disposal and subject requests (issue 19).
+  /** 409: the case was disposed of (its content crypto-shredded); nothing can be added. */
+  CaseDisposed = 'CASE_DISPOSED',
+  /** 409: a legal hold in force blocks disposal. */
+  LegalHold = 'LEGAL_HOLD',
+  /** 422: the case has not reached the end of its retention period (or is not closed). */
+  RetentionNotReached = 'RETENTION_NOT_REACHED',
+  /** 400: a retention period outside the limits the installation allows. */
+  RetentionOutOfLimits = 'RETENTION_OUT_OF_LIMITS',
+  /** 409: the subject request is already decided. */
+  RequestDecided = 'REQUEST_DECIDED',
   NotFound = 'NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Conflict = 'CONFLICT',

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { CouncilScope } from '../access/council-scope';
+import { retentionEndsOnSql } from './fiscal-year';
+
+export const RECORD_CLASSES = [
+  'closed_cases',
+  'minutes',
+  'audit_events',
+  'attachments',
+  'login_history',
+] as const;
+export type RecordClass = (typeof RECORD_CLASSES)[number];
+
+export interface LegalHoldRow {
+  id: string;
+  caseId: string;
+  reason: string;
+  until: string | null;
+  placedBy: string;
+  placedAt: Date;
+  releasedBy: string | null;
+  releasedAt: Date | null;
+  releaseReason: string | null;
+  /** Not released and `until` not passed (the council's calendar). */
+  inForce: boolean;
+}
+
+const HOLD_COLUMNS = `id, case_id AS "caseId", reason, until::text AS until, placed_by AS "placedBy", placed_at AS "placedAt",
+  released_by AS "releasedBy", released_at AS "releasedAt", release_reason AS "releaseReason",
+  (released_at IS NULL AND (until IS NULL OR until >= current_date)) AS "inForce"`;
+
+/** What a disposal needs to know about a case, decided in the council's calendar. */
+export interface DisposalFacts {
+  closedOn: string | null;
+  years: number;
+  /** The first day it may be disposed of (null while open). */
+  endsOn: string | null;
+  due: boolean;
+  holds: string[];
+}
+
+/** Retention schedules, legal holds and the disposal of a case's content (issue 19). */
+@Injectable()
+export class RetentionRepository {
+  /** The council's chosen periods (classes without a row use the installation's default). */
+  async schedules(s: CouncilScope): Promise<{ recordClass: RecordClass; years: number }[]> {
+    return s.query(
+      'retention_schedules',
+      `SELECT record_class AS "recordClass", years FROM retention_schedules WHERE council_id = $1`,
+      [s.councilId],
+    );
+  }
+
+  async setSchedule(s: CouncilScope, recordClass: RecordClass, years: number, by: string) {
+    await s.query(
+      'retention_schedule_set',
+      `INSERT INTO retention_schedules (council_id, record_class, years, updated_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (council_id, record_class) DO UPDATE SET years = $3, updated_by = $4, updated_at = now()`,
+      [s.councilId, recordClass, years, by],
+    );
+  }
+
+  async holds(s: CouncilScope, caseId: string): Promise<LegalHoldRow[]> {
+    return s.query<LegalHoldRow>(
+      'legal_holds',
+      `SELECT ${HOLD_COLUMNS} FROM legal_holds WHERE council_id = $1 AND case_id = $2 ORDER BY placed_at, id`,
+      [s.councilId, caseId],
+    );
+  }
+
+  async placeHold(
+    s: CouncilScope,
+    caseId: string,
+    h: { reason: string; until: string | null },
+    by: string,
+  ): Promise<LegalHoldRow> {
+    const rows = await s.query<LegalHoldRow>(
+      'legal_hold_place',
+      `INSERT INTO legal_holds (council_id, case_id, reason, until, placed_by) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${HOLD_COLUMNS}`,
+      [s.councilId, caseId, h.reason, h.until, by],
+    );
+    return rows[0];
+  }
+
+  /** Releases a hold of this case that is not yet released; null when there is none such. */
+  async releaseHold(
+    s: CouncilScope,
+    caseId: string,
+    holdId: string,
+    reason: string,
+    by: string,
+  ): Promise<LegalHoldRow | null> {
+    const rows = await s.query<LegalHoldRow>(
+      'legal_hold_release',
+      `UPDATE legal_holds SET released_at = now(), released_by = $4, release_reason = $5
+        WHERE council_id = $1 AND case_id = $2 AND id = $3 AND released_at IS NULL RETURNING ${HOLD_COLUMNS}`,
+      [s.councilId, caseId, holdId, by, reason],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Whether the case may go now: closed, its retention period over, no hold in force. */
+  async disposalFacts(
+    s: CouncilScope,
+    caseId: string,
+    defaultYears: number,
+  ): Promise<DisposalFacts> {
+    const rows = await s.query<DisposalFacts>(
+      'disposal_facts',
+      `WITH r AS (
+         SELECT c.closed_at::date AS closed_on,
+                COALESCE((SELECT rs.years FROM retention_schedules rs
+                           WHERE rs.council_id = c.council_id AND rs.record_class = 'closed_cases'), $3::int) AS years
+           FROM cases c WHERE c.council_id = $1 AND c.id = $2 AND c.status = 'closed')
+       SELECT (SELECT closed_on::text FROM r) AS "closedOn",
+              COALESCE((SELECT years FROM r), $3::int) AS years,
+              (SELECT ${retentionEndsOnSql('closed_on', 'years')}::text FROM r) AS "endsOn",
+              COALESCE((SELECT ${retentionEndsOnSql('closed_on', 'years')} <= current_date FROM r), false) AS due,
+              ARRAY(SELECT h.id FROM legal_holds h WHERE h.council_id = $1 AND h.case_id = $2
+                       AND h.released_at IS NULL AND (h.until IS NULL OR h.until >= current_date)) AS holds`,
+      [s.councilId, caseId, defaultYears],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Disposal keeps the skeleton (issue 19 item 3): ids, case number, dates, status and its
+   * history, assignments and consents as facts, and every audit event stay; the person's
+   * identifying fields and the case's free text are blanked. (Sealed content is already
+   * unreadable: the caller destroyed the data key in the same transaction.)
+   */
+  async blankCase(s: CouncilScope, caseId: string, by: string, rule: string): Promise<void> {
+    await s.query(
+      'case_dispose',
+      `UPDATE cases SET family_name = '（廃棄済）', given_name = '（廃棄済）', family_name_kana = NULL,
+              given_name_kana = NULL, birth_date = NULL, gender = NULL, address = NULL, phone = NULL,
+              sensitive = NULL, sensitive_sealed = NULL, summary = '', concerns = '{}',
+              family_name_key = '', given_name_key = '', family_kana_key = '', given_kana_key = '',
+              disposed_at = now(), disposed_by = $3, disposal_rule = $4, updated_at = now()
+        WHERE council_id = $1 AND id = $2`,
+      [s.councilId, caseId, by, rule],
+    );
+    await s.query(
+      'case_dispose_notes',
+      `UPDATE case_notes SET body = NULL, body_sealed = NULL WHERE council_id = $1 AND case_id = $2
+          AND (body IS NOT NULL OR body_sealed IS NOT NULL)`,
+      [s.councilId, caseId],
+    );
+    await s.query(
+      'case_dispose_info_requests',
+      `UPDATE info_requests SET question = '（廃棄済）',
+              answer = CASE WHEN answer IS NULL THEN NULL ELSE '（廃棄済）' END
+        WHERE council_id = $1 AND case_id = $2`,
+      [s.councilId, caseId],
+    );
+    await s.query(
+      'case_dispose_consents',
+      `UPDATE consents SET note = NULL, withdrawn_reason = NULL WHERE council_id = $1 AND case_id = $2`,
+      [s.councilId, caseId],
+    );
+  }
+}

@@ -1,0 +1,255 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessService } from '../access/access.service';
+import { CouncilPrincipal } from '../access/council-principal';
+import { CaseRecordRow } from '../access/subject-registry';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { CaseCipher } from '../crypto/case-cipher';
+import {
+  DisposalCertificateView,
+  DisposalOutcomeView,
+  DisposalRunView,
+  LegalHoldView,
+  PlaceHoldDto,
+  ReleaseHoldDto,
+  RetentionSchedulesView,
+  UpdateRetentionDto,
+} from './retention.dto';
+import {
+  LegalHoldRow,
+  RECORD_CLASSES,
+  RecordClass,
+  RetentionRepository,
+} from './retention.repository';
+
+const holdView = (h: LegalHoldRow): LegalHoldView => ({
+  id: h.id,
+  caseId: h.caseId,
+  reason: h.reason,
+  until: h.until,
+  placedBy: h.placedBy,
+  placedAt: h.placedAt.toISOString(),
+  releasedBy: h.releasedBy,
+  releasedAt: h.releasedAt?.toISOString() ?? null,
+  releaseReason: h.releaseReason,
+  inForce: h.inForce,
+});
+
+const disposed = () =>
+  new DomainError(409, ErrorCode.CaseDisposed, 'The case has already been disposed of');
+
+/**
+ * Retention (issue 19): how long each record class is kept (per council, within the
+ * installation's limits), legal holds on a case, and disposal — never silent, always by an
+ * explicit request whose audit event is the disposal certificate (what, when, by whom, under
+ * which rule). Everything goes through the access primitive on the case as a record
+ * (`CaseRecord`: its skeleton, no content), so auditors may hold a case they may not read.
+ */
+@Injectable()
+export class RetentionService {
+  constructor(
+    private readonly access: AccessService,
+    private readonly repo: RetentionRepository,
+    private readonly cipher: CaseCipher,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  schedules(p: CouncilPrincipal): Promise<RetentionSchedulesView> {
+    return this.access.use(
+      p,
+      { action: 'read', subject: 'RetentionSchedule', event: 'retention.read' },
+      async (s) => {
+        const chosen = new Map((await this.repo.schedules(s)).map((r) => [r.recordClass, r.years]));
+        const { minYears, maxYears, defaultYears } = this.config.retention;
+        return {
+          result: {
+            items: RECORD_CLASSES.map((recordClass) => ({
+              recordClass,
+              years: chosen.get(recordClass) ?? defaultYears,
+              isDefault: !chosen.has(recordClass),
+              minYears,
+              maxYears,
+            })),
+          },
+          resourceType: 'retention_schedule',
+        };
+      },
+    );
+  }
+
+  setSchedule(
+    p: CouncilPrincipal,
+    recordClass: RecordClass,
+    dto: UpdateRetentionDto,
+  ): Promise<RetentionSchedulesView> {
+    const { minYears, maxYears } = this.config.retention;
+    if (dto.years < minYears || dto.years > maxYears)
+      throw new DomainError(
+        400,
+        ErrorCode.RetentionOutOfLimits,
+        `years must lie between ${minYears} and ${maxYears}`,
+        { details: [{ field: 'years', messages: [`between ${minYears} and ${maxYears}`] }] },
+      );
+    return this.access
+      .use(
+        p,
+        { action: 'update', subject: 'RetentionSchedule', event: 'retention.update' },
+        async (s) => {
+          await this.repo.setSchedule(s, recordClass, dto.years, p.userId);
+          return {
+            result: null,
+            resourceType: 'retention_schedule',
+            resourceId: null,
+            reason: `class=${recordClass} years=${dto.years}`,
+          };
+        },
+      )
+      .then(() => this.schedules(p));
+  }
+
+  holds(p: CouncilPrincipal, caseId: string): Promise<{ items: LegalHoldView[] }> {
+    return this.access.use<{ items: LegalHoldView[] }, CaseRecordRow>(
+      p,
+      { action: 'read', subject: 'CaseRecord', id: caseId, event: 'legal_hold.list' },
+      async (s) => ({
+        result: { items: (await this.repo.holds(s, caseId)).map(holdView) },
+        resourceType: 'case',
+      }),
+    );
+  }
+
+  placeHold(p: CouncilPrincipal, caseId: string, dto: PlaceHoldDto): Promise<LegalHoldView> {
+    return this.access.use<LegalHoldView, CaseRecordRow>(
+      p,
+      { action: 'hold', subject: 'CaseRecord', id: caseId, lock: true, event: 'legal_hold.place' },
+      async (s, l) => {
+        if (l.row!.disposedAt) throw disposed();
+        const hold = await this.repo.placeHold(
+          s,
+          caseId,
+          { reason: dto.reason, until: dto.until ?? null },
+          p.userId,
+        );
+        if (!hold.inForce)
+          throw new DomainError(400, ErrorCode.ValidationFailed, 'until must not be in the past', {
+            details: [{ field: 'until', messages: ['must not be in the past'] }],
+          });
+        return {
+          result: holdView(hold),
+          resourceType: 'legal_hold',
+          resourceId: hold.id,
+          caseId,
+          reason: hold.until ? `until=${hold.until}` : null,
+        };
+      },
+    );
+  }
+
+  releaseHold(
+    p: CouncilPrincipal,
+    caseId: string,
+    holdId: string,
+    dto: ReleaseHoldDto,
+  ): Promise<LegalHoldView> {
+    return this.access.use<LegalHoldView, CaseRecordRow>(
+      p,
+      {
+        action: 'hold',
+        subject: 'CaseRecord',
+        id: caseId,
+        lock: true,
+        event: 'legal_hold.release',
+      },
+      async (s) => {
+        const hold = await this.repo.releaseHold(s, caseId, holdId, dto.reason, p.userId);
+        if (!hold) {
+          const known = (await this.repo.holds(s, caseId)).some((h) => h.id === holdId);
+          if (!known) throw new DomainError(404, ErrorCode.NotFound, 'Legal hold not found');
+          throw new DomainError(409, ErrorCode.Conflict, 'This hold has already been released');
+        }
+        return {
+          result: holdView(hold),
+          resourceType: 'legal_hold',
+          resourceId: hold.id,
+          caseId,
+        };
+      },
+    );
+  }
+
+  /**
+   * Disposes of one case whose retention period is over and that no hold keeps (issue 19 item
+   * 3): its data key is destroyed (crypto-shredding) and its personal fields blanked in one
+   * transaction, whose audit event — written last, in the same transaction — is the certificate.
+   */
+  dispose(p: CouncilPrincipal, caseId: string): Promise<DisposalCertificateView> {
+    return this.access.use<DisposalCertificateView, CaseRecordRow>(
+      p,
+      { action: 'dispose', subject: 'CaseRecord', id: caseId, lock: true, event: 'case.dispose' },
+      async (s, l) => {
+        const row = l.row!;
+        if (row.disposedAt) throw disposed();
+        const facts = await this.repo.disposalFacts(s, caseId, this.config.retention.defaultYears);
+        if (!facts.closedOn || !facts.endsOn || !facts.due)
+          throw new DomainError(
+            422,
+            ErrorCode.RetentionNotReached,
+            facts.closedOn
+              ? `The retention period runs until ${facts.endsOn} (exclusive)`
+              : 'Only a closed case can be disposed of',
+            { details: [{ closedOn: facts.closedOn, disposableFrom: facts.endsOn }] },
+          );
+        if (facts.holds.length)
+          throw new DomainError(409, ErrorCode.LegalHold, 'A legal hold keeps this case', {
+            details: [{ holdIds: facts.holds }],
+          });
+        const rule = `closed_cases:${facts.years}`;
+        const keyDestroyed = await this.cipher.destroy(s, { type: 'case', id: caseId });
+        await this.repo.blankCase(s, caseId, p.userId, rule);
+        const certificate: DisposalCertificateView = {
+          caseId,
+          caseNumber: row.caseNumber,
+          closedOn: facts.closedOn,
+          rule,
+          retentionEndedOn: facts.endsOn,
+          disposedAt: new Date().toISOString(),
+          disposedBy: p.userId,
+          keyDestroyed,
+        };
+        return {
+          result: certificate,
+          resourceType: 'case',
+          resourceId: caseId,
+          caseId,
+          // The certificate (ids and dates only, DESIGN.md §3.5): the event's time and actor are
+          // the when and by whom.
+          reason: `rule=${rule} closed=${facts.closedOn} disposable_from=${facts.endsOn} key_destroyed=${keyDestroyed}`,
+        };
+      },
+    );
+  }
+
+  /** An explicit disposal run over listed cases: each disposed of (or refused) on its own. */
+  async run(p: CouncilPrincipal, caseIds: string[]): Promise<DisposalRunView> {
+    const items: DisposalOutcomeView[] = [];
+    for (const caseId of caseIds) {
+      try {
+        items.push({ caseId, outcome: 'disposed', certificate: await this.dispose(p, caseId) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const outcome = (
+          {
+            [ErrorCode.NotFound]: 'not_found',
+            [ErrorCode.LegalHold]: 'held',
+            [ErrorCode.RetentionNotReached]: 'not_due',
+            [ErrorCode.CaseDisposed]: 'already_disposed',
+          } as Record<string, DisposalOutcomeView['outcome']>
+        )[String(error.code)];
+        if (!outcome) throw error;
+        items.push({ caseId, outcome });
+      }
+    }
+    return { items };
+  }
+}

@@ -1,0 +1,324 @@
+import { randomBytes } from 'node:crypto';
+import { createTestApp, TestApp } from '../support/app';
+import { databaseDump } from '../support/dump';
+import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
+
+const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
+
+// Several councils' worth of HTTP calls per test: generous under a loaded machine (docs/testing.md).
+jest.setTimeout(90_000);
+
+/**
+ * Retention, legal holds and disposal (issue 19 items 2–4). Time passing is simulated by moving
+ * a case's closure date into the past (docs/testing.md), never by waiting.
+ */
+describe('retention, legal holds and disposal (e2e)', () => {
+  let t: TestApp;
+  let c: TestCouncil;
+  let coordinator: TestStaff;
+  let agency: TestStaff;
+  let auditor: TestStaff;
+  const as = actingAs(() => t);
+  const base = () => `/api/councils/${c.councilId}`;
+
+  /** A case with content, shared with the agency (full scope), read by it, then closed. */
+  async function closedCase(closedOn: string | null) {
+    const texts = {
+      familyName: marker('姓'),
+      sensitive: marker('DIAGNOSIS'),
+      note: marker('NOTE'),
+      address: marker('ADDRESS'),
+    };
+    const created = await as(coordinator, 'post', `${base()}/cases`, {
+      subject: {
+        familyName: texts.familyName,
+        givenName: '花子',
+        address: texts.address,
+        birthDate: '1950-01-02',
+      },
+      summary: '見守り',
+      concerns: ['health'],
+      sensitive: { diagnosis: texts.sensitive },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect(
+      (
+        await as(coordinator, 'post', `${base()}/cases/${id}/assignments`, {
+          memberBodyId: agency.memberBodyId,
+          role: 'lead',
+          scope: 'full',
+          basis: 'statutory',
+          basisNote: '法令に基づく',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await as(agency, 'post', `${base()}/cases/${id}/notes`, { body: texts.note })).status,
+    ).toBe(201);
+    expect((await as(agency, 'get', `${base()}/cases/${id}`)).status).toBe(200);
+    if (closedOn) {
+      expect(
+        (await as(coordinator, 'post', `${base()}/cases/${id}/close`, { reason: '支援終結' }))
+          .status,
+      ).toBe(200);
+      // Closed long ago: the council's calendar day of closure moved into the past.
+      await t.db.superuser.query(
+        `UPDATE cases SET closed_at = ($2::date + time '12:00') AT TIME ZONE current_setting('TimeZone') WHERE id = $1`,
+        [id, closedOn],
+      );
+    }
+    return { id, caseNumber: created.body.caseNumber as string, texts };
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    c = await createCouncil(t, ['coordinator', 'agency_staff', 'auditor']);
+    [coordinator, agency, auditor] = c.staff;
+  }, 120_000);
+  afterAll(() => t.close());
+
+  describe('schedules', () => {
+    it('answers every record class, the installation default where the council chose none', async () => {
+      const sut = await as(coordinator, 'get', `${base()}/retention/schedules`);
+      expect(sut.status).toBe(200);
+      expect(sut.body.items).toHaveLength(5);
+      expect(sut.body.items[0]).toEqual({
+        recordClass: 'closed_cases',
+        years: 5,
+        isDefault: true,
+        minYears: 1,
+        maxYears: 30,
+      });
+    });
+
+    it('refuses a period outside the configured limits (400) and an agency changing one (403)', async () => {
+      const far = await as(coordinator, 'put', `${base()}/retention/schedules/minutes`, {
+        years: 31,
+      });
+      expect(far.status).toBe(400);
+      expect(far.body.code).toBe('RETENTION_OUT_OF_LIMITS');
+      const bad = await as(coordinator, 'put', `${base()}/retention/schedules/nonsense`, {
+        years: 3,
+      });
+      expect(bad.status).toBe(400);
+      expect(
+        (await as(agency, 'put', `${base()}/retention/schedules/minutes`, { years: 3 })).status,
+      ).toBe(403);
+    });
+
+    it('lets a coordinator choose a period, recorded', async () => {
+      const sut = await as(coordinator, 'put', `${base()}/retention/schedules/minutes`, {
+        years: 10,
+      });
+      expect(sut.status).toBe(200);
+      expect(
+        sut.body.items.find((i: { recordClass: string }) => i.recordClass === 'minutes'),
+      ).toMatchObject({ years: 10, isDefault: false });
+      const { rows } = await t.db.superuser.query(
+        `SELECT reason FROM audit_events WHERE council_id = $1 AND action = 'retention.update'`,
+        [c.councilId],
+      );
+      expect(rows).toEqual([{ reason: 'class=minutes years=10' }]);
+    });
+  });
+
+  describe('review and disposal', () => {
+    it('lists a closed case reaching the end of its period in the coordinator’s worklist', async () => {
+      const due = await closedCase('2019-06-01');
+      const recent = await closedCase('2026-04-01');
+      const sut = await as(coordinator, 'get', `${base()}/worklist?kind=retention_due`);
+      expect(sut.status).toBe(200);
+      const items = sut.body.items as { caseId: string; dueOn: string; overdue: boolean }[];
+      // 年度 2019 + 5 年度 → disposable from 2025-04-01.
+      expect(items.find((i) => i.caseId === due.id)).toMatchObject({
+        dueOn: '2025-04-01',
+        overdue: true,
+      });
+      expect(items.map((i) => i.caseId)).not.toContain(recent.id);
+      const forAgency = await as(agency, 'get', `${base()}/worklist?kind=retention_due`);
+      expect(forAgency.body.items).toEqual([]);
+    });
+
+    it('refuses to dispose of an open case or one whose period has not ended (422)', async () => {
+      const open = await closedCase(null);
+      const recent = await closedCase('2026-04-01');
+      for (const id of [open.id, recent.id]) {
+        const sut = await as(coordinator, 'post', `${base()}/cases/${id}/disposal`, {});
+        expect(sut.status).toBe(422);
+        expect(sut.body.code).toBe('RETENTION_NOT_REACHED');
+      }
+      const kept = await as(coordinator, 'get', `${base()}/cases/${recent.id}`);
+      expect(kept.body.subject.familyName).toBe(recent.texts.familyName);
+    });
+
+    it('lets an auditor hold a case (never dispose of it); a hold blocks disposal until released; all recorded', async () => {
+      const held = await closedCase('2018-05-01');
+      const hold = await as(auditor, 'post', `${base()}/cases/${held.id}/legal-holds`, {
+        reason: '訴訟対応',
+      });
+      expect(hold.status).toBe(201);
+      expect(hold.body.inForce).toBe(true);
+      expect((await as(auditor, 'post', `${base()}/cases/${held.id}/disposal`, {})).status).toBe(
+        403,
+      );
+      const refused = await as(coordinator, 'post', `${base()}/cases/${held.id}/disposal`, {});
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('LEGAL_HOLD');
+      const run = await as(coordinator, 'post', `${base()}/disposal-runs`, { caseIds: [held.id] });
+      expect(run.body.items).toEqual([{ caseId: held.id, outcome: 'held' }]);
+      expect(
+        (await as(coordinator, 'get', `${base()}/cases/${held.id}`)).body.subject.familyName,
+      ).toBe(held.texts.familyName);
+
+      const released = await as(
+        auditor,
+        'post',
+        `${base()}/cases/${held.id}/legal-holds/${hold.body.id}/release`,
+        { reason: '終結' },
+      );
+      expect(released.status).toBe(200);
+      expect(released.body.inForce).toBe(false);
+      const disposed = await as(coordinator, 'post', `${base()}/cases/${held.id}/disposal`, {});
+      expect(disposed.status).toBe(200);
+      const { rows } = await t.db.superuser.query(
+        `SELECT action, actor_role AS role FROM audit_events WHERE council_id = $1 AND case_id = $2
+            AND action IN ('legal_hold.place', 'legal_hold.release', 'case.dispose') AND outcome = 'allowed' ORDER BY seq`,
+        [c.councilId, held.id],
+      );
+      expect(rows).toEqual([
+        { action: 'legal_hold.place', role: 'auditor' },
+        { action: 'legal_hold.release', role: 'auditor' },
+        { action: 'case.dispose', role: 'coordinator' },
+      ]);
+    });
+
+    describe('a disposed case', () => {
+      let gone: Awaited<ReturnType<typeof closedCase>>;
+      let certificate: Record<string, unknown>;
+      let eventsBefore: number;
+
+      beforeAll(async () => {
+        gone = await closedCase('2019-06-01');
+        eventsBefore = Number(
+          (
+            await t.db.superuser.query(
+              `SELECT count(*) AS n FROM audit_events WHERE council_id = $1 AND case_id = $2`,
+              [c.councilId, gone.id],
+            )
+          ).rows[0].n,
+        );
+        const run = await as(coordinator, 'post', `${base()}/disposal-runs`, {
+          caseIds: [gone.id],
+        });
+        expect(run.status).toBe(200);
+        expect(run.body.items[0].outcome).toBe('disposed');
+        certificate = run.body.items[0].certificate;
+      }, 60_000);
+
+      it('answers a certificate: what, under which rule, by whom, key destroyed', () => {
+        expect(certificate).toMatchObject({
+          caseId: gone.id,
+          caseNumber: gone.caseNumber,
+          closedOn: '2019-06-01',
+          rule: 'closed_cases:5',
+          retentionEndedOn: '2025-04-01',
+          disposedBy: coordinator.id,
+          keyDestroyed: true,
+        });
+      });
+
+      it('keeps its skeleton but none of its content, through every API', async () => {
+        // The agency lost the case when it closed (its assignment ended): 404 as before.
+        expect((await as(agency, 'get', `${base()}/cases/${gone.id}`)).status).toBe(404);
+        for (const who of [coordinator]) {
+          const one = await as(who, 'get', `${base()}/cases/${gone.id}`);
+          expect(one.status).toBe(200);
+          expect(one.body).toMatchObject({
+            id: gone.id,
+            caseNumber: gone.caseNumber,
+            status: 'closed',
+          });
+          expect(one.body.subject).toEqual({
+            familyName: '（廃棄済）',
+            givenName: '（廃棄済）',
+            familyNameKana: null,
+            givenNameKana: null,
+            birthDate: null,
+            gender: null,
+            address: null,
+            phone: null,
+          });
+          expect(one.body.sensitive ?? null).toBeNull();
+          expect(one.body.summary).toBe('');
+          const notes = await as(who, 'get', `${base()}/cases/${gone.id}/notes`);
+          expect(notes.body.items.map((n: { body: unknown }) => n.body)).toEqual([null]);
+          const history = await as(who, 'get', `${base()}/cases/${gone.id}/status-history`);
+          expect(history.status).toBe(200);
+        }
+        const search = await as(
+          coordinator,
+          'get',
+          `${base()}/cases/search?q=${encodeURIComponent(gone.texts.familyName)}`,
+        );
+        expect(search.body.items).toEqual([]);
+      });
+
+      it('leaves none of its content in the database: its data key is destroyed', async () => {
+        const { rows } = await t.db.superuser.query(
+          `SELECT wrapped, kek_id AS "kekId", destroyed_at IS NOT NULL AS destroyed FROM data_keys
+            WHERE council_id = $1 AND owner_type = 'case' AND owner_id = $2`,
+          [c.councilId, gone.id],
+        );
+        expect(rows).toEqual([{ wrapped: null, kekId: null, destroyed: true }]);
+        const dump = await databaseDump(t.db);
+        expect(dump.text).toContain(gone.caseNumber);
+        for (const text of Object.values(gone.texts)) expect(dump.text).not.toContain(text);
+        await expect(
+          t.db.superuser.query(
+            `UPDATE data_keys SET destroyed_at = NULL, wrapped = '\\x00'::bytea, kek_id = '0000000000000000'
+              WHERE council_id = $1 AND owner_id = $2`,
+            [c.councilId, gone.id],
+          ),
+        ).rejects.toThrow(/never restored/);
+      });
+
+      it('accepts nothing more (409 CASE_DISPOSED), not even reopening', async () => {
+        const reopen = await as(coordinator, 'post', `${base()}/cases/${gone.id}/reopen`, {
+          reason: '再開',
+        });
+        expect(reopen.status).toBe(409);
+        expect(reopen.body.code).toBe('CASE_DISPOSED');
+        const again = await as(coordinator, 'post', `${base()}/cases/${gone.id}/disposal`, {});
+        expect(again.status).toBe(409);
+        expect(again.body.code).toBe('CASE_DISPOSED');
+      });
+
+      it('keeps every audit event: the chain verifies and the access report lists every access', async () => {
+        const verify = await as(auditor, 'get', `${base()}/audit/verify`);
+        expect(verify.status).toBe(200);
+        expect(verify.body.valid).toBe(true);
+        const report = await as(auditor, 'get', `${base()}/audit/access-report?caseId=${gone.id}`);
+        expect(report.status).toBe(200);
+        const items = report.body.items as {
+          action: string;
+          actorUserId: string;
+          reason: string | null;
+        }[];
+        expect(items.length).toBeGreaterThanOrEqual(eventsBefore + 1);
+        expect(items).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ action: 'case.read', actorUserId: agency.id }),
+            expect.objectContaining({ action: 'note.create', actorUserId: agency.id }),
+            expect.objectContaining({
+              action: 'case.dispose',
+              actorUserId: coordinator.id,
+              reason:
+                'rule=closed_cases:5 closed=2019-06-01 disposable_from=2025-04-01 key_destroyed=true',
+            }),
+          ]),
+        );
+      });
+    });
+  });
+});
