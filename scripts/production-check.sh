@@ -42,6 +42,7 @@ done
 say "2. secrets"
 export JWT_SECRET="$(openssl rand -base64 48)"
 export MFA_ENCRYPTION_KEY="$(openssl rand -hex 32)"
+export DATA_KEK="$(openssl rand -base64 32)"
 export AUDIT_SIGNING_KEY="$(openssl genpkey -algorithm ed25519 | base64 -w0)"
 
 # 3. Migrate, as the owner role.

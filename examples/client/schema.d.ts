@@ -383,6 +383,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/councils/{councilId}/time-zone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The council’s time zone and today there */
+        get: operations["getCouncilTimeZone"];
+        /** Set the council’s time zone */
+        put: operations["setCouncilTimeZone"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/councils/{councilId}/public-notice/publish": {
         parameters: {
             query?: never;
@@ -627,6 +645,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/councils/{councilId}/case-numbering": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How new case numbers are written */
+        get: operations["getCaseNumbering"];
+        /** Choose how new case numbers are written (coordinators) */
+        put: operations["setCaseNumbering"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/related-persons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Related persons (当事者等) of a case */
+        get: operations["listRelatedPersons"];
+        put?: never;
+        /** Add a related person (coordinators) */
+        post: operations["createRelatedPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/related-persons/{relatedPersonId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a related person (coordinators) */
+        patch: operations["updateRelatedPerson"];
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/related-persons/{relatedPersonId}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a related person's own consent (coordinators); it never covers a body on the case */
+        post: operations["createRelatedPersonConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The risk level and its history */
+        get: operations["getRiskHistory"];
+        put?: never;
+        /** Set the risk level (coordinators); history is kept */
+        post: operations["setRisk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contact log of a case, newest first */
+        get: operations["listContacts"];
+        put?: never;
+        /** Record a contact (agency staff: their own body's; coordinators: any body's) */
+        post: operations["createContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/councils/{councilId}/cases": {
         parameters: {
             query?: never;
@@ -759,6 +883,23 @@ export interface paths {
         put?: never;
         /** End a member body’s assignment */
         post: operations["endAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/assignments/{assignmentId}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renew a statutory basis (a new review date) */
+        post: operations["renewAssignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1023,6 +1164,231 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/councils/{councilId}/reports/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Annual activity report (年度活動報告) */
+        get: operations["getAnnualReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/reports/annual/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Annual activity report as XLSX (Japanese headers, 和暦) */
+        get: operations["exportAnnualReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/reports/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Case ledger (進行管理台帳) */
+        get: operations["getCaseLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/reports/ledger/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Case ledger as XLSX (Japanese headers, 和暦 beside ISO dates) */
+        get: operations["exportCaseLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Files on a case */
+        get: operations["listCaseAttachments"];
+        put?: never;
+        /** Attach a file to a case */
+        post: operations["uploadCaseAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file of a case */
+        get: operations["downloadCaseAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/consents/{consentId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Files of a consent */
+        get: operations["listConsentAttachments"];
+        put?: never;
+        /** Attach the signed consent form (unconfirmed until a coordinator confirms it) */
+        post: operations["uploadConsentForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/consents/{consentId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a consent form */
+        get: operations["downloadConsentAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/consents/{consentId}/attachments/{attachmentId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a signed consent form */
+        post: operations["confirmConsentForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/info-requests/{requestId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Documents of an information request */
+        get: operations["listInfoRequestAttachments"];
+        put?: never;
+        /** Attach a document to the answer of an information request */
+        post: operations["uploadInfoRequestAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/info-requests/{requestId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a document of an information request */
+        get: operations["downloadInfoRequestAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/meetings/{meetingId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Files of a meeting */
+        get: operations["listMeetingAttachments"];
+        put?: never;
+        /** Attach a file to a meeting */
+        post: operations["uploadMeetingAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/meetings/{meetingId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file of a meeting */
+        get: operations["downloadMeetingAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/councils/{councilId}/referrals": {
         parameters: {
             query?: never;
@@ -1109,6 +1475,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/councils/{councilId}/retention/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention periods per record class (年度 after closure) */
+        get: operations["listRetentionSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/retention/schedules/{recordClass}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Choose a retention period within the installation’s limits */
+        put: operations["updateRetentionSchedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legal holds on a case */
+        get: operations["listLegalHolds"];
+        put?: never;
+        /** Place a legal hold (blocks disposal) */
+        post: operations["placeLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/legal-holds/{holdId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a legal hold */
+        post: operations["releaseLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/disposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispose of a closed case past its retention period (crypto-shredding; keeps the skeleton) */
+        post: operations["disposeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/disposal-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An explicit disposal run over listed cases */
+        post: operations["runDisposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/subject-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person’s requests on a case */
+        get: operations["listSubjectRequests"];
+        put?: never;
+        /** Record a person’s request (disclosure, correction, stop use, deletion) with its deadline */
+        post: operations["createSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/subject-requests/{requestId}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend the deadline, with a reason */
+        post: operations["extendSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/subject-requests/{requestId}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide the request, with a reason */
+        post: operations["decideSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/councils/{councilId}/cases/{caseId}/subject-requests/{requestId}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The disclosure package (JSON), parts to review for redaction listed */
+        get: operations["exportDisclosurePackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -1137,6 +1675,24 @@ export interface paths {
         put?: never;
         /** Change the signed-in account’s password */
         post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notification settings */
+        get: operations["getNotifications"];
+        /** Turn the daily digest on or off */
+        put: operations["setNotifications"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1419,7 +1975,7 @@ export interface components {
          * @description Stable; clients branch on this, never on `message`
          * @enum {string}
          */
-        ErrorCode: "ACCOUNT_EXISTS" | "ACCOUNT_LOCKED" | "ALREADY_ANSWERED" | "ALREADY_HELD" | "ALREADY_PUBLISHED" | "ASSIGNMENT_ALREADY_ENDED" | "ASSIGNMENT_EXISTS" | "ATTENDEE_NOT_ELIGIBLE" | "ATTENDEE_NOT_INVOLVED" | "CASES_NOT_ALLOWED" | "CASES_REQUIRED" | "CASE_CLOSED" | "CASE_NOT_IN_MEETING" | "CASE_OPEN" | "CASE_REQUIRED" | "CHAIN_BROKEN" | "CONFIDENTIALITY_NOT_ACKNOWLEDGED" | "CONFLICT" | "CONSENT_ALREADY_WITHDRAWN" | "CONSENT_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "DATABASE_UNAVAILABLE" | "DUPLICATE_REVIEW" | "FORBIDDEN" | "INDIVIDUAL_CANNOT_COORDINATE" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN" | "INVALID_REFRESH_TOKEN" | "INVITATION_INVALID" | "INVITATION_PENDING" | "LEAD_EXISTS" | "LINK_ALREADY_UNDONE" | "LINK_EXISTS" | "MAIL_UNAVAILABLE" | "MALFORMED_JSON" | "MEETING_NOT_ABOUT_CASE" | "MEMBER_BODY_ALREADY_LEFT" | "MEMBER_BODY_NAME_TAKEN" | "MEMBER_BODY_NOT_CURRENT" | "METHOD_NOT_ALLOWED" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "MFA_NOT_PENDING" | "MFA_REQUIRED" | "MINUTES_EMPTY" | "MINUTES_FINAL" | "MINUTES_NOT_FINAL" | "NOT_FOUND" | "NOT_HELD" | "OWNER_NOT_COVERED" | "OWN_RECORD" | "PASSWORD_CHANGE_REQUIRED" | "PAYLOAD_TOO_LARGE" | "PERIOD_NOT_BEGUN" | "PERIOD_NOT_PUBLISHED" | "PERIOD_TOO_SHORT" | "PLAN_VERSION_NOT_FOUND" | "PLEDGE_REQUIRED" | "PLEDGE_VERSION_OUTDATED" | "RATE_LIMITED" | "REFERRAL_ALREADY_DECIDED" | "REFRESH_TOKEN_REUSED" | "RESET_TOKEN_INVALID" | "REVIEWS_NOT_ALLOWED" | "REVIEW_OUTCOMES_MISSING" | "REVIEW_PULL_NOT_ALLOWED" | "SAME_CASE" | "SHUTTING_DOWN" | "STAFF_ALREADY_ENDED" | "STAFF_EXISTS" | "STAFF_PENDING" | "STATUS_CHANGE_NOT_FOUND" | "SYSTEM_ADMIN_NOT_STAFF" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WITNESS_UNAVAILABLE";
+        ErrorCode: "ACCOUNT_EXISTS" | "ACCOUNT_LOCKED" | "ALREADY_ANSWERED" | "ALREADY_CONFIRMED" | "ALREADY_HELD" | "ALREADY_PUBLISHED" | "ASSIGNMENT_ALREADY_ENDED" | "ASSIGNMENT_EXISTS" | "ATTACHMENT_TOO_LARGE" | "ATTENDEE_NOT_ELIGIBLE" | "ATTENDEE_NOT_INVOLVED" | "CASES_NOT_ALLOWED" | "CASES_REQUIRED" | "CASE_CLOSED" | "CASE_DISPOSED" | "CASE_NOT_IN_MEETING" | "CASE_OPEN" | "CASE_REQUIRED" | "CHAIN_BROKEN" | "CONFIDENTIALITY_NOT_ACKNOWLEDGED" | "CONFLICT" | "CONSENT_ALREADY_WITHDRAWN" | "CONSENT_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "DATABASE_UNAVAILABLE" | "DUPLICATE_REVIEW" | "FILE_TYPE_NOT_ALLOWED" | "FORBIDDEN" | "INDIVIDUAL_CANNOT_COORDINATE" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN" | "INVALID_REFRESH_TOKEN" | "INVITATION_INVALID" | "INVITATION_PENDING" | "LEAD_EXISTS" | "LEGAL_HOLD" | "LINK_ALREADY_UNDONE" | "LINK_EXISTS" | "MAIL_UNAVAILABLE" | "MALFORMED_JSON" | "MEETING_NOT_ABOUT_CASE" | "MEMBER_BODY_ALREADY_LEFT" | "MEMBER_BODY_NAME_TAKEN" | "MEMBER_BODY_NOT_CURRENT" | "METHOD_NOT_ALLOWED" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "MFA_NOT_PENDING" | "MFA_REQUIRED" | "MINUTES_EMPTY" | "MINUTES_FINAL" | "MINUTES_NOT_FINAL" | "NOT_FOUND" | "NOT_HELD" | "NOT_STATUTORY" | "OWNER_NOT_COVERED" | "OWN_RECORD" | "PASSWORD_CHANGE_REQUIRED" | "PAYLOAD_TOO_LARGE" | "PERIOD_NOT_BEGUN" | "PERIOD_NOT_PUBLISHED" | "PERIOD_TOO_SHORT" | "PLAN_VERSION_NOT_FOUND" | "PLEDGE_REQUIRED" | "PLEDGE_VERSION_OUTDATED" | "RATE_LIMITED" | "REFERRAL_ALREADY_DECIDED" | "REFRESH_TOKEN_REUSED" | "REQUEST_DECIDED" | "RESET_TOKEN_INVALID" | "RETENTION_NOT_REACHED" | "RETENTION_OUT_OF_LIMITS" | "REVIEWS_NOT_ALLOWED" | "REVIEW_OUTCOMES_MISSING" | "REVIEW_PULL_NOT_ALLOWED" | "SAME_CASE" | "SHUTTING_DOWN" | "STAFF_ALREADY_ENDED" | "STAFF_EXISTS" | "STAFF_PENDING" | "STATUS_CHANGE_NOT_FOUND" | "SYSTEM_ADMIN_NOT_STAFF" | "UNAUTHENTICATED" | "UNKNOWN_TIME_ZONE" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WITNESS_UNAVAILABLE";
         ErrorResponseDto: {
             /** @example 404 */
             statusCode: number;
@@ -1560,6 +2116,31 @@ export interface components {
         CouncilSecurityDto: {
             /** @description Staff roles that need a second factor: until enrolled, their every route of the council answers 403 MFA_REQUIRED */
             mfaRequiredRoles: ("coordinator" | "agency_staff" | "auditor")[];
+        };
+        CouncilTimeZoneViewDto: {
+            /**
+             * @description The council’s own setting
+             * @example Asia/Tokyo
+             */
+            timeZone: string | null;
+            /**
+             * @description The zone its transactions run in now
+             * @example Asia/Tokyo
+             */
+            effective: string;
+            /**
+             * Format: date
+             * @description Today in that zone
+             * @example 2026-04-01
+             */
+            today: string;
+        };
+        CouncilTimeZoneDto: {
+            /**
+             * @description IANA time zone of the council’s calendar ("today", due dates, 年度 boundaries); null: the server’s TIME_ZONE
+             * @example Asia/Tokyo
+             */
+            timeZone: string | null;
         };
         PublicCouncilDto: {
             /** Format: uuid */
@@ -1798,6 +2379,208 @@ export interface components {
             /** @enum {string} */
             status: "declined";
         };
+        CaseNumberingDto: {
+            /**
+             * @description How new case numbers are written: western `2025-0001`, reiwa `R7-0001`. The sequence restarts each 年度 (April–March, Asia/Tokyo); numbers already issued never change.
+             * @enum {string}
+             */
+            format: "western" | "reiwa";
+        };
+        RelatedPersonConsentView: {
+            /** Format: uuid */
+            id: string;
+            memberBodyIds: string[];
+            /** @enum {string} */
+            method: "written" | "verbal";
+            /** Format: date */
+            obtainedOn: string;
+            /** Format: date */
+            expiresOn: string | null;
+            /** Format: date */
+            withdrawnOn: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+            active: boolean;
+        };
+        RelatedPersonView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            relation: "spouse" | "parent" | "child" | "sibling" | "grandparent" | "grandchild" | "other_relative" | "carer" | "neighbour" | "friend" | "other";
+            relationText?: string | null;
+            familyName: string;
+            givenName?: string | null;
+            familyNameKana?: string | null;
+            givenNameKana?: string | null;
+            /** Format: date */
+            birthDate?: string | null;
+            /** @description Coordinators and full scope only */
+            address?: string | null;
+            /** @description Coordinators and full scope only */
+            phone?: string | null;
+            /** @description Coordinators and full scope only (要配慮) */
+            sensitive?: {
+                [key: string]: unknown;
+            } | null;
+            supported: boolean;
+            /** @description Coordinators only */
+            consents?: components["schemas"]["RelatedPersonConsentView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RelatedPersonList: {
+            items: components["schemas"]["RelatedPersonView"][];
+            nextCursor: string | null;
+        };
+        CreateRelatedPersonDto: {
+            /**
+             * @description Relation to the case subject
+             * @enum {string}
+             */
+            relation: "spouse" | "parent" | "child" | "sibling" | "grandparent" | "grandchild" | "other_relative" | "carer" | "neighbour" | "friend" | "other";
+            /** @description Required for relation "other" */
+            relationText?: string;
+            /** @example 山田 */
+            familyName: string;
+            /** @example 太郎 */
+            givenName?: string;
+            /** @example やまだ */
+            familyNameKana?: string;
+            /** @example たろう */
+            givenNameKana?: string;
+            /** Format: date */
+            birthDate?: string;
+            /** @description Restricted field (coordinators and full scope) */
+            address?: string;
+            /** @description Restricted field (coordinators and full scope) */
+            phone?: string;
+            /** @description 要配慮個人情報: never shown to limited scope */
+            sensitive?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Whether the related person is supported too
+             * @default false
+             */
+            supported: boolean;
+        };
+        UpdateRelatedPersonDto: {
+            /**
+             * @description Relation to the case subject
+             * @enum {string}
+             */
+            relation?: "spouse" | "parent" | "child" | "sibling" | "grandparent" | "grandchild" | "other_relative" | "carer" | "neighbour" | "friend" | "other";
+            /** @description Required for relation "other" */
+            relationText?: string;
+            /** @example 山田 */
+            familyName?: string;
+            /** @example 太郎 */
+            givenName?: string;
+            /** @example やまだ */
+            familyNameKana?: string;
+            /** @example たろう */
+            givenNameKana?: string;
+            /** Format: date */
+            birthDate?: string;
+            /** @description Restricted field (coordinators and full scope) */
+            address?: string;
+            /** @description Restricted field (coordinators and full scope) */
+            phone?: string;
+            /** @description 要配慮個人情報: never shown to limited scope */
+            sensitive?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Whether the related person is supported too
+             * @default false
+             */
+            supported: boolean;
+        };
+        RelatedPersonConsentDto: {
+            /** @description Bodies their information may be shared with */
+            memberBodyIds: string[];
+            /** @enum {string} */
+            method: "written" | "verbal";
+            /** Format: date */
+            obtainedOn: string;
+            /** Format: date */
+            expiresOn?: string;
+        };
+        SetRiskDto: {
+            /** @enum {string} */
+            level: "low" | "medium" | "high" | "urgent";
+            /** @description Why this level */
+            reason: string;
+        };
+        RiskView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            level: "low" | "medium" | "high" | "urgent";
+            /** @description Null for limited scope (the reason may hold 要配慮 content) */
+            reason: string | null;
+            /** Format: date-time */
+            setAt: string;
+            /**
+             * Format: uuid
+             * @description The user who set it
+             */
+            setBy: string;
+            /** Format: uuid */
+            setByBodyId: string | null;
+        };
+        RiskHistoryView: {
+            current: components["schemas"]["RiskView"] | null;
+            /** @description Newest first */
+            history: components["schemas"]["RiskView"][];
+        };
+        CreateContactDto: {
+            /**
+             * Format: date-time
+             * @description Not in the future
+             * @example 2026-11-30T10:00:00+09:00
+             */
+            at: string;
+            /** @enum {string} */
+            channel: "visit" | "phone" | "message" | "meeting" | "other";
+            /** @description Whether the person was reached */
+            reached: boolean;
+            /**
+             * Format: uuid
+             * @description The member body that made the contact (agency staff: their own)
+             */
+            memberBodyId: string;
+            note?: string;
+            /**
+             * @description The note is 要配慮: never shown to limited scope
+             * @default false
+             */
+            sensitive: boolean;
+        };
+        ContactView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            channel: "visit" | "phone" | "message" | "meeting" | "other";
+            reached: boolean;
+            /** Format: uuid */
+            memberBodyId: string;
+            /** @description Null when there is none or when withheld (a sensitive note, limited scope) */
+            note: string | null;
+            /** @description The note was withheld from the caller */
+            noteWithheld: boolean;
+            sensitive: boolean;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        ContactList: {
+            items: components["schemas"]["ContactView"][];
+            nextCursor: string | null;
+        };
         CaseSubjectDto: {
             /** @example 山田 */
             familyName: string;
@@ -1992,6 +2775,30 @@ export interface components {
             basis: "consent" | "statutory";
             /** @description Required for basis "statutory": the law and reason (法令に基づく場合) */
             basisNote?: string;
+            /**
+             * @description The legal basis of a statutory assignment: act_art16 孤独・孤立対策推進法 Art. 16, swa_106_6 社会福祉法 Art. 106-6, scsa_9 生活困窮者自立支援法 Art. 9, cwa_25_2 児童福祉法 Art. 25-2, appi_69_2 個人情報保護法 Art. 69(2), appi_27_1 個人情報保護法 Art. 27(1), other (with basisText). Omitted on a statutory assignment: other, with basisNote as its text (v1)
+             * @enum {string}
+             */
+            basisCode?: "act_art16" | "swa_106_6" | "scsa_9" | "cwa_25_2" | "appi_69_2" | "appi_27_1" | "other";
+            /** @description Required for basisCode "other": the law named */
+            basisText?: string;
+            /**
+             * Format: uuid
+             * @description The meeting that decided the statutory sharing; it must have discussed this case
+             */
+            basisMeetingId?: string;
+            /**
+             * Format: date
+             * @description Statutory basis only: the last day it covers the body unless renewed (default: one year from today)
+             */
+            reviewOn?: string;
+        };
+        RenewAssignmentDto: {
+            /**
+             * Format: date
+             * @description The new review date (today or later)
+             */
+            reviewOn: string;
         };
         CloseCaseDto: {
             reason: string;
@@ -2091,6 +2898,112 @@ export interface components {
         UnlinkCaseDto: {
             /** @description Why the link was wrong */
             reason: string;
+        };
+        CountedDto: {
+            /** @description The category (concern code, member-body kind or meeting tier) */
+            key: string;
+            count: number;
+        };
+        AnnualReportDto: {
+            /** @example 2025 */
+            fiscalYear: number;
+            /** @example 令和7年度 */
+            fiscalYearWareki: string;
+            /**
+             * Format: date
+             * @example 2025-04-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2026-03-31
+             */
+            to: string;
+            /**
+             * @description The calendar the days were counted in
+             * @example Asia/Tokyo
+             */
+            timeZone: string;
+            casesOpened: number;
+            casesClosed: number;
+            /** @description Open at the end of the year (March 31st) */
+            casesOpenAtYearEnd: number;
+            /** @description Cases opened in the year, by concern code */
+            casesOpenedByConcern: components["schemas"]["CountedDto"][];
+            /** @description Cases a body of each kind was assigned to during the year (municipality, social_welfare_council, npo, public_health, welfare_commissioner, medical, housing, employment, education, police, other, individual) */
+            casesSupportedByMemberBodyKind: components["schemas"]["CountedDto"][];
+            /** @description Meetings held, by tier */
+            meetingsHeldByTier: components["schemas"]["CountedDto"][];
+            infoRequestsMade: number;
+            infoRequestsAnswered: number;
+            /** @description Cases opened in the year: average calendar days from opening to the first note (there is no separate contact log) */
+            averageDaysToFirstContact: number | null;
+            /** @description How many cases that average is over */
+            casesWithFirstContact: number;
+            /**
+             * @description What counts as the first contact
+             * @enum {string}
+             */
+            firstContactBasis: "first_note";
+            consentsWithdrawn: number;
+        };
+        LedgerRowDto: {
+            /** Format: uuid */
+            caseId: string;
+            caseNumber: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** Format: date */
+            openedOn: string;
+            /** Format: date */
+            closedOn: string | null;
+            /** @description The member body with the current lead assignment */
+            leadBodyName: string | null;
+            /**
+             * Format: date
+             * @description The last practitioners’ meeting or case conference held that discussed the case
+             */
+            lastReviewOn: string | null;
+            /**
+             * Format: date
+             * @description The case’s review date
+             */
+            nextReviewOn: string | null;
+        };
+        LedgerDto: {
+            /**
+             * Format: date
+             * @description Today in the council’s calendar
+             */
+            asOf: string;
+            /** @example Asia/Tokyo */
+            timeZone: string;
+            items: components["schemas"]["LedgerRowDto"][];
+        };
+        AttachmentDto: {
+            /** Format: uuid */
+            id: string;
+            fileName: string;
+            /**
+             * @description Sniffed from the content
+             * @enum {string}
+             */
+            contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/tiff";
+            sizeBytes: number;
+            /** @description SHA-256 of the content, hex */
+            sha256: string;
+            sensitive: boolean;
+            /** Format: date-time */
+            uploadedAt: string;
+            /**
+             * Format: date-time
+             * @description Consent forms: when a coordinator confirmed it (null: unconfirmed)
+             */
+            confirmedAt: string | null;
+        };
+        AttachmentListDto: {
+            items: components["schemas"]["AttachmentDto"][];
+            nextCursor: string | null;
         };
         ReferralConsentDto: {
             /** @enum {string} */
@@ -2245,6 +3158,170 @@ export interface components {
             caseId: string;
             reason: string;
         };
+        RetentionScheduleView: {
+            /** @enum {string} */
+            recordClass: "closed_cases" | "minutes" | "audit_events" | "attachments" | "login_history";
+            years: number;
+            /** @description True when the council has not chosen: the installation’s default */
+            isDefault: boolean;
+            minYears: number;
+            maxYears: number;
+        };
+        RetentionSchedulesView: {
+            items: components["schemas"]["RetentionScheduleView"][];
+        };
+        UpdateRetentionDto: {
+            /** @description 年度 kept after the one in which the record closed (within the installation’s limits) */
+            years: number;
+        };
+        LegalHoldView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            reason: string;
+            /** Format: date */
+            until: string | null;
+            /** Format: uuid */
+            placedBy: string;
+            /** Format: date-time */
+            placedAt: string;
+            /** Format: uuid */
+            releasedBy: string | null;
+            /** Format: date-time */
+            releasedAt: string | null;
+            releaseReason: string | null;
+            inForce: boolean;
+        };
+        LegalHoldsView: {
+            items: components["schemas"]["LegalHoldView"][];
+        };
+        PlaceHoldDto: {
+            reason: string;
+            /**
+             * Format: date
+             * @description Last day the hold is in force; none: until released
+             */
+            until?: string;
+        };
+        ReleaseHoldDto: {
+            reason: string;
+        };
+        DisposalCertificateView: {
+            /** Format: uuid */
+            caseId: string;
+            caseNumber: string;
+            /** Format: date */
+            closedOn: string;
+            /** @description The rule applied, e.g. closed_cases:5 */
+            rule: string;
+            /**
+             * Format: date
+             * @description First day the case could be disposed of
+             */
+            retentionEndedOn: string;
+            /** Format: date-time */
+            disposedAt: string;
+            /** Format: uuid */
+            disposedBy: string;
+            /** @description The case’s data key was destroyed (crypto-shredding) */
+            keyDestroyed: boolean;
+        };
+        DisposalRunDto: {
+            caseIds: string[];
+        };
+        DisposalOutcomeView: {
+            /** Format: uuid */
+            caseId: string;
+            /** @enum {string} */
+            outcome: "disposed" | "held" | "not_due" | "already_disposed" | "not_found";
+            certificate?: components["schemas"]["DisposalCertificateView"];
+        };
+        DisposalRunView: {
+            items: components["schemas"]["DisposalOutcomeView"][];
+        };
+        CreateSubjectRequestDto: {
+            /** @enum {string} */
+            kind: "disclosure" | "correction" | "stop_use" | "deletion";
+            /** Format: date */
+            receivedOn: string;
+            /** @enum {string} */
+            channel: "in_person" | "mail" | "email" | "phone" | "online" | "other";
+            /** @description Stored sealed under the case’s data key */
+            note?: string;
+            /**
+             * @description Who answers: the municipality (行政機関等, 30 days) or a private member body (without delay)
+             * @enum {string}
+             */
+            controller: "municipality" | "member_body";
+        };
+        SubjectRequestView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @enum {string} */
+            kind: "disclosure" | "correction" | "stop_use" | "deletion";
+            /** Format: date */
+            receivedOn: string;
+            /** @enum {string} */
+            channel: "in_person" | "mail" | "email" | "phone" | "online" | "other";
+            /** @enum {string} */
+            controller: "municipality" | "member_body";
+            note: string | null;
+            /**
+             * Format: date
+             * @description Null: without delay
+             */
+            deadlineOn: string | null;
+            /** @enum {string} */
+            deadlineRule: "days_30" | "without_delay";
+            /** Format: date */
+            extendedUntil: string | null;
+            extensionReason: string | null;
+            /** @enum {string} */
+            status: "received" | "extended" | "decided";
+            /** @enum {string|null} */
+            decision: "granted" | "partly_granted" | "refused" | null;
+            /** Format: date */
+            decidedOn: string | null;
+            decisionReason: string | null;
+            /** @description Undecided after its (extended) deadline */
+            overdue: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SubjectRequestsView: {
+            items: components["schemas"]["SubjectRequestView"][];
+            nextCursor: string | null;
+        };
+        ExtendSubjectRequestDto: {
+            /**
+             * Format: date
+             * @description At most 30 days beyond the statutory period
+             */
+            until: string;
+            reason: string;
+        };
+        DecideSubjectRequestDto: {
+            /** @enum {string} */
+            decision: "granted" | "partly_granted" | "refused";
+            /** Format: date */
+            decidedOn: string;
+            reason: string;
+        };
+        DisclosurePackageView: {
+            /** Format: uuid */
+            requestId: string;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The case as the coordinator sees it (content disposed of: null) */
+            case: Record<string, never>;
+            notes: Record<string, never>[];
+            statusHistory: Record<string, never>[];
+            /** @description Parts naming other people or bodies, to review for redaction before release */
+            redactionReview: Record<string, never>[];
+        };
         MeDto: {
             /** Format: uuid */
             id: string;
@@ -2261,6 +3338,10 @@ export interface components {
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
+        };
+        NotificationsDto: {
+            /** @description A daily e-mail with the counts of your worklist per council (never names or case content); true unless turned off */
+            dailyDigest: boolean;
         };
         ExternalAttendeeDto: {
             name: string;
@@ -4396,6 +5477,153 @@ export interface operations {
             };
         };
     };
+    getCouncilTimeZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilTimeZoneViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setCouncilTimeZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouncilTimeZoneDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilTimeZoneViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     publishPublicNotice: {
         parameters: {
             query?: never;
@@ -6006,6 +7234,800 @@ export interface operations {
             };
         };
     };
+    getCaseNumbering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNumberingDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setCaseNumbering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseNumberingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNumberingDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listRelatedPersons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedPersonList"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createRelatedPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRelatedPersonDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedPersonView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateRelatedPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                relatedPersonId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRelatedPersonDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedPersonView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createRelatedPersonConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                relatedPersonId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelatedPersonConsentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedPersonView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getRiskHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskHistoryView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setRisk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRiskDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContactDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listCases: {
         parameters: {
             query?: {
@@ -6015,6 +8037,12 @@ export interface operations {
                 /** @description The case ledger: cases due for review before a date, as before:YYYY-MM-DD (combine with status=open) */
                 reviewDue?: string;
                 status?: "open" | "closed";
+                /** @description Only cases whose current risk level is one of these (comma-separated) */
+                risk?: ("low" | "medium" | "high" | "urgent")[];
+                /** @description Only cases without a reached contact for at least this many days (counted from registration when there was none) */
+                noContactForDays?: number;
+                /** @description created (default): oldest first; risk: urgent first, unassessed last, then oldest first */
+                sort?: "created" | "risk";
             };
             header?: never;
             path: {
@@ -6169,6 +8197,7 @@ export interface operations {
                 /** @description A name or kana reading, whole or its beginning; matched after normalisation (hiragana/katakana, half-width, spaces, long vowels, small kana, common variant kanji) */
                 q?: string;
                 birthDate?: string;
+                /** @description As issued: 2026-0001 or R8-0001 */
                 caseNumber?: string;
                 limit?: number;
             };
@@ -6858,6 +8887,103 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    renewAssignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                assignmentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenewAssignmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Well-formed but not acceptable in the current state (see `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8275,8 +10401,8 @@ export interface operations {
     explainAccess: {
         parameters: {
             query: {
-                action: "read" | "create" | "update" | "leave" | "end" | "designate" | "accept" | "publish" | "withdraw" | "verify" | "export" | "close" | "reopen" | "respond" | "finalize" | "amend";
-                subject: "Council" | "MemberBody" | "Staff" | "Pledge" | "Case" | "Consent" | "Assignment" | "Note" | "Plan" | "PlanAction" | "InfoRequest" | "AuditEvent" | "AccessDecision" | "Worklist" | "Statistics" | "CouncilStatistics" | "PublicNotice" | "PlatformClient" | "Meeting" | "Minutes" | "Decision" | "ActionItem" | "Referral";
+                action: "read" | "create" | "update" | "leave" | "end" | "designate" | "accept" | "publish" | "withdraw" | "verify" | "export" | "close" | "reopen" | "respond" | "finalize" | "amend" | "hold" | "dispose";
+                subject: "Council" | "MemberBody" | "Staff" | "Pledge" | "Case" | "Consent" | "Assignment" | "Note" | "Plan" | "PlanAction" | "InfoRequest" | "AuditEvent" | "AccessDecision" | "Worklist" | "Statistics" | "CouncilStatistics" | "Report" | "PublicNotice" | "PlatformClient" | "Meeting" | "Minutes" | "Decision" | "ActionItem" | "Referral" | "RelatedPerson" | "Risk" | "Contact" | "CaseRecord" | "RetentionSchedule" | "SubjectRequest";
                 /** @description A specific record: decided on its current facts, exactly as the API would */
                 id?: string;
                 /** @description The case a new record would belong to (e.g. `create` a `Note`): it must be visible first */
@@ -8353,7 +10479,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only these kinds (comma-separated or repeated); counts still cover every kind */
-                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "referral_awaiting_triage")[];
+                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing")[];
                 /** @description Items due within this many days from today (in the council’s calendar), overdue ones included */
                 dueWithin?: number;
                 limit?: number;
@@ -8402,6 +10528,1341 @@ export interface operations {
                 };
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getAnnualReport: {
+        parameters: {
+            query: {
+                /** @description 年度 by its first year: 2025 is April 1st 2025 to March 31st 2026 (令和7年度) */
+                fiscalYear: number;
+            };
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualReportDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exportAnnualReport: {
+        parameters: {
+            query: {
+                /** @description 年度 by its first year: 2025 is April 1st 2025 to March 31st 2026 (令和7年度) */
+                fiscalYear: number;
+            };
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getCaseLedger: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed" | "all";
+            };
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exportCaseLedger: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed" | "all";
+            };
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listCaseAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    uploadCaseAttachment: {
+        parameters: {
+            query: {
+                /** @description The name the file is downloaded under (no path, no control characters) */
+                fileName: string;
+                /** @description Files on a case: 要配慮 (sensitive) — only full scope may read it */
+                sensitive?: boolean;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file itself (raw bytes; its type is sniffed from the content) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadCaseAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                attachmentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listConsentAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                consentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    uploadConsentForm: {
+        parameters: {
+            query: {
+                /** @description The name the file is downloaded under (no path, no control characters) */
+                fileName: string;
+                /** @description Files on a case: 要配慮 (sensitive) — only full scope may read it */
+                sensitive?: boolean;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+                consentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file itself (raw bytes; its type is sniffed from the content) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadConsentAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                consentId: string;
+                attachmentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    confirmConsentForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                consentId: string;
+                attachmentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listInfoRequestAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                requestId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    uploadInfoRequestAttachment: {
+        parameters: {
+            query: {
+                /** @description The name the file is downloaded under (no path, no control characters) */
+                fileName: string;
+                /** @description Files on a case: 要配慮 (sensitive) — only full scope may read it */
+                sensitive?: boolean;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+                requestId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file itself (raw bytes; its type is sniffed from the content) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadInfoRequestAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                requestId: string;
+                attachmentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listMeetingAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meetingId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    uploadMeetingAttachment: {
+        parameters: {
+            query: {
+                /** @description The name the file is downloaded under (no path, no control characters) */
+                fileName: string;
+                /** @description Files on a case: 要配慮 (sensitive) — only full scope may read it */
+                sensitive?: boolean;
+            };
+            header?: never;
+            path: {
+                meetingId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file itself (raw bytes; its type is sniffed from the content) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadMeetingAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meetingId: string;
+                attachmentId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8900,6 +12361,968 @@ export interface operations {
             };
         };
     };
+    listRetentionSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionSchedulesView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateRetentionSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recordClass: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRetentionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionSchedulesView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listLegalHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldsView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    placeLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceHoldDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    releaseLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                holdId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseHoldDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    disposeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisposalCertificateView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    runDisposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisposalRunDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisposalRunView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listSubjectRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestsView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSubjectRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    extendSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                requestId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendSubjectRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    decideSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                requestId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideSubjectRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exportDisclosurePackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                requestId: string;
+                /** @description The council the request acts in */
+                councilId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisclosurePackageView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -8964,6 +13387,120 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {

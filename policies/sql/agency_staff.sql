@@ -63,7 +63,13 @@ WHERE
             )
           )
           AND (
-            a.basis = 'statutory'
+            (
+              a.basis = 'statutory'
+              AND (
+                a.review_on IS NULL
+                OR a.review_on >= current_date
+              )
+            )
             OR EXISTS (
               SELECT
                 1
@@ -117,7 +123,13 @@ WHERE
             )
           )
           AND (
-            a.basis = 'statutory'
+            (
+              a.basis = 'statutory'
+              AND (
+                a.review_on IS NULL
+                OR a.review_on >= current_date
+              )
+            )
             OR EXISTS (
               SELECT
                 1
@@ -287,7 +299,13 @@ WHERE
                     )
                   )
                   AND (
-                    a.basis = 'statutory'
+                    (
+                      a.basis = 'statutory'
+                      AND (
+                        a.review_on IS NULL
+                        OR a.review_on >= current_date
+                      )
+                    )
                     OR EXISTS (
                       SELECT
                         1
@@ -378,7 +396,13 @@ WHERE
                     )
                   )
                   AND (
-                    a.basis = 'statutory'
+                    (
+                      a.basis = 'statutory'
+                      AND (
+                        a.review_on IS NULL
+                        OR a.review_on >= current_date
+                      )
+                    )
                     OR EXISTS (
                       SELECT
                         1
@@ -480,7 +504,13 @@ WHERE
                     )
                   )
                   AND (
-                    a.basis = 'statutory'
+                    (
+                      a.basis = 'statutory'
+                      AND (
+                        a.review_on IS NULL
+                        OR a.review_on >= current_date
+                      )
+                    )
                     OR EXISTS (
                       SELECT
                         1
@@ -538,7 +568,13 @@ WHERE
             )
           )
           AND (
-            a.basis = 'statutory'
+            (
+              a.basis = 'statutory'
+              AND (
+                a.review_on IS NULL
+                OR a.review_on >= current_date
+              )
+            )
             OR EXISTS (
               SELECT
                 1
@@ -628,7 +664,13 @@ WHERE
                     )
                   )
                   AND (
-                    a.basis = 'statutory'
+                    (
+                      a.basis = 'statutory'
+                      AND (
+                        a.review_on IS NULL
+                        OR a.review_on >= current_date
+                      )
+                    )
                     OR EXISTS (
                       SELECT
                         1
@@ -687,7 +729,13 @@ WHERE
             )
           )
           AND (
-            a.basis = 'statutory'
+            (
+              a.basis = 'statutory'
+              AND (
+                a.review_on IS NULL
+                OR a.review_on >= current_date
+              )
+            )
             OR EXISTS (
               SELECT
                 1
@@ -736,7 +784,13 @@ WHERE
             )
           )
           AND (
-            a.basis = 'statutory'
+            (
+              a.basis = 'statutory'
+              AND (
+                a.review_on IS NULL
+                OR a.review_on >= current_date
+              )
+            )
             OR EXISTS (
               SELECT
                 1
@@ -826,7 +880,13 @@ WHERE
                     )
                   )
                   AND (
-                    a.basis = 'statutory'
+                    (
+                      a.basis = 'statutory'
+                      AND (
+                        a.review_on IS NULL
+                        OR a.review_on >= current_date
+                      )
+                    )
                     OR EXISTS (
                       SELECT
                         1
@@ -885,7 +945,13 @@ WHERE
             )
           )
           AND (
-            a.basis = 'statutory'
+            (
+              a.basis = 'statutory'
+              AND (
+                a.review_on IS NULL
+                OR a.review_on >= current_date
+              )
+            )
             OR EXISTS (
               SELECT
                 1
@@ -937,5 +1003,37 @@ WHERE
     (
       rf.council_id = :council_id
       AND rf.member_body_id = :staff_member_body_id
+    )
+  );
+
+-- RelatedPerson · read — rules: agency.related-person.read
+SELECT
+  rp.*
+FROM
+  case_related_persons rp
+WHERE
+  (rp.council_id = :council_id);
+
+-- Risk · read — rules: agency.risk.read
+-- not council data: decided by the role alone, no row filter
+
+-- Contact · read — rules: agency.contact.read
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (ct.council_id = :council_id);
+
+-- Contact · create — rules: agency.contact.create-own-body
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (
+    (
+      ct.council_id = :council_id
+      AND ct.member_body_id = :staff_member_body_id
     )
   );

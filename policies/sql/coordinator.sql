@@ -223,6 +223,14 @@ FROM
 WHERE
   (a.council_id = :council_id);
 
+-- Assignment · update — rules: coordinator.assignment.manage
+SELECT
+  a.*
+FROM
+  case_assignments a
+WHERE
+  (a.council_id = :council_id);
+
 -- Assignment · end — rules: coordinator.assignment.manage
 SELECT
   a.*
@@ -453,6 +461,52 @@ FROM
   referrals rf
 WHERE
   (rf.council_id = :council_id);
+
+-- RelatedPerson · read — rules: coordinator.related-person
+SELECT
+  rp.*
+FROM
+  case_related_persons rp
+WHERE
+  (rp.council_id = :council_id);
+
+-- RelatedPerson · create — rules: coordinator.related-person
+SELECT
+  rp.*
+FROM
+  case_related_persons rp
+WHERE
+  (rp.council_id = :council_id);
+
+-- RelatedPerson · update — rules: coordinator.related-person
+SELECT
+  rp.*
+FROM
+  case_related_persons rp
+WHERE
+  (rp.council_id = :council_id);
+
+-- Risk · read — rules: coordinator.risk
+-- not council data: decided by the role alone, no row filter
+
+-- Risk · create — rules: coordinator.risk
+-- not council data: decided by the role alone, no row filter
+
+-- Contact · read — rules: coordinator.contact
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (ct.council_id = :council_id);
+
+-- Contact · create — rules: coordinator.contact
+SELECT
+  ct.*
+FROM
+  case_contacts ct
+WHERE
+  (ct.council_id = :council_id);
 
 -- CaseRecord · read — rules: coordinator.case-record.retain
 SELECT

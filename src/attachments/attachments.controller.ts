@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
+import { Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -33,7 +34,7 @@ function contentDisposition(fileName: string): string {
 }
 
 @ApiTags('attachments')
-@Controller('councils/:councilId')
+@CouncilController('')
 export class AttachmentsController {
   constructor(private readonly attachments: AttachmentsService) {}
 

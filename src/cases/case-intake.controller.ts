@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
+import { Body, Get, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -20,7 +21,7 @@ import { CaseIntakeService } from './case-intake.service';
 
 /** Related persons, risk and contacts of a case (issue 17); each visible exactly when the case is. */
 @ApiTags('cases')
-@Controller('councils/:councilId/cases/:caseId')
+@CouncilController('cases/:caseId')
 export class CaseIntakeController {
   constructor(private readonly intake: CaseIntakeService) {}
 

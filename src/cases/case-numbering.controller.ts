@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Injectable, Put } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
+import { Body, Get, Injectable, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { AccessService } from '../access/access.service';
@@ -50,7 +51,7 @@ export class CaseNumberingService {
 }
 
 @ApiTags('councils')
-@Controller('councils/:councilId/case-numbering')
+@CouncilController('case-numbering')
 export class CaseNumberingController {
   constructor(private readonly numbering: CaseNumberingService) {}
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
 import { CaseCipher } from '../crypto/case-cipher';
-import { DomainError, validationFailed } from '../common/errors/domain-error';
+import { validationFailed } from '../common/errors/domain-error';
 import { projectCase } from './case-projection';
 import { CaseSearchQueryDto, MatchCaseDto } from './case.dto';
 import { CaseSearchRepository, ScoredCase } from './case-search.repository';

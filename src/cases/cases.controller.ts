@@ -149,6 +149,12 @@ export class CasesController {
   @Post(':caseId/assignments/:assignmentId/renew')
   @HttpCode(200)
   @Authorize('update', 'Assignment')
+  @ApiOperation({
+    summary: 'Renew a statutory basis (a new review date)',
+    operationId: 'renewAssignment',
+  })
+  @ApiErrors(422)
+  @ApiOkResponse({ type: AssignmentDto })
   renewAssignment(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import { NoBody } from '../common/http/no-body';
 import { ApiCouncilIdParam, ApiErrors, ApiPageResponse } from '../common/http/api-docs';
 import {
   ApiBearerAuth,
@@ -116,6 +117,7 @@ export class CouncilsController {
 
   /** The council's calendar: its time zone and today's date there (issue 18 item 5). */
   @Get(':councilId/time-zone')
+  @ApiCouncilIdParam()
   @Authorize('read', 'Council')
   @ApiOperation({
     summary: 'The council’s time zone and today there',
@@ -128,6 +130,7 @@ export class CouncilsController {
 
   /** Coordinators: the council's time zone (null: the server's TIME_ZONE). */
   @Put(':councilId/time-zone')
+  @ApiCouncilIdParam()
   @HttpCode(200)
   @Authorize('update', 'Council')
   @ApiOperation({ summary: 'Set the council’s time zone', operationId: 'setCouncilTimeZone' })
@@ -148,7 +151,10 @@ export class CouncilsController {
     operationId: 'publishPublicNotice',
   })
   @ApiCreatedResponse({ type: PublishedNoticeDto })
-  publishNotice(@Principal() p: CouncilPrincipal): Promise<PublishedNoticeDto> {
+  publishNotice(
+    @Principal() p: CouncilPrincipal,
+    @NoBody() _body: undefined,
+  ): Promise<PublishedNoticeDto> {
     return this.councils.publishNotice(p);
   }
 

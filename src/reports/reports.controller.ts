@@ -1,14 +1,10 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
+import { Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
-import {
-  AnnualReportDto,
-  AnnualReportQueryDto,
-  LedgerDto,
-  LedgerQueryDto,
-} from './reports.dto';
+import { AnnualReportDto, AnnualReportQueryDto, LedgerDto, LedgerQueryDto } from './reports.dto';
 import { ReportsService } from './reports.service';
 import { annualReportXlsx, ledgerXlsx } from './reports.xlsx';
 
@@ -24,13 +20,16 @@ function sendXlsx(res: Response, name: string, body: Buffer): void {
 }
 
 @ApiTags('reports')
-@Controller('councils/:councilId/reports')
+@CouncilController('reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('annual')
   @Authorize('read', 'Report')
-  @ApiOperation({ summary: 'Annual activity report (年度活動報告)', operationId: 'getAnnualReport' })
+  @ApiOperation({
+    summary: 'Annual activity report (年度活動報告)',
+    operationId: 'getAnnualReport',
+  })
   @ApiOkResponse({ type: AnnualReportDto })
   annual(
     @Principal() p: CouncilPrincipal,

@@ -111,7 +111,11 @@ export class LedgerRowDto {
   @ApiProperty({ type: String, format: 'date', nullable: true })
   closedOn!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The member body with the current lead assignment' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The member body with the current lead assignment',
+  })
   leadBodyName!: string | null;
 
   @ApiProperty({
@@ -122,7 +126,12 @@ export class LedgerRowDto {
   })
   lastReviewOn!: string | null;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The case’s review date' })
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'The case’s review date',
+  })
   nextReviewOn!: string | null;
 }
 

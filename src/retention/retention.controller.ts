@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Put } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
+import { Body, Get, HttpCode, Param, ParseEnumPipe, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -27,7 +28,7 @@ const recordClassPipe = new ParseEnumPipe(Object.fromEntries(RECORD_CLASSES.map(
 });
 
 @ApiTags('retention')
-@Controller('councils/:councilId')
+@CouncilController('')
 export class RetentionController {
   constructor(private readonly retention: RetentionService) {}
 

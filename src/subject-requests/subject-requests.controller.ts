@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { CouncilController } from '../common/http/api-docs';
+import { Body, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
@@ -14,7 +15,7 @@ import {
 import { SubjectRequestsService } from './subject-requests.service';
 
 @ApiTags('subject-requests')
-@Controller('councils/:councilId/cases/:caseId/subject-requests')
+@CouncilController('cases/:caseId/subject-requests')
 export class SubjectRequestsController {
   constructor(private readonly requests: SubjectRequestsService) {}
 

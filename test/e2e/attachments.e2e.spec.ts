@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
+import request from '../support/http';
 import { createTestApp, TestApp } from '../support/app';
 import {
   actingAs,

@@ -1,5 +1,5 @@
 import { Workbook, Worksheet } from 'exceljs';
-import request from 'supertest';
+import request from '../support/http';
 import { createTestApp, TestApp } from '../support/app';
 import {
   actingAs,

@@ -162,7 +162,10 @@ export const ApiPublic = (): MethodDecorator & ClassDecorator =>
  * of each of its operations, declared once. A malformed id is a 404 like an unknown council.
  */
 export const CouncilController = (path: string): ClassDecorator =>
-  applyDecorators(Controller(`councils/:councilId/${path}`), ApiCouncilIdParam());
+  applyDecorators(
+    Controller(path ? `councils/:councilId/${path}` : 'councils/:councilId'),
+    ApiCouncilIdParam(),
+  );
 
 /** The `councilId` path parameter (CouncilController declares it for a whole controller). */
 export const ApiCouncilIdParam = (): MethodDecorator & ClassDecorator =>
