@@ -2613,16 +2613,16 @@ export interface components {
         CaseSubjectViewDto: {
             familyName?: string;
             givenName?: string;
-            familyNameKana?: Record<string, never> | null;
-            givenNameKana?: Record<string, never> | null;
+            familyNameKana?: string | null;
+            givenNameKana?: string | null;
             /** Format: date */
-            birthDate?: Record<string, never> | null;
+            birthDate?: string | null;
             /** @enum {string|null} */
             gender?: "female" | "male" | "other" | "unknown" | null;
             /** @description Restricted field */
-            address?: Record<string, never> | null;
+            address?: string | null;
             /** @description Restricted field */
-            phone?: Record<string, never> | null;
+            phone?: string | null;
         };
         AssignmentDto: {
             /** Format: uuid */
@@ -3316,7 +3316,9 @@ export interface components {
             /** Format: date-time */
             generatedAt: string;
             /** @description The case as the coordinator sees it (content disposed of: null) */
-            case: Record<string, never>;
+            case: {
+                [key: string]: unknown;
+            } | null;
             notes: Record<string, never>[];
             statusHistory: Record<string, never>[];
             /** @description Parts naming other people or bodies, to review for redaction before release */
@@ -3614,6 +3616,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description The database is down */
             503: {
                 headers: {
@@ -3658,6 +3669,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Shutting down (SHUTTING_DOWN) or the database is down (DATABASE_UNAVAILABLE) */
             503: {
                 headers: {
@@ -3695,6 +3715,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3780,6 +3809,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -3846,6 +3884,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -3905,6 +3952,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3996,6 +4052,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4057,6 +4122,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4135,6 +4209,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4206,6 +4289,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4267,6 +4359,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4352,6 +4453,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4422,6 +4532,15 @@ export interface operations {
             };
             /** @description RATE_LIMITED: slow down */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4506,6 +4625,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4561,6 +4689,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4644,6 +4781,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4712,6 +4858,15 @@ export interface operations {
             };
             /** @description RATE_LIMITED: slow down */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4792,6 +4947,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4860,6 +5024,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4944,6 +5117,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -4999,6 +5181,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5083,6 +5274,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5143,6 +5343,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5223,6 +5432,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5319,6 +5537,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5379,6 +5606,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5466,6 +5702,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5526,6 +5771,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5613,6 +5867,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5689,6 +5952,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5749,6 +6021,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5825,6 +6106,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5921,6 +6211,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -5986,6 +6285,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6087,6 +6395,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6181,6 +6498,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6250,6 +6576,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6355,6 +6690,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6420,6 +6764,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6521,6 +6874,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6615,6 +6977,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6675,6 +7046,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6772,6 +7152,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6861,6 +7250,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -6916,6 +7314,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7009,6 +7416,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7048,6 +7464,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7139,6 +7564,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7223,6 +7657,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7283,6 +7726,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7370,6 +7822,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7435,6 +7896,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7520,6 +7990,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7615,6 +8094,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7703,6 +8191,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7768,6 +8265,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7860,6 +8366,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -7925,6 +8440,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8017,6 +8541,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8093,6 +8626,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8180,6 +8722,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8246,6 +8797,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8332,6 +8892,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8397,6 +8966,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8491,6 +9069,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8601,6 +9188,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8691,6 +9287,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8801,6 +9406,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -8887,6 +9501,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8991,6 +9614,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -9077,6 +9709,24 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Well-formed but not acceptable in the current state (see `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9177,6 +9827,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -9248,6 +9907,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -9312,6 +9980,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9412,6 +10089,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -9504,6 +10190,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -9568,6 +10263,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9670,6 +10374,15 @@ export interface operations {
             };
             /** @description Well-formed but not acceptable in the current state (see `code`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9782,6 +10495,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -9877,6 +10599,15 @@ export interface operations {
             };
             /** @description Well-formed but not acceptable in the current state (see `code`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9980,6 +10711,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -10042,6 +10782,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10142,6 +10891,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -10207,6 +10965,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10292,6 +11059,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10387,6 +11163,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -10457,6 +11242,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10536,6 +11330,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -10599,6 +11402,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10676,6 +11488,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -10738,6 +11559,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10814,6 +11644,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -10879,6 +11718,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10968,8 +11816,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            /** @description PAYLOAD_TOO_LARGE (or ATTACHMENT_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FILE_TYPE_NOT_ALLOWED: the bytes are not of an accepted type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11007,7 +11873,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "image/tiff": string;
                 };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
@@ -11045,6 +11916,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11120,6 +12000,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11212,8 +12101,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            /** @description PAYLOAD_TOO_LARGE (or ATTACHMENT_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FILE_TYPE_NOT_ALLOWED: the bytes are not of an accepted type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11252,7 +12159,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "image/tiff": string;
                 };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
@@ -11292,6 +12204,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11377,8 +12298,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11454,6 +12393,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11546,8 +12494,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            /** @description PAYLOAD_TOO_LARGE (or ATTACHMENT_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FILE_TYPE_NOT_ALLOWED: the bytes are not of an accepted type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11586,7 +12552,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "image/tiff": string;
                 };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
@@ -11626,6 +12597,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11698,6 +12678,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11787,8 +12776,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            /** @description PAYLOAD_TOO_LARGE (or ATTACHMENT_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FILE_TYPE_NOT_ALLOWED: the bytes are not of an accepted type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11826,7 +12833,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "image/tiff": string;
                 };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
@@ -11864,6 +12876,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11936,6 +12957,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12023,6 +13053,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -12088,6 +13127,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12171,8 +13219,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12265,6 +13331,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -12350,6 +13425,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -12410,6 +13494,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12498,6 +13591,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -12563,6 +13665,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12648,6 +13759,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12743,6 +13863,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -12815,8 +13944,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Well-formed but not acceptable in the current state (see `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12904,6 +14060,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -12969,6 +14134,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13054,6 +14228,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13149,6 +14332,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -13228,8 +14420,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13312,6 +14522,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -13351,6 +14570,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13424,6 +14652,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -13463,6 +14700,15 @@ export interface operations {
             };
             /** @description PASSWORD_CHANGE_REQUIRED (after an operator-set password) or FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13538,6 +14784,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -13602,6 +14857,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13697,6 +14961,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -13768,6 +15041,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -13832,6 +15114,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13941,6 +15232,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -14032,6 +15332,15 @@ export interface operations {
             };
             /** @description Well-formed but not acceptable in the current state (see `code`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14141,6 +15450,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -14208,6 +15526,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14317,6 +15644,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -14381,6 +15717,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14459,6 +15804,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -14529,6 +15883,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14615,6 +15978,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -14692,6 +16064,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -14743,6 +16124,15 @@ export interface operations {
             };
             /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14813,6 +16203,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14909,6 +16308,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description DATABASE_UNAVAILABLE: try again shortly */
             503: {
                 headers: {
@@ -14988,6 +16396,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

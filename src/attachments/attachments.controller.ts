@@ -1,3 +1,5 @@
+import { ALLOWED_TYPES } from './sniff';
+import { ApiErrors } from '../common/http/api-docs';
 import { CouncilController } from '../common/http/api-docs';
 import { Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
@@ -84,6 +86,7 @@ export class AttachmentsController {
   @Authorize('create', 'Note')
   @ApiOperation({ summary: 'Attach a file to a case', operationId: 'uploadCaseAttachment' })
   @ApiConsumes('application/octet-stream')
+  @ApiErrors(413, 415)
   @ApiBody(BODY)
   @ApiCreatedResponse({ type: AttachmentDto })
   uploadToCase(
@@ -109,7 +112,7 @@ export class AttachmentsController {
   @Get('cases/:caseId/attachments/:attachmentId')
   @Authorize('read', 'Note')
   @ApiOperation({ summary: 'Download a file of a case', operationId: 'downloadCaseAttachment' })
-  @ApiProduces('application/octet-stream')
+  @ApiProduces(...ALLOWED_TYPES)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   downloadOfCase(
     @Principal() p: CouncilPrincipal,
@@ -129,6 +132,7 @@ export class AttachmentsController {
     operationId: 'uploadConsentForm',
   })
   @ApiConsumes('application/octet-stream')
+  @ApiErrors(413, 415)
   @ApiBody(BODY)
   @ApiCreatedResponse({ type: AttachmentDto })
   uploadToConsent(
@@ -156,7 +160,7 @@ export class AttachmentsController {
   @Get('cases/:caseId/consents/:consentId/attachments/:attachmentId')
   @Authorize('read', 'Consent')
   @ApiOperation({ summary: 'Download a consent form', operationId: 'downloadConsentAttachment' })
-  @ApiProduces('application/octet-stream')
+  @ApiProduces(...ALLOWED_TYPES)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   downloadOfConsent(
     @Principal() p: CouncilPrincipal,
@@ -172,6 +176,7 @@ export class AttachmentsController {
   @HttpCode(200)
   @Authorize('create', 'Consent')
   @ApiOperation({ summary: 'Confirm a signed consent form', operationId: 'confirmConsentForm' })
+  @ApiErrors(409)
   @ApiOkResponse({ type: AttachmentDto })
   confirm(
     @Principal() p: CouncilPrincipal,
@@ -191,6 +196,7 @@ export class AttachmentsController {
     operationId: 'uploadInfoRequestAttachment',
   })
   @ApiConsumes('application/octet-stream')
+  @ApiErrors(413, 415)
   @ApiBody(BODY)
   @ApiCreatedResponse({ type: AttachmentDto })
   uploadToRequest(
@@ -224,7 +230,7 @@ export class AttachmentsController {
     summary: 'Download a document of an information request',
     operationId: 'downloadInfoRequestAttachment',
   })
-  @ApiProduces('application/octet-stream')
+  @ApiProduces(...ALLOWED_TYPES)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   downloadOfRequest(
     @Principal() p: CouncilPrincipal,
@@ -242,6 +248,7 @@ export class AttachmentsController {
   @Authorize('create', 'Meeting')
   @ApiOperation({ summary: 'Attach a file to a meeting', operationId: 'uploadMeetingAttachment' })
   @ApiConsumes('application/octet-stream')
+  @ApiErrors(413, 415)
   @ApiBody(BODY)
   @ApiCreatedResponse({ type: AttachmentDto })
   uploadToMeeting(
@@ -270,7 +277,7 @@ export class AttachmentsController {
     summary: 'Download a file of a meeting',
     operationId: 'downloadMeetingAttachment',
   })
-  @ApiProduces('application/octet-stream')
+  @ApiProduces(...ALLOWED_TYPES)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   downloadOfMeeting(
     @Principal() p: CouncilPrincipal,

@@ -9,13 +9,14 @@ import { CONCERNS, GENDERS } from './case.dto';
 export class CaseSubjectViewDto {
   @ApiPropertyOptional() familyName?: string;
   @ApiPropertyOptional() givenName?: string;
-  @ApiPropertyOptional({ nullable: true }) familyNameKana?: string | null;
-  @ApiPropertyOptional({ nullable: true }) givenNameKana?: string | null;
-  @ApiPropertyOptional({ format: 'date', nullable: true }) birthDate?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) familyNameKana?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) givenNameKana?: string | null;
+  @ApiPropertyOptional({ type: 'string', format: 'date', nullable: true }) birthDate?:
+    string | null;
   @ApiPropertyOptional({ enum: GENDERS, nullable: true }) gender?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Restricted field' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Restricted field' })
   address?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Restricted field' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'Restricted field' })
   phone?: string | null;
 }
 

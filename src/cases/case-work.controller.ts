@@ -25,6 +25,7 @@ export class CaseWorkController {
   @HttpCode(200)
   @Authorize('close', 'Case')
   @ApiOperation({ summary: 'Close a case', operationId: 'closeCase' })
+  @ApiErrors(422)
   @ApiErrors(409)
   close(
     @Principal() p: CouncilPrincipal,

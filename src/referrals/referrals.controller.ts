@@ -1,3 +1,4 @@
+import { ApiErrors } from '../common/http/api-docs';
 import { Body, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { CouncilController } from '../common/http/api-docs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -59,6 +60,7 @@ export class ReferralsController {
       'Accept: register a case from the referral (consent recorded; the submitting body assigned when the consent names it)',
     operationId: 'acceptReferral',
   })
+  @ApiErrors(409)
   @ApiOkResponse({ type: AcceptedReferralDto })
   accept(
     @Principal() p: CouncilPrincipal,

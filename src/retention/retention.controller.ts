@@ -1,3 +1,4 @@
+import { ApiErrors } from '../common/http/api-docs';
 import { CouncilController } from '../common/http/api-docs';
 import { Body, Get, HttpCode, Param, ParseEnumPipe, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -100,6 +101,7 @@ export class RetentionController {
       'Dispose of a closed case past its retention period (crypto-shredding; keeps the skeleton)',
     operationId: 'disposeCase',
   })
+  @ApiErrors(409, 422)
   @ApiOkResponse({ type: DisposalCertificateView })
   dispose(
     @Principal() p: CouncilPrincipal,

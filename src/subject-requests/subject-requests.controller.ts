@@ -1,3 +1,4 @@
+import { ApiErrors } from '../common/http/api-docs';
 import { CouncilController } from '../common/http/api-docs';
 import { Body, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -70,6 +71,7 @@ export class SubjectRequestsController {
     summary: 'Decide the request, with a reason',
     operationId: 'decideSubjectRequest',
   })
+  @ApiErrors(409)
   @ApiOkResponse({ type: SubjectRequestView })
   decide(
     @Principal() p: CouncilPrincipal,

@@ -113,8 +113,13 @@ export class DisclosurePackageView {
   requestId!: string;
   @ApiProperty({ format: 'date-time' })
   generatedAt!: string;
-  @ApiProperty({ description: 'The case as the coordinator sees it (content disposed of: null)' })
-  case!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The case as the coordinator sees it (content disposed of: null)',
+  })
+  case!: Record<string, unknown> | null;
   @ApiProperty({ type: 'array', items: { type: 'object' } })
   notes!: Record<string, unknown>[];
   @ApiProperty({ type: 'array', items: { type: 'object' } })

@@ -25,7 +25,7 @@ const COLUMNS = `id, case_id AS "caseId", kind, received_on::text AS "receivedOn
   note_sealed AS "noteSealed", deadline_on::text AS "deadlineOn", extended_until::text AS "extendedUntil",
   extension_reason_sealed AS "extensionReasonSealed", status, decision, decided_on::text AS "decidedOn",
   decision_reason_sealed AS "decisionReasonSealed",
-  (status <> 'decided' AND COALESCE(extended_until, deadline_on) < current_date) AS overdue, created_at AS "createdAt"`;
+  COALESCE(status <> 'decided' AND COALESCE(extended_until, deadline_on) < current_date, false) AS overdue, created_at AS "createdAt"`;
 
 /** A person's requests about their data (issue 19); free text arrives and leaves sealed. */
 @Injectable()

@@ -63,8 +63,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const base = withDatabase(info.adminUrl, name);
   const ownerUrl = withCredentials(base, OWNER_ROLE, info.ownerPassword);
-  const owner = new Pool({ connectionString: ownerUrl, max: 3 });
-  const superuser = new Pool({ connectionString: base, max: 3 });
+  // The tests' own SQL counts days as the application does (TIME_ZONE, Asia/Tokyo by default):
+  // `current_date` in a test must be the council's day, or a test run between 15:00 and 24:00
+  // UTC sees yesterday (issue 18: dates that mean a day in Japan).
+  const options = `-c TimeZone=${process.env.TIME_ZONE ?? 'Asia/Tokyo'}`;
+  const owner = new Pool({ connectionString: ownerUrl, max: 3, options });
+  const superuser = new Pool({ connectionString: base, max: 3, options });
   // drop() ends the pools, then DROP … WITH (FORCE): on a busy machine a client still closing
   // gets 57P01 (terminated by administrator) from the FORCE, which a pool without an 'error'
   // listener raises as an unhandled error and fails whichever test is running. Harmless here.

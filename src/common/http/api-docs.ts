@@ -64,13 +64,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED',
   404: 'NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)',
   409: 'A conflict with the current state (see `code`)',
-  413: 'PAYLOAD_TOO_LARGE',
+  413: 'PAYLOAD_TOO_LARGE (or ATTACHMENT_TOO_LARGE)',
+  415: 'FILE_TYPE_NOT_ALLOWED: the bytes are not of an accepted type',
   422: 'Well-formed but not acceptable in the current state (see `code`)',
   429: 'RATE_LIMITED: slow down',
   503: 'DATABASE_UNAVAILABLE (or SHUTTING_DOWN): try again shortly',
 };
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /**
  * Handlers that declared error responses. Declaring any response stops @nestjs/swagger from

@@ -89,6 +89,9 @@ function addGlobalErrors(document: OpenAPIObject): void {
         );
       }
       op.responses['503'] ??= error('DATABASE_UNAVAILABLE: try again shortly');
+      // Fail closed (DESIGN.md §3.4): when an access's audit event cannot be written the access
+      // does not happen and the answer is INTERNAL_ERROR, with no content.
+      op.responses['500'] ??= error('INTERNAL_ERROR: the request did not happen (nothing changed)');
       // Errors are JSON even where the success is not (@ApiProduces on the audit export).
       for (const [status, response] of Object.entries(op.responses)) {
         if (!response || '$ref' in response || Number(status) < 400) continue;
