@@ -2644,7 +2644,7 @@ export interface components {
             /** @description False when access has lapsed: ended, body left, or its consent withdrawn or expired */
             active: boolean;
             /** @enum {string|null} */
-            accessEndedReason: "assignment_ended" | "member_body_left" | "consent_withdrawn" | "consent_expired" | null;
+            accessEndedReason: "assignment_ended" | "member_body_left" | "consent_withdrawn" | "consent_expired" | "statutory_basis_lapsed" | null;
         };
         ConsentDto: {
             /** Format: uuid */
@@ -3630,7 +3630,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3683,7 +3685,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3745,15 +3749,15 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
-                limit?: number;
+                action?: string;
+                actorUserId?: string;
+                caseId?: string;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
-                caseId?: string;
-                actorUserId?: string;
-                action?: string;
-                outcome?: "allowed" | "denied";
                 /** @description First day, included (YYYY-MM-DD, a whole day in the council’s time zone, TIME_ZONE) */
                 from?: string;
+                limit?: number;
+                outcome?: "allowed" | "denied";
                 /** @description Last day, included (YYYY-MM-DD, a whole day in the council’s time zone); not before from */
                 to?: string;
             };
@@ -4152,9 +4156,9 @@ export interface operations {
     getCaseAccessTimeline: {
         parameters: {
             query: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
+                limit?: number;
                 userId: string;
             };
             header?: never;
@@ -5140,9 +5144,9 @@ export interface operations {
     listCouncils: {
         parameters: {
             query?: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -6051,11 +6055,11 @@ export interface operations {
     listMemberBodies: {
         parameters: {
             query?: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
                 /** @description Include bodies that have left the council */
                 includeLeft?: boolean;
+                limit?: number;
             };
             header?: never;
             path: {
@@ -6236,9 +6240,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                memberBodyId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                memberBodyId: string;
             };
             cookie?: never;
         };
@@ -6317,9 +6321,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                memberBodyId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                memberBodyId: string;
             };
             cookie?: never;
         };
@@ -6420,9 +6424,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                memberBodyId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                memberBodyId: string;
             };
             cookie?: never;
         };
@@ -6521,11 +6525,11 @@ export interface operations {
     listStaff: {
         parameters: {
             query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page */
-                cursor?: string;
                 /** @description Only current (true) or only former (false) staff */
                 active?: boolean;
+                /** @description Opaque cursor from the previous page */
+                cursor?: string;
+                limit?: number;
             };
             header?: never;
             path: {
@@ -6715,9 +6719,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                staffId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                staffId: string;
             };
             cookie?: never;
         };
@@ -6796,9 +6800,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                staffId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                staffId: string;
             };
             cookie?: never;
         };
@@ -6899,9 +6903,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                staffId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                staffId: string;
             };
             cookie?: never;
         };
@@ -7273,9 +7277,9 @@ export interface operations {
     listPublicCouncils: {
         parameters: {
             query?: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -7847,9 +7851,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -7928,9 +7932,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -8022,10 +8026,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                relatedPersonId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                relatedPersonId: string;
             };
             cookie?: never;
         };
@@ -8119,10 +8123,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                relatedPersonId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                relatedPersonId: string;
             };
             cookie?: never;
         };
@@ -8216,9 +8220,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -8297,9 +8301,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -8391,9 +8395,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -8472,9 +8476,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -8564,18 +8568,18 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
-                /** @description The case ledger: cases due for review before a date, as before:YYYY-MM-DD (combine with status=open) */
-                reviewDue?: string;
-                status?: "open" | "closed";
-                /** @description Only cases whose current risk level is one of these (comma-separated) */
-                risk?: ("low" | "medium" | "high" | "urgent")[];
+                limit?: number;
                 /** @description Only cases without a reached contact for at least this many days (counted from registration when there was none) */
                 noContactForDays?: number;
+                /** @description The case ledger: cases due for review before a date, as before:YYYY-MM-DD (combine with status=open) */
+                reviewDue?: string;
+                /** @description Only cases whose current risk level is one of these (comma-separated) */
+                risk?: ("low" | "medium" | "high" | "urgent")[];
                 /** @description created (default): oldest first; risk: urgent first, unassessed last, then oldest first */
                 sort?: "created" | "risk";
+                status?: "open" | "closed";
             };
             header?: never;
             path: {
@@ -8745,12 +8749,12 @@ export interface operations {
     searchCases: {
         parameters: {
             query?: {
-                /** @description A name or kana reading, whole or its beginning; matched after normalisation (hiragana/katakana, half-width, spaces, long vowels, small kana, common variant kanji) */
-                q?: string;
                 birthDate?: string;
                 /** @description As issued: 2026-0001 or R8-0001 */
                 caseNumber?: string;
                 limit?: number;
+                /** @description A name or kana reading, whole or its beginning; matched after normalisation (hiragana/katakana, half-width, spaces, long vowels, small kana, common variant kanji) */
+                q?: string;
             };
             header?: never;
             path: {
@@ -8917,9 +8921,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -8998,9 +9002,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -9101,9 +9105,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -9213,10 +9217,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                consentId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                consentId: string;
             };
             cookie?: never;
         };
@@ -9319,9 +9323,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -9431,10 +9435,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                assignmentId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                assignmentId: string;
             };
             cookie?: never;
         };
@@ -9533,10 +9537,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                assignmentId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                assignmentId: string;
             };
             cookie?: never;
         };
@@ -9639,9 +9643,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -9750,9 +9754,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -9852,9 +9856,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -9932,9 +9936,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -10012,9 +10016,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -10114,10 +10118,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                noteId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                noteId: string;
             };
             cookie?: never;
         };
@@ -10215,9 +10219,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -10295,9 +10299,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -10406,10 +10410,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                actionId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                actionId: string;
             };
             cookie?: never;
         };
@@ -10520,9 +10524,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -10631,10 +10635,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                requestId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                requestId: string;
             };
             cookie?: never;
         };
@@ -10814,9 +10818,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                requestId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                requestId: string;
             };
             cookie?: never;
         };
@@ -10916,9 +10920,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -10997,9 +11001,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -11057,8 +11061,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Well-formed but not acceptable in the current state (see `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11091,10 +11113,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                linkId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                linkId: string;
             };
             cookie?: never;
         };
@@ -11154,6 +11176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: the body is too large */
             413: {
                 headers: {
@@ -11187,15 +11218,15 @@ export interface operations {
         parameters: {
             query: {
                 action: "read" | "create" | "update" | "leave" | "end" | "designate" | "accept" | "publish" | "withdraw" | "verify" | "export" | "close" | "reopen" | "respond" | "finalize" | "amend" | "hold" | "dispose";
-                subject: "Council" | "MemberBody" | "Staff" | "Pledge" | "Case" | "Consent" | "Assignment" | "Note" | "Plan" | "PlanAction" | "InfoRequest" | "AuditEvent" | "AccessDecision" | "Worklist" | "Statistics" | "CouncilStatistics" | "Report" | "PublicNotice" | "PlatformClient" | "Meeting" | "Minutes" | "Decision" | "ActionItem" | "Referral" | "RelatedPerson" | "Risk" | "Contact" | "CaseRecord" | "RetentionSchedule" | "SubjectRequest";
-                /** @description A specific record: decided on its current facts, exactly as the API would */
-                id?: string;
                 /** @description The case a new record would belong to (e.g. `create` a `Note`): it must be visible first */
                 caseId?: string;
                 /** @description A field of the record (e.g. `address` of a `Case`): may it be acted on? */
                 field?: string;
+                /** @description A specific record: decided on its current facts, exactly as the API would */
+                id?: string;
                 /** @description Explain for this staff member instead of the caller */
                 staffId?: string;
+                subject: "Council" | "MemberBody" | "Staff" | "Pledge" | "Case" | "Consent" | "Assignment" | "Note" | "Plan" | "PlanAction" | "InfoRequest" | "AuditEvent" | "AccessDecision" | "Worklist" | "Statistics" | "CouncilStatistics" | "Report" | "PublicNotice" | "PlatformClient" | "Meeting" | "Minutes" | "Decision" | "ActionItem" | "Referral" | "RelatedPerson" | "Risk" | "Contact" | "CaseRecord" | "RetentionSchedule" | "SubjectRequest";
             };
             header?: never;
             path: {
@@ -11272,10 +11303,10 @@ export interface operations {
     getWorklist: {
         parameters: {
             query?: {
-                /** @description Only these kinds (comma-separated or repeated); counts still cover every kind */
-                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing")[];
                 /** @description Items due within this many days from today (in the council’s calendar), overdue ones included */
                 dueWithin?: number;
+                /** @description Only these kinds (comma-separated or repeated); counts still cover every kind */
+                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing")[];
                 limit?: number;
             };
             header?: never;
@@ -11669,9 +11700,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -11755,9 +11786,9 @@ export interface operations {
             };
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -11859,10 +11890,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                attachmentId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                attachmentId: string;
             };
             cookie?: never;
         };
@@ -11948,10 +11979,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                consentId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                consentId: string;
             };
             cookie?: never;
         };
@@ -12037,10 +12068,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                caseId: string;
-                consentId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                consentId: string;
             };
             cookie?: never;
         };
@@ -12144,11 +12175,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The council the request acts in */
+                councilId: string;
                 caseId: string;
                 consentId: string;
                 attachmentId: string;
-                /** @description The council the request acts in */
-                councilId: string;
             };
             cookie?: never;
         };
@@ -12236,11 +12267,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The council the request acts in */
+                councilId: string;
                 caseId: string;
                 consentId: string;
                 attachmentId: string;
-                /** @description The council the request acts in */
-                councilId: string;
             };
             cookie?: never;
         };
@@ -12341,10 +12372,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                requestId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                requestId: string;
             };
             cookie?: never;
         };
@@ -12430,10 +12461,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                caseId: string;
-                requestId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                requestId: string;
             };
             cookie?: never;
         };
@@ -12537,11 +12568,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The council the request acts in */
+                councilId: string;
                 caseId: string;
                 requestId: string;
                 attachmentId: string;
-                /** @description The council the request acts in */
-                councilId: string;
             };
             cookie?: never;
         };
@@ -12629,9 +12660,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                meetingId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
             };
             cookie?: never;
         };
@@ -12715,9 +12746,9 @@ export interface operations {
             };
             header?: never;
             path: {
-                meetingId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
             };
             cookie?: never;
         };
@@ -12819,10 +12850,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                meetingId: string;
-                attachmentId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
+                attachmentId: string;
             };
             cookie?: never;
         };
@@ -12906,9 +12937,9 @@ export interface operations {
     listReferrals: {
         parameters: {
             query?: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
+                limit?: number;
                 status?: "submitted" | "accepted" | "declined" | "merged";
             };
             header?: never;
@@ -13078,9 +13109,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                referralId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                referralId: string;
             };
             cookie?: never;
         };
@@ -13159,9 +13190,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                referralId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                referralId: string;
             };
             cookie?: never;
         };
@@ -13262,9 +13293,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                referralId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                referralId: string;
             };
             cookie?: never;
         };
@@ -13356,9 +13387,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                referralId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                referralId: string;
             };
             cookie?: never;
         };
@@ -13526,9 +13557,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                recordClass: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                recordClass: "closed_cases" | "minutes" | "audit_events" | "attachments" | "login_history";
             };
             cookie?: never;
         };
@@ -13616,9 +13647,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -13697,9 +13728,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -13791,10 +13822,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                holdId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                holdId: string;
             };
             cookie?: never;
         };
@@ -13888,9 +13919,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -14085,9 +14116,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -14166,9 +14197,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
             };
             cookie?: never;
         };
@@ -14260,10 +14291,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                requestId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                requestId: string;
             };
             cookie?: never;
         };
@@ -14357,10 +14388,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                requestId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                requestId: string;
             };
             cookie?: never;
         };
@@ -14463,10 +14494,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                caseId: string;
-                requestId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                caseId: string;
+                requestId: string;
             };
             cookie?: never;
         };
@@ -14807,9 +14838,9 @@ export interface operations {
     listMeetings: {
         parameters: {
             query?: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
+                limit?: number;
                 tier?: "representatives" | "practitioners" | "case_conference";
             };
             header?: never;
@@ -14986,9 +15017,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                meetingId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
             };
             cookie?: never;
         };
@@ -15066,9 +15097,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                meetingId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
             };
             cookie?: never;
         };
@@ -15146,9 +15177,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                meetingId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
             };
             cookie?: never;
         };
@@ -15257,9 +15288,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                meetingId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
             };
             cookie?: never;
         };
@@ -15364,9 +15395,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                meetingId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                meetingId: string;
             };
             cookie?: never;
         };
@@ -15473,13 +15504,13 @@ export interface operations {
     listActionItems: {
         parameters: {
             query?: {
-                limit?: number;
+                caseId?: string;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
+                limit?: number;
                 /** @description Only items owned by the caller’s member body */
                 mine?: boolean;
                 status?: "open" | "in_progress" | "done";
-                caseId?: string;
             };
             header?: never;
             path: {
@@ -15558,9 +15589,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                itemId: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                itemId: string;
             };
             cookie?: never;
         };
@@ -15667,10 +15698,10 @@ export interface operations {
     listDecisions: {
         parameters: {
             query?: {
-                limit?: number;
+                caseId?: string;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
-                caseId?: string;
+                limit?: number;
             };
             header?: never;
             path: {
@@ -15747,9 +15778,9 @@ export interface operations {
     listPlatformClients: {
         parameters: {
             query?: {
-                limit?: number;
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -16111,7 +16142,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description UNAUTHENTICATED: no valid access token */
             401: {
@@ -16124,6 +16157,15 @@ export interface operations {
             };
             /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16333,9 +16375,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                month: string;
                 /** @description The council the request acts in */
                 councilId: string;
+                month: string;
             };
             cookie?: never;
         };

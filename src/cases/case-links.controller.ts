@@ -1,3 +1,4 @@
+import { ApiErrors } from '../common/http/api-docs';
 import { Body, Get, HttpCode, Post } from '@nestjs/common';
 import { CouncilController } from '../common/http/api-docs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -18,6 +19,7 @@ export class CaseLinksController {
     summary: 'Link two cases as the same person (never merges them; coordinators)',
     operationId: 'createCaseLink',
   })
+  @ApiErrors(409, 422)
   @ApiCreatedResponse({ type: CaseLinkDto })
   link(
     @Principal() p: CouncilPrincipal,
@@ -48,6 +50,7 @@ export class CaseLinksController {
     summary: 'Undo a link (kept on record with who undid it and why; coordinators)',
     operationId: 'unlinkCases',
   })
+  @ApiErrors(409)
   @ApiOkResponse({ type: CaseLinkDto })
   unlink(
     @Principal() p: CouncilPrincipal,

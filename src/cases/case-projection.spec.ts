@@ -111,6 +111,8 @@ describe('projectCase', () => {
     const view = sut(coordinator, caseRow());
 
     expect(view).toEqual({
+      riskLevel: null,
+      lastContactAt: null,
       id: '88888888-8888-4888-8888-888888888888',
       caseNumber: 'C-0001',
       status: 'open',
@@ -137,6 +139,8 @@ describe('projectCase', () => {
     const view = sut(agencyStaff, caseRow({ visibleToBodyIds: [BODY] }));
 
     expect(view).toEqual({
+      riskLevel: null,
+      lastContactAt: null,
       id: '88888888-8888-4888-8888-888888888888',
       caseNumber: 'C-0001',
       status: 'open',
@@ -198,6 +202,10 @@ describe('projectCase', () => {
         scope: 'limited',
         basis: 'statutory',
         basisNote: '社会福祉法',
+        basisCode: 'swa_106_6',
+        basisText: null,
+        basisMeetingId: null,
+        reviewOn: null,
         startedAt: '2026-01-05T00:00:00.000Z',
         endedAt: '2026-03-01T00:00:00.000Z',
         endReason: 'done',
@@ -218,6 +226,7 @@ describe('projectCase', () => {
         withdrawnReason: null,
         createdAt: '2026-01-04T09:00:00.000Z',
         active: true,
+        formStatus: 'none',
       },
     ]);
   });

@@ -38,7 +38,13 @@ export class AssignmentDto {
   @ApiProperty({
     type: 'string',
     nullable: true,
-    enum: ['assignment_ended', 'member_body_left', 'consent_withdrawn', 'consent_expired'],
+    enum: [
+      'assignment_ended',
+      'member_body_left',
+      'consent_withdrawn',
+      'consent_expired',
+      'statutory_basis_lapsed',
+    ],
   })
   accessEndedReason!: string | null;
 }

@@ -1,3 +1,4 @@
+import { ApiErrors } from '../common/http/api-docs';
 import { Controller, createParamDecorator, ExecutionContext, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -28,6 +29,7 @@ export class PlatformStatisticsController {
     summary: 'Cross-council statistics for a published period',
     operationId: 'getPlatformStatistics',
   })
+  @ApiErrors(404)
   get(@Client() client: PlatformClient, @Query() q: StatisticsQueryDto): Promise<StatisticsDto> {
     return this.statistics.statistics(client, q);
   }

@@ -1,7 +1,13 @@
 import { ApiErrors } from '../common/http/api-docs';
 import { CouncilController } from '../common/http/api-docs';
 import { Body, Get, HttpCode, Param, ParseEnumPipe, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiParam,
+} from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { DomainError } from '../common/errors/domain-error';
@@ -50,6 +56,8 @@ export class RetentionController {
     summary: 'Choose a retention period within the installation’s limits',
     operationId: 'updateRetentionSchedule',
   })
+  // Declared explicitly: the parameter's reflected type differs between tsc and SWC.
+  @ApiParam({ name: 'recordClass', enum: RECORD_CLASSES })
   @ApiOkResponse({ type: RetentionSchedulesView })
   setSchedule(
     @Principal() p: CouncilPrincipal,

@@ -57,6 +57,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     extraModels: [ErrorResponseDto, PageDto],
   });
   addGlobalErrors(document);
+  sortParameters(document);
   return document;
 }
 
@@ -96,10 +97,31 @@ function addGlobalErrors(document: OpenAPIObject): void {
       for (const [status, response] of Object.entries(op.responses)) {
         if (!response || '$ref' in response || Number(status) < 400) continue;
         const schema = response.content ? Object.values(response.content)[0]?.schema : undefined;
-        if (schema) {
-          response.content = { 'application/json': { schema } };
-        }
+        // Every error body is an ErrorResponse, also where a decorator named only the status.
+        response.content = {
+          'application/json': { schema: schema ?? { $ref: getSchemaPath(ErrorResponseDto) } },
+        };
       }
+    }
+  }
+}
+
+/**
+ * Parameters in one order whatever the compiler: path parameters as they appear in the path,
+ * then the others by location and name. (tsc and SWC apply parameter decorators in different
+ * orders; the committed document must equal the served one under both.)
+ */
+function sortParameters(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const op = item[method];
+      if (!op?.parameters) continue;
+      const rank = (p: (typeof op.parameters)[number]): string => {
+        if ('$ref' in p) return `9|${p.$ref}`;
+        if (p.in === 'path') return `0|${String(path.indexOf(`{${p.name}}`)).padStart(6, '0')}`;
+        return `${p.in === 'query' ? 1 : 2}|${p.name}`;
+      };
+      op.parameters.sort((a, b) => rank(a).localeCompare(rank(b)));
     }
   }
 }
