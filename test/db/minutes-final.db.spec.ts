@@ -1,3 +1,4 @@
+import { SESSION_OPTIONS } from '../support/database';
 import { Pool } from 'pg';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, createUser, TestStaff, TestUser } from '../support/factories';
@@ -137,7 +138,7 @@ describe('final minutes in the database', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    app = new Pool({ connectionString: t.db.appUrl, max: 2 });
+    app = new Pool({ connectionString: t.db.appUrl, max: 2, options: SESSION_OPTIONS });
     const c = await createCouncil(t, ['coordinator']);
     councilId = c.councilId;
     [coordinator] = c.staff;

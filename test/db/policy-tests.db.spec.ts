@@ -1,3 +1,4 @@
+import { SESSION_OPTIONS } from '../support/database';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -346,7 +347,7 @@ describe('policy tests as data (policies/tests/*.yaml): in memory and in SQL', (
     abilities.set('agency_staff', build('agency_staff', agency, mine));
     abilities.set('auditor', build('auditor', auditor, mine));
     abilities.set('system_admin', build('system_admin', null, null));
-    app = new Pool({ connectionString: t.db.appUrl, max: 1 });
+    app = new Pool({ connectionString: t.db.appUrl, max: 1, options: SESSION_OPTIONS });
     // Seeds a whole world through the API and the database: generous on a loaded machine.
   }, 300_000);
   afterAll(async () => {

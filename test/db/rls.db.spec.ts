@@ -1,3 +1,4 @@
+import { SESSION_OPTIONS } from '../support/database';
 import { Pool, PoolClient } from 'pg';
 import request from '../support/http';
 import { DigestService } from '../../src/digest/digest.service';
@@ -456,7 +457,7 @@ describe('row-level security', () => {
       );
       superuserCounts[table] = counts[0];
     }
-    app = new Pool({ connectionString: t.db.appUrl, max: 1 });
+    app = new Pool({ connectionString: t.db.appUrl, max: 1, options: SESSION_OPTIONS });
     // Seeds a whole world through the API and the database: generous on a loaded machine.
   }, 300_000);
   afterAll(async () => {

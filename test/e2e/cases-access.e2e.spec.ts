@@ -1,3 +1,4 @@
+import { SESSION_OPTIONS } from '../support/database';
 import request from '../support/http';
 import { createTestApp, TestApp } from '../support/app';
 import {
@@ -440,7 +441,7 @@ describe('cases through the access layer (e2e)', () => {
 
     it('cannot be updated, deleted or truncated by the application role', async () => {
       const { Pool } = await import('pg');
-      const app = new Pool({ connectionString: t.db.appUrl, max: 1 });
+      const app = new Pool({ connectionString: t.db.appUrl, max: 1, options: SESSION_OPTIONS });
       const client = await app.connect();
       try {
         await client.query('BEGIN');

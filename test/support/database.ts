@@ -10,6 +10,13 @@ import {
 } from '../../src/database/provision';
 import { testInfoFile, TestServerInfo } from '../setup/test-env';
 
+/**
+ * Connection options for the tests' own pools: the session's TimeZone as the application sets it
+ * on its own sessions (TIME_ZONE, Asia/Tokyo by default), so `current_date` in a test's SQL is the
+ * day the application counts with — also between 15:00 and 24:00 UTC.
+ */
+export const SESSION_OPTIONS = `-c TimeZone=${process.env.TIME_ZONE ?? 'Asia/Tokyo'}`;
+
 export interface TestDatabase {
   name: string;
   /** As the application role: what the API uses. */
@@ -66,7 +73,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // The tests' own SQL counts days as the application does (TIME_ZONE, Asia/Tokyo by default):
   // `current_date` in a test must be the council's day, or a test run between 15:00 and 24:00
   // UTC sees yesterday (issue 18: dates that mean a day in Japan).
-  const options = `-c TimeZone=${process.env.TIME_ZONE ?? 'Asia/Tokyo'}`;
+  const options = SESSION_OPTIONS;
   const owner = new Pool({ connectionString: ownerUrl, max: 3, options });
   const superuser = new Pool({ connectionString: base, max: 3, options });
   // drop() ends the pools, then DROP … WITH (FORCE): on a busy machine a client still closing
