@@ -162,6 +162,7 @@ export async function startServer(
       JWT_SECRET: env.config.auth.jwtSecret,
       AUDIT_SIGNING_KEY: env.config.audit.signingKey,
       MFA_ENCRYPTION_KEY: env.config.auth.mfaEncryptionKey,
+      DATA_KEK: env.config.crypto.kek ?? '',
       AUDIT_WITNESS_DIR: env.config.audit.witnessDir,
       STATISTICS_PUBLISH_INTERVAL_MINUTES: '0',
       HOST: '127.0.0.1',
