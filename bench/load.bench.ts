@@ -14,6 +14,9 @@ import {
   machineLine,
   PASSWORD,
   peakRssMb,
+  resetStatements,
+  rssMb,
+  topStatements,
   postgresCpuMs,
   runMain,
   say,
@@ -46,6 +49,7 @@ runMain(async () => {
 
     const server = await startServer(env, { poolSize: POOL });
     try {
+      const rssAtStart = peakRssMb(server.pid);
       const vus: Vu[] = [];
       for (const c of seeded) {
         vus.push({
@@ -82,6 +86,7 @@ runMain(async () => {
       );
       say(`  ${machineLine()}`);
       await load(server.url, USERS, 3, next); // warm-up
+      await resetStatements(env);
       const cpu0 = cpuMs(server.pid);
       const pg0 = postgresCpuMs(env.pgDataDir);
       const r = await load(server.url, USERS, SECONDS, next);
@@ -95,10 +100,13 @@ runMain(async () => {
       say(
         `  errors ${r.errors + r.non2xx} (${r.errors} connection errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx; must be 0)`,
       );
-      say(`  server peak RSS ${rss.toFixed(0)} MB (target < 300 MB)`);
+      say(
+        `  server peak RSS ${rss.toFixed(0)} MB (target < 300 MB; ${rssAtStart.toFixed(0)} MB after start-up, ${rssMb(server.pid).toFixed(0)} MB at the end)`,
+      );
       say(
         `  CPU per request: server ${serverCpu.toFixed(2)} ms, PostgreSQL ${pgCpu.toFixed(2)} ms\n`,
       );
+      await topStatements(env, r.requests);
       if (r.errors + r.non2xx > 0) process.exitCode = 1;
     } finally {
       await server.stop();

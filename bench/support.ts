@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -59,7 +60,16 @@ export async function benchEnv(poolSize = 4): Promise<BenchEnv> {
   chmodSync(dir, 0o755);
   const pgDataDir = join(dir, 'pg');
   const password = randomBytes(12).toString('hex');
-  const server = await startEmbeddedPostgres({ pgDataDir, superuserPassword: password });
+  // BENCH_PG_STATEMENTS=1: load pg_stat_statements, for topStatements() after a run.
+  const extraFlags =
+    process.env.BENCH_PG_STATEMENTS === '1'
+      ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all']
+      : [];
+  const server = await startEmbeddedPostgres({
+    pgDataDir,
+    superuserPassword: password,
+    extraFlags,
+  });
   const at = { host: server.host, port: server.port };
   const superuserUrl = postgresUrl({ ...at, user: 'postgres', password, database: 'council' });
   await provision({
@@ -214,6 +224,10 @@ export async function login(url: string, email: string, password: string): Promi
 /** Peak resident set of a process (VmHWM), in MB. */
 export const peakRssMb = (pid: number): number =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** Resident set size of a process now, in MB. */
+export const rssMb = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /**
  * CPU time (user + system) a process has used so far, in ms; with `reaped`, also that of its
@@ -504,4 +518,46 @@ export async function inviteAndAccept(
       requestId: 'bench',
     });
   return { id: record.id, userId, email: record.email, role: record.role };
+}
+
+/** With BENCH_PG_STATEMENTS=1: resets pg_stat_statements (call before the measured run). */
+export async function resetStatements(env: BenchEnv): Promise<void> {
+  if (process.env.BENCH_PG_STATEMENTS !== '1') return;
+  const c = new Client({ connectionString: env.superuserUrl });
+  await c.connect();
+  try {
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await c.query('SELECT pg_stat_statements_reset()');
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * With BENCH_PG_STATEMENTS=1: the statements PostgreSQL spent most time on since
+ * resetStatements, per request of the run — where the database's share of a request goes.
+ */
+export async function topStatements(env: BenchEnv, requests: number, top = 12): Promise<void> {
+  if (process.env.BENCH_PG_STATEMENTS !== '1') return;
+  const c = new Client({ connectionString: env.superuserUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{
+      calls: string;
+      exec: number;
+      plan: number;
+      query: string;
+    }>(
+      `SELECT calls, total_exec_time AS exec, total_plan_time AS plan, query
+         FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT $1`,
+      [top],
+    );
+    say('  PostgreSQL statements by time (ms per request of the run; calls per request):');
+    for (const r of rows)
+      say(
+        `    ${((r.exec + r.plan) / requests).toFixed(3).padStart(7)} ms  ${(Number(r.calls) / requests).toFixed(2).padStart(5)}×  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
+      );
+  } finally {
+    await c.end();
+  }
 }

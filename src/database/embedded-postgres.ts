@@ -22,6 +22,8 @@ export interface EmbeddedOptions {
   superuserPassword: string;
   /** Trade durability for speed; only for throwaway test clusters. */
   fast?: boolean;
+  /** More `postgres` command-line flags (benchmarks: `-c shared_preload_libraries=…`). */
+  extraFlags?: string[];
   log?: (line: string) => void;
 }
 
@@ -157,6 +159,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       '-c',
       'max_connections=200',
       ...fastFlags,
+      ...(options.extraFlags ?? []),
     ],
     onLog: (message: string) => log(message.trim()),
     onError: (error: unknown) => log(String(error)),
