@@ -34,4 +34,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/src/main.js"]
+# The old-generation cap keeps V8 from letting promoted garbage grow the heap under load
+# (docs/performance.md, "Memory"); size it to the container, with room for large exports.
+CMD ["node", "--max-old-space-size=512", "dist/src/main.js"]

@@ -63,7 +63,14 @@ export async function benchEnv(poolSize = 4): Promise<BenchEnv> {
   // BENCH_PG_STATEMENTS=1: load pg_stat_statements, for topStatements() after a run.
   const extraFlags =
     process.env.BENCH_PG_STATEMENTS === '1'
-      ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all']
+      ? [
+          '-c',
+          'shared_preload_libraries=pg_stat_statements',
+          '-c',
+          'pg_stat_statements.track=all',
+          '-c',
+          'pg_stat_statements.track_planning=on',
+        ]
       : [];
   const server = await startEmbeddedPostgres({
     pgDataDir,
@@ -162,7 +169,11 @@ export async function startServer(
   const devNull = openSync('/dev/null', 'w');
   let stderr = '';
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The heap cap is the one `npm start`, the Dockerfile and the README's production steps use.
+  const nodeArgs = [
+    '--max-old-space-size=512',
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: {
       ...process.env,

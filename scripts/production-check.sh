@@ -59,7 +59,7 @@ ADMIN_PASSWORD="$(sed -n 's/.*password (shown once): \(\S*\).*/\1/p' "$WORK/admi
 say "5. start"
 export PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 export HOST=127.0.0.1 LOG_LEVEL=warn SHUTDOWN_DRAIN_MS=0
-node dist/src/main.js > "$WORK/server.log" 2>&1 &
+node --max-old-space-size=512 dist/src/main.js > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$PORT/api/health/ready" >/dev/null 2>&1; then break; fi

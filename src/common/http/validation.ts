@@ -64,6 +64,9 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Custom parameter decorators (@Principal() …) hand over server-made objects, not input:
+    // walking them would cost a principal's whole object graph on every request.
+    if (metadata.type === 'custom') return value;
     const bad = findUnacceptable(value, 0);
     if (bad) {
       throw validationFailed(`The request ${metadata.type} is not acceptable`, [
