@@ -3,7 +3,8 @@
  * connections, in alternating slices so every layer meets the same background load:
  *   - `GET /api/health`: Express, Nest, helmet, logging, metrics — no token, no database;
  *   - `GET /api/me`: the same plus JWT verification and one small database read;
- *   - `GET …/cases/:id` as agency staff: the full audited case read (P1's request).
+ *   - `GET …/cases/:id` as agency staff: the full audited case read (P1's request);
+ *   - the agency's case list and a note written to a case (P5's other two kinds).
  * Prints server and PostgreSQL CPU per request for each; the difference between rows is what
  * each layer costs. `BENCH_SERVER_NODE_ARGS` (e.g. `--cpu-prof`) applies as everywhere.
  */
@@ -44,6 +45,17 @@ runMain(async () => {
           path: (i: number) =>
             `/api/councils/${council.councilId}/cases/${cases[i % cases.length]}`,
         },
+        {
+          label: 'GET …/cases?limit=20 (agency list)',
+          path: () => `/api/councils/${council.councilId}/cases?limit=20`,
+        },
+        {
+          label: 'POST …/cases/:id/notes (agency, sealed)',
+          method: 'POST' as const,
+          body: JSON.stringify({ body: 'stack benchmark note' }),
+          path: (i: number) =>
+            `/api/councils/${council.councilId}/cases/${cases[i % cases.length]}/notes`,
+        },
       ];
       // BENCH_LAYERS=0 (or 0,2 …): only those layers, e.g. to profile one of them.
       if (process.env.BENCH_LAYERS) {
@@ -60,6 +72,8 @@ runMain(async () => {
           const cpu0 = cpuMs(server.pid);
           const pg0 = postgresCpuMs(env.pgDataDir);
           const r = await load(server.url, CONCURRENCY, SECONDS, () => ({
+            method: 'method' in layer ? layer.method : undefined,
+            body: 'body' in layer ? layer.body : undefined,
             path: layer.path(i++),
             token,
           }));

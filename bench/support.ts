@@ -563,10 +563,12 @@ export async function topStatements(env: BenchEnv, requests: number, top = 12): 
          FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT $1`,
       [top],
     );
-    say('  PostgreSQL statements by time (ms per request of the run; calls per request):');
+    say(
+      '  PostgreSQL statements by time, lock waits included (ms per request of the run; calls per request):',
+    );
     for (const r of rows)
       say(
-        `    ${((r.exec + r.plan) / requests).toFixed(3).padStart(7)} ms  ${(Number(r.calls) / requests).toFixed(2).padStart(5)}×  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
+        `    ${((r.exec + r.plan) / requests).toFixed(3).padStart(7)} ms (plan ${(r.plan / requests).toFixed(3)})  ${(Number(r.calls) / requests).toFixed(2).padStart(5)}×  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
       );
   } finally {
     await c.end();

@@ -26,7 +26,8 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
   // First: everything the request does runs in its own context (its council transaction).
   app.use(requestContext);
   app.use(requestId);
-  app.use(app.get(Metrics).timeRequests());
+  // Request timing only when someone can read it (METRICS_PORT set): nothing per request otherwise.
+  if (config.metrics) app.use(app.get(Metrics).timeRequests());
   app.use(app.get(Lifecycle).closeConnectionsWhenDraining());
   // Before helmet: `req.secure` (which decides its CSP) follows X-Forwarded-Proto only then.
   if (config.http.trustProxy) app.set('trust proxy', 1);
