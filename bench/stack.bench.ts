@@ -3,7 +3,8 @@
  * connections, in alternating slices so every layer meets the same background load:
  *   - `GET /api/health`: Express, Nest, helmet, logging, metrics — no token, no database;
  *   - `GET /api/me`: the same plus JWT verification and one small database read;
- *   - `GET …/cases/:id` as agency staff: the full audited case read (P1's request);
+ *   - `GET …/cases/:id` as agency staff: the full audited case read (P1's request), with its
+ *     sealed `sensitive` object opened, and the same read of a case with nothing sealed;
  *   - the agency's case list and a note written to a case (P5's other two kinds).
  * Prints server and PostgreSQL CPU per request for each; the difference between rows is what
  * each layer costs. `BENCH_SERVER_NODE_ARGS` (e.g. `--cpu-prof`) applies as everywhere.
@@ -32,10 +33,18 @@ runMain(async () => {
   const env = await benchEnv();
   try {
     const council = await seedCouncil(env, 'Stack', { agencies: 1, cases: 50, assigned: 50 });
+    // The same council's shape without sealed content: what decrypting a case read costs.
+    const plain = await seedCouncil(env, 'Stack plain', {
+      agencies: 1,
+      cases: 50,
+      assigned: 50,
+      sensitive: false,
+    });
     await env.closeApp();
     const server = await startServer(env, { poolSize: 10 });
     try {
       const token = await login(server.url, council.agencies[0].email, PASSWORD);
+      const plainToken = await login(server.url, plain.agencies[0].email, PASSWORD);
       const cases = council.assignedIds;
       const layers = [
         { label: 'GET /api/health (no token, no database)', path: () => '/api/health' },
@@ -44,6 +53,12 @@ runMain(async () => {
           label: 'GET …/cases/:id (agency, audited)',
           path: (i: number) =>
             `/api/councils/${council.councilId}/cases/${cases[i % cases.length]}`,
+        },
+        {
+          label: 'GET …/cases/:id (the same, nothing sealed)',
+          token: plainToken,
+          path: (i: number) =>
+            `/api/councils/${plain.councilId}/cases/${plain.assignedIds[i % plain.assignedIds.length]}`,
         },
         {
           label: 'GET …/cases?limit=20 (agency list)',
@@ -62,7 +77,13 @@ runMain(async () => {
         const keep = new Set(process.env.BENCH_LAYERS.split(',').map(Number));
         for (let n = layers.length - 1; n >= 0; n--) if (!keep.has(n)) layers.splice(n, 1);
       }
-      const totals = layers.map(() => ({ requests: 0, server: 0, pg: 0, errors: 0 }));
+      const totals = layers.map(() => ({
+        requests: 0,
+        server: 0,
+        pg: 0,
+        errors: 0,
+        p50s: [] as number[],
+      }));
       await resetStatements(env);
       say(`\nstack benchmark: ${CONCURRENCY} connections, ${SLICES} × ${SECONDS} s per layer`);
       say(`  ${machineLine()}`);
@@ -75,17 +96,18 @@ runMain(async () => {
             method: 'method' in layer ? layer.method : undefined,
             body: 'body' in layer ? layer.body : undefined,
             path: layer.path(i++),
-            token,
+            token: 'token' in layer && layer.token ? layer.token : token,
           }));
           totals[n].server += cpuMs(server.pid) - cpu0;
           totals[n].pg += postgresCpuMs(env.pgDataDir) - pg0;
           totals[n].requests += r.requests;
           totals[n].errors += r.errors + r.non2xx;
+          totals[n].p50s.push(r.p50);
         }
       for (const [n, layer] of layers.entries()) {
         const t = totals[n];
         say(
-          `  ${layer.label.padEnd(42)} ${(t.requests / (SLICES * SECONDS)).toFixed(0).padStart(6)} req/s  server CPU ${(t.server / t.requests).toFixed(2)} ms/req  PostgreSQL CPU ${(t.pg / t.requests).toFixed(2)} ms/req${t.errors ? `  ERRORS ${t.errors}` : ''}`,
+          `  ${layer.label.padEnd(42)} ${(t.requests / (SLICES * SECONDS)).toFixed(0).padStart(6)} req/s  p50 ${t.p50s.sort((x, y) => x - y)[Math.floor(t.p50s.length / 2)]} ms  server CPU ${(t.server / t.requests).toFixed(2)} ms/req  PostgreSQL CPU ${(t.pg / t.requests).toFixed(2)} ms/req${t.errors ? `  ERRORS ${t.errors}` : ''}`,
         );
         if (t.errors) process.exitCode = 1;
       }

@@ -384,15 +384,24 @@ export interface SeededCouncil {
 
 export const PASSWORD = 'bench-password-1';
 
+/** A case's `sensitive` object as the seeded cases carry it (~400 bytes of UTF-8). */
+export const BENCH_SENSITIVE = {
+  health: '通院中（精神科）。服薬あり。夜間に不眠の訴え。',
+  family: '同居家族なし。遠方に姉がいるが連絡は途絶えている。',
+  finances: '生活保護の申請を検討中。家賃の滞納が二か月分ある。',
+  notes: '本人の希望により、訪問は午後のみ。',
+};
+
 /**
  * A council seeded through the services, as the API would build it: a body, a coordinator,
- * `agencies` agency staff of the same body (all pledged), `cases` cases of which the first
- * `assigned` are assigned to the body on a statutory basis.
+ * `agencies` agency staff of the same body (all pledged), `cases` cases (each with a sealed
+ * `sensitive` object unless `sensitive: false`) of which the first `assigned` are assigned to
+ * the body on a statutory basis.
  */
 export async function seedCouncil(
   env: BenchEnv,
   name: string,
-  opts: { agencies: number; cases: number; assigned: number },
+  opts: { agencies: number; cases: number; assigned: number; sensitive?: boolean },
 ): Promise<SeededCouncil> {
   const { app } = env;
   const principals = app.get(PrincipalResolver);
@@ -454,6 +463,9 @@ export async function seedCouncil(
       subject: { familyName: '試験', givenName: `${i}` },
       summary: 'bench',
       concerns: ['isolation'],
+      // As a real case has: 要配慮個人情報, sealed under the case's data key (issue 19), so
+      // every read that projects it unwraps the key and opens the field.
+      ...(opts.sensitive === false ? {} : { sensitive: BENCH_SENSITIVE }),
     });
     caseIds.push(c.id as string);
     if (i < opts.assigned) {
