@@ -65,10 +65,8 @@ describe('attachments in S3-compatible storage (e2e)', () => {
     expect((await s3.keys()).join('\n')).not.toMatch(/山田|同意書|\.pdf/);
   });
 
-  it('gives the same bytes back from the bucket on download', async () => {
-    const bytes = pdf('round trip');
-    const id = ((await upload(bytes, 'form.pdf')).body as { id: string }).id;
-    const sut = await request(t.server)
+  const download = (id: string) =>
+    request(t.server)
       .get(`${files()}/${id}`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
@@ -77,6 +75,11 @@ describe('attachments in S3-compatible storage (e2e)', () => {
         r.on('data', (d: Buffer) => chunks.push(d));
         r.on('end', () => done(null, Buffer.concat(chunks)));
       });
+
+  it('gives the same bytes back from the bucket on download', async () => {
+    const bytes = pdf('round trip');
+    const id = ((await upload(bytes, 'form.pdf')).body as { id: string }).id;
+    const sut = await download(id);
     expect(sut.status).toBe(200);
     expect((sut.body as Buffer).equals(bytes)).toBe(true);
     expect(sut.headers['content-disposition']).toMatch(/^attachment;/);
@@ -88,5 +91,13 @@ describe('attachments in S3-compatible storage (e2e)', () => {
     const sut = await upload(exe, 'invoice.pdf');
     expect([sut.status, sut.body.code]).toEqual([415, 'FILE_TYPE_NOT_ALLOWED']);
     expect(await ours()).toEqual(before);
+  });
+
+  it('answers 500, not some other bytes, when a record’s object has gone from the bucket', async () => {
+    const id = ((await upload(pdf('lost'), 'lost.pdf')).body as { id: string }).id;
+    await s3.drop(`${c.councilId}/${id}`);
+    const sut = await download(id);
+    expect(sut.status).toBe(500);
+    expect(sut.headers['content-disposition']).toBeUndefined();
   });
 });

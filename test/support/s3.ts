@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 /** s3rver's fixed credentials: it checks request signatures against them. */
@@ -15,6 +15,8 @@ export interface FakeS3 {
   env: Record<string, string>;
   /** Every object key in the bucket. */
   keys(): Promise<string[]>;
+  /** Deletes an object behind the application's back (a lost file). */
+  drop(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,9 @@ export async function startFakeS3(bucket = 'council-files'): Promise<FakeS3> {
     async keys() {
       const out = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
       return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
+    },
+    async drop(key: string) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     async close() {
       client.destroy();
