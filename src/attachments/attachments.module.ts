@@ -3,12 +3,12 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentsService } from './attachments.service';
-import { DirectoryStorage, FILE_STORAGE } from './file-storage';
+import { createFileStorage, FILE_STORAGE } from './file-storage';
 
 /**
  * Files on cases, consents, information requests and meetings (issue 18 item 3). The storage
- * is bound here, once: a directory (FILE_STORAGE_DIR). Envelope encryption of contents, or an
- * S3-compatible store, is another FileStorage bound in this factory.
+ * is bound here, once: a directory (FILE_STORAGE_DIR) or an S3-compatible bucket (FILE_STORAGE=s3).
+ * Envelope encryption of contents is another FileStorage wrapping it in this factory.
  */
 @Module({
   controllers: [AttachmentsController],
@@ -18,7 +18,7 @@ import { DirectoryStorage, FILE_STORAGE } from './file-storage';
     {
       provide: FILE_STORAGE,
       inject: [APP_CONFIG],
-      useFactory: (config: RuntimeConfig) => new DirectoryStorage(config.files.storageDir),
+      useFactory: (config: RuntimeConfig) => createFileStorage(config.files),
     },
   ],
 })

@@ -3,10 +3,13 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { FilesConfig } from '../config/app-config';
 
 /**
  * Where attachment bytes live: the one seam between the attachment use cases and the bytes.
  * Keys are opaque (`<councilId>/<uuid>`, chosen by the server, never from a file name).
+ * Backends: `DirectoryStorage` below (FILE_STORAGE=directory) and `S3Storage` (s3-storage.ts,
+ * FILE_STORAGE=s3), chosen once by `createFileStorage`.
  *
  * Encryption of contents (branch h-retain's envelope encryption) wraps this interface: a
  * `FileStorage` that encrypts in `write` and decrypts in `read` around the directory (or S3)
@@ -23,7 +26,22 @@ export interface FileStorage {
 
 export const FILE_STORAGE = Symbol('FILE_STORAGE');
 
-const KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
+/**
+ * `read` found no bytes under the key, whichever backend: the record outlived its file (a
+ * restore without the files, a hand-made deletion). Carries Node's `ENOENT` code so callers can
+ * test one thing. The message names the key only: ids, never personal data.
+ */
+export class StoredFileMissingError extends Error {
+  readonly code = 'ENOENT';
+  constructor(readonly key: string) {
+    super(`No stored file under ${key}`);
+    this.name = 'StoredFileMissingError';
+  }
+}
+
+/** Keys are `<councilId>/<attachmentId>`: two UUIDs, nothing a person wrote (no file names). */
+export const STORAGE_KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
+const KEY = STORAGE_KEY;
 
 /** The default storage: one file per key under a directory (FILE_STORAGE_DIR). */
 export class DirectoryStorage implements FileStorage {
@@ -58,7 +76,9 @@ export class DirectoryStorage implements FileStorage {
     const stream = createReadStream(this.path(key));
     await new Promise<void>((ok, fail) => {
       stream.once('open', () => ok());
-      stream.once('error', fail);
+      stream.once('error', (error: NodeJS.ErrnoException) =>
+        fail(error.code === 'ENOENT' ? new StoredFileMissingError(key) : error),
+      );
     });
     return stream;
   }
@@ -68,4 +88,18 @@ export class DirectoryStorage implements FileStorage {
     await rm(path, { force: true });
     await rm(`${path}.part`, { force: true });
   }
+}
+
+/** Where the bytes go, as configured (FILE_STORAGE): a directory, or an S3-compatible bucket. */
+export async function createFileStorage(files: FilesConfig): Promise<FileStorage> {
+  if (files.s3) {
+    // Loaded only when chosen: the AWS SDK is large and directory installations never need it.
+    type S3Module = typeof import('./s3-storage');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, as above
+    const { S3Storage } = require('./s3-storage') as S3Module;
+    const storage = S3Storage.fromConfig(files.s3);
+    await storage.checkCredentials();
+    return storage;
+  }
+  return new DirectoryStorage(files.storageDir);
 }

@@ -86,6 +86,101 @@ describe('loadConfig', () => {
     expect(() => sut(env)).toThrow(new RegExp(variable));
   });
 
+  it('keeps attachment files in a directory by default, under DATA_DIR', () => {
+    expect(sut({ DATA_DIR: '/srv/council' }).files).toEqual({
+      storage: 'directory',
+      storageDir: '/srv/council/files',
+      s3: null,
+      maxBytes: 20 * 1024 * 1024,
+    });
+  });
+
+  it('reads the S3 settings with FILE_STORAGE=s3, the region falling back to AWS_REGION', () => {
+    expect(
+      sut({
+        FILE_STORAGE: 's3',
+        S3_BUCKET: 'council-files',
+        S3_ENDPOINT: 'https://minio.example.jp:9000',
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_KEY_PREFIX: 'kodoku/',
+        AWS_REGION: 'ap-northeast-1',
+      }).files,
+    ).toMatchObject({
+      storage: 's3',
+      s3: {
+        bucket: 'council-files',
+        region: 'ap-northeast-1',
+        endpoint: 'https://minio.example.jp:9000',
+        forcePathStyle: true,
+        keyPrefix: 'kodoku/',
+      },
+    });
+    expect(
+      sut({ FILE_STORAGE: 's3', S3_BUCKET: 'b-1', S3_REGION: 'us-east-1', AWS_REGION: 'x' }).files
+        .s3,
+    ).toEqual({
+      bucket: 'b-1',
+      region: 'us-east-1',
+      endpoint: null,
+      forcePathStyle: false,
+      keyPrefix: '',
+    });
+  });
+
+  it.each([
+    [{ FILE_STORAGE: 'bucket' }, 'FILE_STORAGE must be directory or s3'],
+    [
+      { FILE_STORAGE: 's3', S3_REGION: 'ap-northeast-1' },
+      'S3_BUCKET: required when FILE_STORAGE=s3 (the bucket attachment files go to)',
+    ],
+    [
+      { FILE_STORAGE: 's3', S3_BUCKET: 'council-files' },
+      'S3_REGION: required when FILE_STORAGE=s3 (or AWS_REGION; e.g. ap-northeast-1, or us-east-1 for MinIO)',
+    ],
+    [
+      { FILE_STORAGE: 's3', S3_BUCKET: 'Council_Files', S3_REGION: 'ap-northeast-1' },
+      'S3_BUCKET must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens',
+    ],
+    [
+      {
+        FILE_STORAGE: 's3',
+        S3_BUCKET: 'b-1',
+        S3_REGION: 'ap-northeast-1',
+        S3_ENDPOINT: 'minio:9000',
+      },
+      'S3_ENDPOINT must be an http:// or https:// URL such as https://minio.example.jp:9000',
+    ],
+    [
+      {
+        FILE_STORAGE: 's3',
+        S3_BUCKET: 'b-1',
+        S3_REGION: 'ap-northeast-1',
+        S3_KEY_PREFIX: '/files',
+      },
+      'S3_KEY_PREFIX must be folder names (letters, digits, . _ -) each ending with /, e.g. council-files/',
+    ],
+    [
+      {
+        FILE_STORAGE: 's3',
+        S3_BUCKET: 'b-1',
+        S3_REGION: 'ap-northeast-1',
+        S3_FORCE_PATH_STYLE: 'perhaps',
+      },
+      'S3_FORCE_PATH_STYLE',
+    ],
+    [
+      { S3_BUCKET: 'council-files' },
+      'S3_BUCKET: set, but FILE_STORAGE is not s3 (add FILE_STORAGE=s3)',
+    ],
+    [
+      { FILE_STORAGE: 'directory', S3_ENDPOINT: 'https://minio.example.jp' },
+      'S3_ENDPOINT: set, but FILE_STORAGE is not s3 (add FILE_STORAGE=s3)',
+    ],
+  ])('refuses the storage settings %j, saying %j', (env, sentence) => {
+    expect(() => sut(env)).toThrow(ConfigError);
+    expect(() => sut(env)).toThrow(sentence);
+  });
+
   it('reads the platform settings, with k = 5 and 15-minute tokens by default', () => {
     expect(sut({}).platform).toEqual({ k: 5, tokenTtlSeconds: 900 });
     expect(sut({ PLATFORM_K: '10', PLATFORM_TOKEN_TTL_SECONDS: '300' }).platform).toEqual({

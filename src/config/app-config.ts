@@ -273,6 +273,48 @@ export class EnvironmentVariables {
   FILE_STORAGE_DIR?: string;
 
   /**
+   * Where attachment bytes go: `directory` (FILE_STORAGE_DIR) or `s3`, an S3-compatible bucket
+   * (AWS S3, MinIO…; S3_BUCKET, S3_REGION, optionally S3_ENDPOINT). Credentials for S3 come from
+   * the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, web identity, instance role).
+   */
+  @IsIn(['directory', 's3'], { message: 'FILE_STORAGE must be directory or s3' })
+  FILE_STORAGE: 'directory' | 's3' = 'directory';
+
+  /** The bucket of attachment files (FILE_STORAGE=s3). */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message:
+      'S3_BUCKET must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens',
+  })
+  S3_BUCKET?: string;
+
+  /** The bucket's region (FILE_STORAGE=s3); defaults to AWS_REGION. */
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,64}$/, {
+    message: 'S3_REGION must be a region name such as ap-northeast-1',
+  })
+  S3_REGION?: string;
+
+  /** An S3-compatible service's URL (MinIO, Ceph…); unset: AWS S3 itself. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, {
+    message: 'S3_ENDPOINT must be an http:// or https:// URL such as https://minio.example.jp:9000',
+  })
+  S3_ENDPOINT?: string;
+
+  /** Path-style URLs (<endpoint>/<bucket>/<key>), which MinIO and most S3-compatible services need. */
+  @Transform(toBool)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
+
+  /** Prepended to every object key (e.g. `council-files/`), to share a bucket. Ids follow it. */
+  @Matches(/^([A-Za-z0-9._-]+\/)*$/, {
+    message:
+      'S3_KEY_PREFIX must be folder names (letters, digits, . _ -) each ending with /, e.g. council-files/',
+  })
+  S3_KEY_PREFIX = '';
+
+  /**
    * When the daily digest goes out (cron, in TIME_ZONE); "off" for never (issue 18 item 2).
    * Every instance may run it: each person gets one mail per council and day.
    */
@@ -481,7 +523,7 @@ export interface AppConfig {
     mfaChallengeTtlSeconds: number;
   };
   /** Attachments (issue 18): where their bytes are kept, and how large one may be. */
-  files: { storageDir: string; maxBytes: number };
+  files: FilesConfig;
   /** The daily digest's schedule (cron in the server's TIME_ZONE), or null: never. */
   digest: { cron: string | null };
   /** Envelope encryption (issue 19): the current KEK and earlier ones still readable. */
@@ -512,6 +554,26 @@ export interface AppConfig {
   };
 }
 
+/** An S3-compatible bucket for attachment bytes (FILE_STORAGE=s3). */
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** Null: AWS S3 itself. */
+  endpoint: string | null;
+  forcePathStyle: boolean;
+  /** '' or folder names each ending with '/'. */
+  keyPrefix: string;
+}
+
+export interface FilesConfig {
+  storage: 'directory' | 's3';
+  /** FILE_STORAGE=directory: the directory (resolved; also set, unused, with s3). */
+  storageDir: string;
+  /** FILE_STORAGE=s3: the bucket; null with a directory. */
+  s3: S3Config | null;
+  maxBytes: number;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -534,6 +596,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'AUDIT_PREVIOUS_PUBLIC_KEYS',
     'AUDIT_WITNESS_DIR',
     'FILE_STORAGE_DIR',
+    'S3_BUCKET',
+    'S3_REGION',
+    'S3_ENDPOINT',
     'AUDIT_WITNESS_URL',
     'SMTP_URL',
     'PUBLIC_URL',
@@ -633,6 +698,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'RETENTION_DEFAULT_YEARS: must lie between RETENTION_MIN_YEARS and RETENTION_MAX_YEARS',
     );
   }
+  const s3Region = vars.S3_REGION ?? env.AWS_REGION ?? null;
+  if (vars.FILE_STORAGE === 's3') {
+    if (!vars.S3_BUCKET) {
+      problems.push('S3_BUCKET: required when FILE_STORAGE=s3 (the bucket attachment files go to)');
+    }
+    if (!s3Region) {
+      problems.push(
+        'S3_REGION: required when FILE_STORAGE=s3 (or AWS_REGION; e.g. ap-northeast-1, or us-east-1 for MinIO)',
+      );
+    }
+  } else {
+    // An S3 setting without FILE_STORAGE=s3 would silently keep files on local disk (perhaps a
+    // container's, gone at the next deploy): refuse rather than guess.
+    for (const name of ['S3_BUCKET', 'S3_ENDPOINT'] as const) {
+      if (vars[name])
+        problems.push(`${name}: set, but FILE_STORAGE is not s3 (add FILE_STORAGE=s3)`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -686,7 +769,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     },
     files: {
+      storage: vars.FILE_STORAGE,
       storageDir: resolve(vars.FILE_STORAGE_DIR ?? join(vars.DATA_DIR, 'files')),
+      s3:
+        vars.FILE_STORAGE === 's3' && vars.S3_BUCKET && s3Region
+          ? {
+              bucket: vars.S3_BUCKET,
+              region: s3Region,
+              endpoint: vars.S3_ENDPOINT ?? null,
+              forcePathStyle: vars.S3_FORCE_PATH_STYLE,
+              keyPrefix: vars.S3_KEY_PREFIX,
+            }
+          : null,
       maxBytes: vars.ATTACHMENT_MAX_BYTES,
     },
     digest: { cron: vars.DIGEST_CRON === 'off' ? null : vars.DIGEST_CRON },

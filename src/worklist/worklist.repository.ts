@@ -25,6 +25,9 @@ export const WORKLIST_KINDS = [
 ] as const;
 export type WorklistKind = (typeof WORKLIST_KINDS)[number];
 
+/** The case's current risk level (issue 17: `cases.risk_level`, history in case_risk_assessments). */
+export type RiskLevel = 'low' | 'medium' | 'high' | 'urgent';
+
 export interface WorklistRow {
   kind: WorklistKind;
   /** The record the item is about (consent, case, request, action, item, staff record, meeting, referral). */
@@ -34,6 +37,12 @@ export interface WorklistRow {
   /** The day it is due (YYYY-MM-DD in the council's calendar), or null. */
   dueOn: string | null;
   overdue: boolean;
+  /**
+   * The case's current risk level, where the caller may read it (the Case read policy for the
+   * field `riskLevel`); null when unassessed, when the item is about no case, or when the caller
+   * sees the item but not the case (a request addressed to a body not assigned to it).
+   */
+  riskLevel: RiskLevel | null;
 }
 
 const OPEN_CASE = `c.status = 'open'`;
@@ -74,6 +83,12 @@ export class WorklistRepository {
     const caseVisible = (params: unknown[]) => policySql(ability, 'read', 'Case', 'c', params);
     const due = (column: string) =>
       `${column}::text AS "dueOn", (${column} < current_date) AS overdue`;
+    // The risk orders the list (worklist.service.ts), so it is disclosed only as the case's field
+    // would be: under the Case read policy for `riskLevel` (DESIGN.md §3.9). An item the caller
+    // sees without seeing its case is ordered as unassessed — the order leaks nothing either.
+    const riskOf = (params: unknown[]) =>
+      `CASE WHEN ${policySql(ability, 'read', 'Case', 'c', params, 'riskLevel')} THEN c.risk_level END`;
+    const risk = (params: unknown[]) => `${riskOf(params)} AS "riskLevel"`;
     const within = (bind: (v: unknown) => string, column: string) =>
       `${column} <= current_date + ${bind(dueWithinDays)}::int`;
     const ownBody = (bind: (v: unknown) => string, column: string) =>
@@ -82,7 +97,7 @@ export class WorklistRepository {
     // Consent running out: the coordinator renews it; a named body is about to lose access.
     await run(
       (params, bind) => `
-      SELECT 'consent_expiring' AS kind, cs.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('cs.expires_on')}
+      SELECT 'consent_expiring' AS kind, cs.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('cs.expires_on')}, ${risk(params)}
         FROM consents cs JOIN cases c ON c.council_id = cs.council_id AND c.id = cs.case_id
        WHERE cs.council_id = $1 AND cs.withdrawn_on IS NULL AND cs.expires_on >= current_date
          AND ${within(bind, 'cs.expires_on')} AND ${OPEN_CASE} AND ${caseVisible(params)}
@@ -92,8 +107,8 @@ export class WorklistRepository {
     if (coordinator) {
       // Expired, while an assignment still rests on it: access has ended silently.
       await run(
-        () => `
-        SELECT 'consent_expired' AS kind, cs.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('cs.expires_on')}
+        (params) => `
+        SELECT 'consent_expired' AS kind, cs.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('cs.expires_on')}, ${risk(params)}
           FROM consents cs JOIN cases c ON c.council_id = cs.council_id AND c.id = cs.case_id
          WHERE cs.council_id = $1 AND cs.withdrawn_on IS NULL AND cs.expires_on < current_date AND ${OPEN_CASE}
            AND EXISTS (
@@ -109,21 +124,21 @@ export class WorklistRepository {
       // A statutory basis reaching its review date (or past it while the assignment is open):
       // renew it or the body loses access (issue 17 item 7). Overdue means it has lapsed.
       await run(
-        (_, bind) => `
-        SELECT 'statutory_basis_lapsing' AS kind, a.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('a.review_on')}
+        (params, bind) => `
+        SELECT 'statutory_basis_lapsing' AS kind, a.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('a.review_on')}, ${risk(params)}
           FROM case_assignments a JOIN cases c ON c.council_id = a.council_id AND c.id = a.case_id
          WHERE a.council_id = $1 AND a.ended_at IS NULL AND a.basis = 'statutory' AND a.review_on IS NOT NULL
            AND ${OPEN_CASE} AND ${within(bind, 'a.review_on')}`,
       );
       await run(
-        (_, bind) => `
-        SELECT 'review_due' AS kind, c.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('c.review_due_on')}
+        (params, bind) => `
+        SELECT 'review_due' AS kind, c.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('c.review_due_on')}, ${risk(params)}
           FROM cases c
          WHERE c.council_id = $1 AND ${OPEN_CASE} AND ${within(bind, 'c.review_due_on')}`,
       );
       // Retention (issue 19): closed cases reaching the end of their period, not yet disposed of.
       // Held cases are listed too (the hold is reviewed with them); disposal refuses them.
-      await run((_, bind) => {
+      await run((params, bind) => {
         const ends = retentionEndsOnSql(
           'c.closed_at::date',
           `COALESCE((SELECT rs.years FROM retention_schedules rs WHERE rs.council_id = c.council_id
@@ -131,7 +146,7 @@ export class WorklistRepository {
         );
         return `
         SELECT 'retention_due' AS kind, c.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber",
-               ends::text AS "dueOn", (ends <= current_date) AS overdue
+               ends::text AS "dueOn", (ends <= current_date) AS overdue, ${risk(params)}
           FROM cases c CROSS JOIN LATERAL (SELECT ${ends} AS ends) r
          WHERE c.council_id = $1 AND c.status = 'closed' AND c.disposed_at IS NULL
            AND ends <= current_date + ${bind(dueWithinDays)}::int`;
@@ -139,9 +154,9 @@ export class WorklistRepository {
       // APPI requests past their deadline (extended or statutory), or "without delay" ones left
       // undecided longer than the council's yardstick.
       await run(
-        (_, bind) => `
+        (params, bind) => `
         SELECT 'subject_request_overdue' AS kind, sr.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber",
-               d.due::text AS "dueOn", (d.due < current_date) AS overdue
+               d.due::text AS "dueOn", (d.due < current_date) AS overdue, ${risk(params)}
           FROM subject_requests sr JOIN cases c ON c.council_id = sr.council_id AND c.id = sr.case_id
           CROSS JOIN LATERAL (SELECT COALESCE(sr.extended_until, sr.deadline_on,
                                               sr.received_on + ${bind(WITHOUT_DELAY_DAYS)}::int) AS due) d
@@ -150,7 +165,7 @@ export class WorklistRepository {
       await run(
         () => `
         SELECT 'pledge_not_accepted' AS kind, st.id AS "refId", NULL AS "caseId", NULL AS "caseNumber",
-               NULL AS "dueOn", false AS overdue
+               NULL AS "dueOn", false AS overdue, NULL AS "riskLevel"
           FROM staff st JOIN member_bodies mb ON mb.council_id = st.council_id AND mb.id = st.member_body_id
          WHERE st.council_id = $1 AND ${staffInForce('st', 'mb')}
            AND st.pledge_version IS DISTINCT FROM (SELECT max(pl.version) FROM pledges pl WHERE pl.council_id = st.council_id)`,
@@ -163,7 +178,7 @@ export class WorklistRepository {
         const visible = policySql(ability, 'read', 'Referral', 'rf', params);
         return `
         SELECT 'referral_awaiting_triage' AS kind, rf.id AS "refId", NULL AS "caseId", NULL AS "caseNumber",
-               NULL AS "dueOn", false AS overdue
+               NULL AS "dueOn", false AS overdue, NULL AS "riskLevel"
           FROM referrals rf
          WHERE rf.council_id = $1 AND rf.status = 'submitted' AND ${visible}`;
       });
@@ -173,7 +188,7 @@ export class WorklistRepository {
       const visible = policySql(ability, 'read', 'InfoRequest', 'r', params);
       return `
       SELECT '${body ? 'info_request_to_answer' : 'info_request_awaiting_answer'}' AS kind,
-             r.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('r.due_on')}
+             r.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('r.due_on')}, ${risk(params)}
         FROM info_requests r JOIN cases c ON c.council_id = r.council_id AND c.id = r.case_id
        WHERE r.council_id = $1 AND r.answered_at IS NULL AND ${within(bind, 'r.due_on')} AND ${OPEN_CASE}
          AND ${ownBody(bind, 'r.member_body_id')} AND ${visible}`;
@@ -181,7 +196,7 @@ export class WorklistRepository {
     // Actions of the current support plan, not done.
     await run(
       (params, bind) => `
-      SELECT 'plan_action_due' AS kind, pa.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('pa.due_on')}
+      SELECT 'plan_action_due' AS kind, pa.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber", ${due('pa.due_on')}, ${risk(params)}
         FROM plan_actions pa JOIN cases c ON c.council_id = pa.council_id AND c.id = pa.case_id
        WHERE pa.council_id = $1 AND pa.status <> 'done' AND ${within(bind, 'pa.due_on')} AND ${OPEN_CASE}
          AND pa.plan_id = (SELECT sp.id FROM support_plans sp WHERE sp.council_id = pa.council_id AND sp.case_id = pa.case_id
@@ -195,7 +210,8 @@ export class WorklistRepository {
       return `
       SELECT 'action_item_due' AS kind, i.id AS "refId", i.case_id AS "caseId",
              (SELECT c.case_number FROM cases c WHERE c.council_id = i.council_id AND c.id = i.case_id) AS "caseNumber",
-             ${due('i.due_on')}
+             ${due('i.due_on')},
+             (SELECT ${riskOf(params)} FROM cases c WHERE c.council_id = i.council_id AND c.id = i.case_id) AS "riskLevel"
         FROM ${t.from}
        WHERE i.council_id = $1 AND mn.status = 'final' AND i.status <> 'done' AND ${within(bind, 'i.due_on')}
          AND ${ownBody(bind, 'i.member_body_id')} AND ${visible}`;
@@ -206,7 +222,8 @@ export class WorklistRepository {
       const visible = policySql(ability, 'read', 'Meeting', t.alias, params);
       return `
       SELECT 'meeting_upcoming' AS kind, m.id AS "refId", NULL AS "caseId", NULL AS "caseNumber",
-             (m.held_at AT TIME ZONE current_setting('TimeZone'))::date::text AS "dueOn", false AS overdue
+             (m.held_at AT TIME ZONE current_setting('TimeZone'))::date::text AS "dueOn", false AS overdue,
+             NULL AS "riskLevel"
         FROM ${t.from}
        WHERE m.council_id = $1 AND m.held_at >= now()
          AND (m.held_at AT TIME ZONE current_setting('TimeZone'))::date <= current_date + ${bind(dueWithinDays)}::int

@@ -4,6 +4,7 @@ import { CouncilPrincipal } from '../access/council-principal';
 import { CouncilScope } from '../access/council-scope';
 import { WorklistQueryDto } from './worklist.dto';
 import {
+  RiskLevel,
   WORKLIST_KINDS,
   WorklistKind,
   WorklistRepository,
@@ -29,10 +30,19 @@ const countsOf = (items: WorklistRow[]): Record<WorklistKind, number> => {
   return counts;
 };
 
-/** Overdue first, then by due date; undated items (pledges) last. */
-const byUrgency = (a: WorklistRow, b: WorklistRow): number =>
+/** Urgent first, unassessed (or not the caller's to see) last: the order of `?sort=risk` on cases. */
+const RISK_RANK: Record<RiskLevel, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
+const riskRank = (r: WorklistRow): number => (r.riskLevel ? RISK_RANK[r.riskLevel] : 4);
+
+/**
+ * Sorted by urgency and case risk (issue 18 item 1; docs/api.md): overdue first, then by due
+ * date (undated items — pledges, referrals — last); among items due the same day, the case's
+ * current risk decides, urgent first; then kind and id, so the order is stable.
+ */
+export const byUrgency = (a: WorklistRow, b: WorklistRow): number =>
   Number(b.overdue) - Number(a.overdue) ||
   (a.dueOn ?? '9999-12-31').localeCompare(b.dueOn ?? '9999-12-31') ||
+  riskRank(a) - riskRank(b) ||
   a.kind.localeCompare(b.kind) ||
   a.refId.localeCompare(b.refId);
 

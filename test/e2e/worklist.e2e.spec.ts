@@ -13,6 +13,7 @@ interface Item {
   caseId: string | null;
   dueOn: string | null;
   overdue: boolean;
+  riskLevel: string | null;
 }
 
 /**
@@ -196,6 +197,25 @@ describe('worklist (e2e)', () => {
     expect(sut.map((i) => [i.kind, i.refId])).toEqual([['info_request_to_answer', ids.requestToB]]);
   });
 
+  it('shows a case’s risk on its items only to those who may read the case', async () => {
+    await ok(coordinator, 'post', `${base()}/cases/${ids.case}/risk`, {
+      level: 'urgent',
+      reason: '室内で倒れている可能性',
+    });
+    const risks = (items: Item[], refId: string) =>
+      items.filter((i) => i.refId === refId).map((i) => i.riskLevel);
+    const mine = await worklist(coordinator);
+    expect(risks(mine, ids.requestToB)).toEqual(['urgent']);
+    expect(risks(mine, ids.case)).toEqual(['urgent']);
+    expect(risks(mine, ids.meeting)).toEqual([null]);
+    const covered = await worklist(agencyA);
+    for (const refId of [ids.consent, ids.requestToA, ids.actionA, ids.actionItem])
+      expect(risks(covered, refId)).toEqual(['urgent']);
+    // Body B answers a request on the case without being assigned to it: it sees the request,
+    // not the case, so neither the risk nor an order that would betray it.
+    expect(risks(await worklist(agencyB), ids.requestToB)).toEqual([null]);
+  });
+
   it('refuses auditors (403): the worklist is case work', async () => {
     expect((await as(auditor, 'get', `${base()}/worklist`)).status).toBe(403);
   });
@@ -250,5 +270,43 @@ describe('worklist (e2e)', () => {
     expect(sut.map((i) => i.refId).sort()).toEqual(
       [auditor.staffId, agencyA.staffId, agencyB.staffId].sort(),
     );
+  });
+
+  it('orders items due the same day by the case’s current risk, urgent first', async () => {
+    // Three reviews due the same day. Without risk they would be ordered by id; the levels are
+    // given against that order, so a list that ignored risk fails here.
+    const due = await appDate(9);
+    const made: string[] = [];
+    for (let n = 0; n < 3; n++)
+      made.push(
+        (
+          await ok(coordinator, 'post', `${base()}/cases`, {
+            subject: { familyName: '危険度', givenName: `${n}` },
+            summary: 's',
+            concerns: ['isolation'],
+            reviewDueOn: due,
+          })
+        ).id,
+      );
+    const [first, second, third] = [...made].sort();
+    await ok(coordinator, 'post', `${base()}/cases/${third}/risk`, {
+      level: 'urgent',
+      reason: 'r',
+    });
+    await ok(coordinator, 'post', `${base()}/cases/${first}/risk`, { level: 'low', reason: 'r' });
+    // `second` stays unassessed: after every assessed level.
+    const sut = (await worklist(coordinator, '?kind=review_due&dueWithin=30')).filter((i) =>
+      made.includes(i.refId),
+    );
+    expect(sut.map((i) => [i.refId, i.riskLevel])).toEqual([
+      [third, 'urgent'],
+      [first, 'low'],
+      [second, null],
+    ]);
+    // Risk only breaks ties: an item due earlier still comes first whatever its case's risk.
+    const all = await worklist(coordinator, '?dueWithin=30');
+    const at = (refId: string) =>
+      all.findIndex((i) => i.refId === refId && i.kind === 'review_due');
+    expect(at(ids.case)).toBeLessThan(at(third));
   });
 });
