@@ -7,8 +7,9 @@ import { DirectoryStorage, FILE_STORAGE } from './file-storage';
 
 /**
  * Files on cases, consents, information requests and meetings (issue 18 item 3). The storage
- * is bound here, once: a directory (FILE_STORAGE_DIR). Envelope encryption of contents, or an
- * S3-compatible store, is another FileStorage bound in this factory.
+ * is bound here, once: a directory (FILE_STORAGE_DIR); an S3-compatible store would be another
+ * FileStorage bound in this factory. Contents are sealed before they reach it (issue 19). The
+ * storage is exported for disposal, which removes a disposed case's files.
  */
 @Module({
   controllers: [AttachmentsController],
@@ -21,5 +22,6 @@ import { DirectoryStorage, FILE_STORAGE } from './file-storage';
       useFactory: (config: RuntimeConfig) => new DirectoryStorage(config.files.storageDir),
     },
   ],
+  exports: [FILE_STORAGE],
 })
 export class AttachmentsModule {}

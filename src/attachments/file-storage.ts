@@ -8,9 +8,10 @@ import { pipeline } from 'node:stream/promises';
  * Where attachment bytes live: the one seam between the attachment use cases and the bytes.
  * Keys are opaque (`<councilId>/<uuid>`, chosen by the server, never from a file name).
  *
- * Encryption of contents (branch h-retain's envelope encryption) wraps this interface: a
- * `FileStorage` that encrypts in `write` and decrypts in `read` around the directory (or S3)
- * one, bound in attachments.module.ts — nothing else touches the bytes.
+ * What reaches a storage is already sealed (issue 19): AttachmentsService encrypts the bytes
+ * under the case's (or meeting's) data key as they stream in and decrypts them on download, after
+ * the access check — the key is unwrapped inside the caller's council transaction, which a
+ * storage has no part in. A storage therefore only ever holds ciphertext (docs/security.md).
  */
 export interface FileStorage {
   /** Stores the stream under `key`; visible under the key only once complete. */
