@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentsService } from './attachments.service';
-import { DirectoryStorage, FILE_STORAGE } from './file-storage';
+import { FILE_STORAGE, fileStorageProvider } from './file-storage';
 
 /**
  * Files on cases, consents, information requests and meetings (issue 18 item 3). The storage
@@ -13,15 +12,7 @@ import { DirectoryStorage, FILE_STORAGE } from './file-storage';
  */
 @Module({
   controllers: [AttachmentsController],
-  providers: [
-    AttachmentsRepository,
-    AttachmentsService,
-    {
-      provide: FILE_STORAGE,
-      inject: [APP_CONFIG],
-      useFactory: (config: RuntimeConfig) => new DirectoryStorage(config.files.storageDir),
-    },
-  ],
+  providers: [AttachmentsRepository, AttachmentsService, fileStorageProvider],
   exports: [FILE_STORAGE],
 })
 export class AttachmentsModule {}

@@ -10,7 +10,7 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { CaseCipher, KeyOwner } from '../crypto/case-cipher';
 import { AttachmentDto, AttachmentListDto } from './attachments.dto';
 import { AttachmentRow, AttachmentsRepository } from './attachments.repository';
-import { FILE_STORAGE, FileStorage } from './file-storage';
+import { attachmentContentField, FILE_STORAGE, FileStorage } from './file-storage';
 import { ALLOWED_TYPES, AllowedType, sniff, SNIFF_BYTES } from './sniff';
 
 /** What a file hangs on, as the route names it. */
@@ -66,9 +66,6 @@ const keyOwner = (parent: Parent): KeyOwner =>
   parent.type === 'meeting'
     ? { type: 'meeting', id: parent.meetingId }
     : { type: 'case', id: parent.caseId };
-
-/** The field a file's content is bound to: which attachment (a swapped file does not open). */
-const contentField = (attachmentId: string) => `attachments.content/${attachmentId}`;
 
 const filesDestroyed = () =>
   new DomainError(
@@ -191,10 +188,12 @@ export class AttachmentsService {
           // The bytes reach the storage only sealed under the parent's data key (issue 19).
           const key = (await this.cipher.dataKey(s, keyOwner(parent), true))!;
           const inspect = new Inspect(max);
-          const seal = key.sealStream(contentField(id));
+          const seal = key.sealStream(attachmentContentField(id));
           const failed = new Promise<never>((_, fail) => inspect.once('error', fail));
           // A refused upload (413, 415) ends the sealed stream too, so the storage lets go.
           inspect.once('error', (error) => seal.destroy(error));
+          // That error is answered through `failed`; the storage may not be listening yet.
+          seal.on('error', () => undefined);
           body.pipe(inspect).pipe(seal);
           stored = true;
           await Promise.race([this.storage.write(storageKey, seal), failed]);
@@ -281,7 +280,7 @@ export class AttachmentsService {
     const stored = await this.storage.read(row.found.storageKey);
     // Files stored before envelope encryption are served as they are, until data:seal seals them.
     if (!row.key) return { attachment: toAttachmentDto(row.found), body: stored };
-    const open = row.key.openStream(contentField(row.found.id));
+    const open = row.key.openStream(attachmentContentField(row.found.id));
     stored.once('error', (error) => open.destroy(error));
     return { attachment: toAttachmentDto(row.found), body: stored.pipe(open) };
   }

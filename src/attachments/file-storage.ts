@@ -3,6 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 
 /**
  * Where attachment bytes live: the one seam between the attachment use cases and the bytes.
@@ -23,6 +24,20 @@ export interface FileStorage {
 }
 
 export const FILE_STORAGE = Symbol('FILE_STORAGE');
+
+/** The storage an installation uses: a directory (FILE_STORAGE_DIR). */
+export const fileStorageProvider = {
+  provide: FILE_STORAGE,
+  inject: [APP_CONFIG],
+  useFactory: (config: RuntimeConfig): FileStorage => new DirectoryStorage(config.files.storageDir),
+};
+
+/**
+ * The field a file's sealed content is bound to (src/crypto/segmented-gcm.ts): which attachment,
+ * so a file swapped for another in the storage does not open.
+ */
+export const attachmentContentField = (attachmentId: string): string =>
+  `attachments.content/${attachmentId}`;
 
 const KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
 
