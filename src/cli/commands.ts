@@ -199,7 +199,9 @@ export async function dataSeal(out: Print): Promise<void> {
         if (fields.length)
           out(`council ${c.councilId}: sealed ${fields.map(([f, k]) => `${f}=${k}`).join(' ')}`);
         if (c.filesRemoved)
-          out(`council ${c.councilId}: ${c.filesRemoved} files of disposed cases gone from the storage`);
+          out(
+            `council ${c.councilId}: ${c.filesRemoved} files of disposed cases gone from the storage`,
+          );
       }
       out(`${total} values sealed; nothing plain is left of what the features seal`);
     } finally {
