@@ -23,6 +23,7 @@ import { Attachments1763780811000 } from './1763780811000-attachments';
 import { Digests1763780812000 } from './1763780812000-digests';
 import { EnvelopeEncryption1763780815000 } from './1763780815000-envelope-encryption';
 import { SubjectRequests1763780816000 } from './1763780816000-subject-requests';
+import { SealIntakeAndFiles1763780817000 } from './1763780817000-seal-intake-and-files';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   Digests1763780812000,
   EnvelopeEncryption1763780815000,
   SubjectRequests1763780816000,
+  SealIntakeAndFiles1763780817000,
 ];

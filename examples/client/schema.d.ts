@@ -11954,6 +11954,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
             500: {
                 headers: {
@@ -12235,6 +12244,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12628,6 +12646,15 @@ export interface operations {
              *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -163,11 +163,19 @@ export const ACTION_ITEM_COLUMNS = `
   i.id, i.meeting_id AS "meetingId", i.position, i.text, i.member_body_id AS "memberBodyId",
   i.due_on AS "dueOn", i.case_id AS "caseId", i.status, i.updated_at AS "updatedAt", mn.status AS "minutesStatus"`;
 
-/** A related person's own columns (restricted and sensitive ones included: projected later). */
+/**
+ * A related person's own columns (restricted and sensitive ones included: projected later). The
+ * personal ones are sealed under the case's data key (`*Sealed`, issue 19); the plain ones are
+ * only set on rows written before that.
+ */
 export const RELATED_PERSON_COLUMNS = `
   rp.council_id AS "councilId", rp.id, rp.case_id AS "caseId", rp.relation, rp.relation_text AS "relationText",
   rp.family_name AS "familyName", rp.given_name AS "givenName", rp.family_name_kana AS "familyNameKana",
   rp.given_name_kana AS "givenNameKana", rp.birth_date AS "birthDate", rp.address, rp.phone, rp.sensitive,
+  rp.family_name_sealed AS "familyNameSealed", rp.given_name_sealed AS "givenNameSealed",
+  rp.family_name_kana_sealed AS "familyNameKanaSealed", rp.given_name_kana_sealed AS "givenNameKanaSealed",
+  rp.birth_date_sealed AS "birthDateSealed", rp.address_sealed AS "addressSealed", rp.phone_sealed AS "phoneSealed",
+  rp.sensitive_sealed AS "sensitiveSealed",
   rp.supported, rp.created_at AS "createdAt", rp.updated_at AS "updatedAt"`;
 
 /** A case as a record (issue 19): its skeleton and lifecycle, no content. */

@@ -114,6 +114,7 @@ export class AttachmentsController {
   @ApiOperation({ summary: 'Download a file of a case', operationId: 'downloadCaseAttachment' })
   @ApiProduces(...ALLOWED_TYPES)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(409)
   downloadOfCase(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -162,6 +163,7 @@ export class AttachmentsController {
   @ApiOperation({ summary: 'Download a consent form', operationId: 'downloadConsentAttachment' })
   @ApiProduces(...ALLOWED_TYPES)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(409)
   downloadOfConsent(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,
@@ -232,6 +234,7 @@ export class AttachmentsController {
   })
   @ApiProduces(...ALLOWED_TYPES)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(409)
   downloadOfRequest(
     @Principal() p: CouncilPrincipal,
     @IdParam('caseId') caseId: string,

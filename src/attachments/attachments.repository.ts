@@ -19,12 +19,17 @@ export interface AttachmentRow {
   uploadedBy: string;
   confirmedAt: Date | null;
   confirmedBy: string | null;
+  /** The stored bytes are sealed (src/crypto/segmented-gcm.ts); false for files stored before. */
+  contentSealed: boolean;
+  /** Set when the case was disposed of: the bytes were removed from the storage (issue 19). */
+  contentDestroyedAt: Date | null;
 }
 
 const COLUMNS = `at.id, at.parent_type AS "parentType", at.parent_id AS "parentId", at.case_id AS "caseId",
   at.sensitive, at.file_name AS "fileName", at.content_type AS "contentType", at.size_bytes::text AS "sizeBytes",
   encode(at.sha256, 'hex') AS sha256, at.storage_key AS "storageKey", at.uploaded_at AS "uploadedAt",
-  at.uploaded_by AS "uploadedBy", at.confirmed_at AS "confirmedAt", at.confirmed_by AS "confirmedBy"`;
+  at.uploaded_by AS "uploadedBy", at.confirmed_at AS "confirmedAt", at.confirmed_by AS "confirmedBy",
+  at.content_sealed AS "contentSealed", at.content_destroyed_at AS "contentDestroyedAt"`;
 
 /**
  * Attachment records. Which parent a file hangs on is checked by the access layer before these
@@ -91,8 +96,9 @@ export class AttachmentsRepository {
     await s.query(
       'attachments.insert',
       `INSERT INTO attachments (council_id, id, parent_type, parent_id, case_id, sensitive, file_name,
-                                content_type, size_bytes, sha256, storage_key, uploaded_by, member_body_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+                                content_type, size_bytes, sha256, storage_key, uploaded_by, member_body_id,
+                                content_sealed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true)`,
       [
         s.councilId,
         a.id,

@@ -7,9 +7,10 @@ import { CouncilScope } from '../access/council-scope';
 import { conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { CaseCipher, KeyOwner } from '../crypto/case-cipher';
 import { AttachmentDto, AttachmentListDto } from './attachments.dto';
 import { AttachmentRow, AttachmentsRepository } from './attachments.repository';
-import { FILE_STORAGE, FileStorage } from './file-storage';
+import { attachmentContentField, FILE_STORAGE, FileStorage } from './file-storage';
 import { ALLOWED_TYPES, AllowedType, sniff, SNIFF_BYTES } from './sniff';
 
 /** What a file hangs on, as the route names it. */
@@ -54,6 +55,24 @@ function declare(parent: Parent, write: boolean): AccessRequest {
       return { action: write ? 'create' : 'read', subject: 'Meeting', id: parent.meetingId };
   }
 }
+
+/**
+ * Whose data key seals a file (issue 19, docs/security.md): a file about a case (on the case, a
+ * consent or a request) under the case's key, so disposing of the case shreds it; a meeting's
+ * file under the meeting's key, as its minutes are — it may be about several cases, and is a
+ * record of the meeting with its own retention class.
+ */
+const keyOwner = (parent: Parent): KeyOwner =>
+  parent.type === 'meeting'
+    ? { type: 'meeting', id: parent.meetingId }
+    : { type: 'case', id: parent.caseId };
+
+const filesDestroyed = () =>
+  new DomainError(
+    409,
+    ErrorCode.CaseDisposed,
+    'The case has been disposed of: its files were destroyed',
+  );
 
 export const toAttachmentDto = (a: AttachmentRow): AttachmentDto => ({
   id: a.id,
@@ -130,6 +149,7 @@ export class AttachmentsService {
     private readonly repo: AttachmentsRepository,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    private readonly cipher: CaseCipher,
   ) {}
 
   /** The parent's own row check where the access layer cannot make it (the consent's case). */
@@ -165,11 +185,18 @@ export class AttachmentsService {
             (loaded.row as { caseId?: string } | null)?.caseId ?? null,
           );
           if (declaredLength !== null && declaredLength > max) throw tooLarge(max);
+          // The bytes reach the storage only sealed under the parent's data key (issue 19).
+          const key = (await this.cipher.dataKey(s, keyOwner(parent), true))!;
           const inspect = new Inspect(max);
+          const seal = key.sealStream(attachmentContentField(id));
           const failed = new Promise<never>((_, fail) => inspect.once('error', fail));
-          body.pipe(inspect);
+          // A refused upload (413, 415) ends the sealed stream too, so the storage lets go.
+          inspect.once('error', (error) => seal.destroy(error));
+          // That error is answered through `failed`; the storage may not be listening yet.
+          seal.on('error', () => undefined);
+          body.pipe(inspect).pipe(seal);
           stored = true;
-          await Promise.race([this.storage.write(storageKey, inspect), failed]);
+          await Promise.race([this.storage.write(storageKey, seal), failed]);
           const caseId = parent.type === 'meeting' ? null : parent.caseId;
           const row = await this.repo.insert(s, {
             id,
@@ -223,7 +250,8 @@ export class AttachmentsService {
 
   /**
    * The file's record, with the download audited in the same transaction (fail closed: no event,
-   * no bytes). The bytes are streamed after the transaction has committed.
+   * no bytes). The bytes are streamed after the transaction has committed, opened with the data
+   * key unwrapped in it — only after the access path allowed the read (DESIGN.md §3.9).
    */
   async download(
     p: CouncilPrincipal,
@@ -237,8 +265,11 @@ export class AttachmentsService {
         await this.parentOf(s, parent, (loaded.row as { caseId?: string } | null)?.caseId ?? null);
         const found = await this.repo.find(s, parent.type, parentId(parent), attachmentId);
         if (!found) throw notFound('Attachment');
+        if (found.contentDestroyedAt) throw filesDestroyed();
+        const key = found.contentSealed ? await this.cipher.dataKey(s, keyOwner(parent)) : null;
+        if (found.contentSealed && !key) throw filesDestroyed();
         return {
-          result: found,
+          result: { found, key },
           resourceType: 'attachment',
           resourceId: found.id,
           caseId: found.caseId,
@@ -246,7 +277,12 @@ export class AttachmentsService {
         };
       },
     );
-    return { attachment: toAttachmentDto(row), body: await this.storage.read(row.storageKey) };
+    const stored = await this.storage.read(row.found.storageKey);
+    // Files stored before envelope encryption are served as they are, until data:seal seals them.
+    if (!row.key) return { attachment: toAttachmentDto(row.found), body: stored };
+    const open = row.key.openStream(attachmentContentField(row.found.id));
+    stored.once('error', (error) => open.destroy(error));
+    return { attachment: toAttachmentDto(row.found), body: stored.pipe(open) };
   }
 
   /** A coordinator confirms a consent's signed form (HMIS: upload, then confirm). */

@@ -3,6 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import type { FilesConfig } from '../config/app-config';
 
 /**
@@ -11,9 +12,10 @@ import type { FilesConfig } from '../config/app-config';
  * Backends: `DirectoryStorage` below (FILE_STORAGE=directory) and `S3Storage` (s3-storage.ts,
  * FILE_STORAGE=s3), chosen once by `createFileStorage`.
  *
- * Encryption of contents (branch h-retain's envelope encryption) wraps this interface: a
- * `FileStorage` that encrypts in `write` and decrypts in `read` around the directory (or S3)
- * one, bound in attachments.module.ts — nothing else touches the bytes.
+ * What reaches a storage is already sealed (issue 19): AttachmentsService encrypts the bytes
+ * under the case's (or meeting's) data key as they stream in and decrypts them on download, after
+ * the access check — the key is unwrapped inside the caller's council transaction, which a
+ * storage has no part in. A storage therefore only ever holds ciphertext (docs/security.md).
  */
 export interface FileStorage {
   /** Stores the stream under `key`; visible under the key only once complete. */
@@ -42,6 +44,20 @@ export class StoredFileMissingError extends Error {
 /** Keys are `<councilId>/<attachmentId>`: two UUIDs, nothing a person wrote (no file names). */
 export const STORAGE_KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
 const KEY = STORAGE_KEY;
+
+/** The storage an installation uses: a directory (FILE_STORAGE_DIR) or S3 (FILE_STORAGE=s3). */
+export const fileStorageProvider = {
+  provide: FILE_STORAGE,
+  inject: [APP_CONFIG],
+  useFactory: (config: RuntimeConfig): Promise<FileStorage> => createFileStorage(config.files),
+};
+
+/**
+ * The field a file's sealed content is bound to (src/crypto/segmented-gcm.ts): which attachment,
+ * so a file swapped for another in the storage does not open.
+ */
+export const attachmentContentField = (attachmentId: string): string =>
+  `attachments.content/${attachmentId}`;
 
 /** The default storage: one file per key under a directory (FILE_STORAGE_DIR). */
 export class DirectoryStorage implements FileStorage {

@@ -26,11 +26,37 @@ export interface RelatedPersonRow {
   address: string | null;
   phone: string | null;
   sensitive: Record<string, unknown> | null;
+  familyNameSealed: Buffer | null;
+  givenNameSealed: Buffer | null;
+  familyNameKanaSealed: Buffer | null;
+  givenNameKanaSealed: Buffer | null;
+  birthDateSealed: Buffer | null;
+  addressSealed: Buffer | null;
+  phoneSealed: Buffer | null;
+  sensitiveSealed: Buffer | null;
   supported: boolean;
   createdAt: Date;
   updatedAt: Date;
   caseFullScopeBodyIds: string[];
 }
+
+/**
+ * The related person's personal fields (API name → column), sealed under the case's data key
+ * into `<column>_sealed` (issue 19). Nothing searches them, so none needs to stay plain.
+ */
+export const SEALED_PERSON_FIELDS = {
+  familyName: 'family_name',
+  givenName: 'given_name',
+  familyNameKana: 'family_name_kana',
+  givenNameKana: 'given_name_kana',
+  birthDate: 'birth_date',
+  address: 'address',
+  phone: 'phone',
+  sensitive: 'sensitive',
+} as const;
+export type SealedPersonField = keyof typeof SEALED_PERSON_FIELDS;
+/** Sealed values by field; null clears the field. */
+export type SealedPersonValues = Partial<Record<SealedPersonField, Buffer | null>>;
 
 export interface RelatedPersonConsentRow {
   id: string;
@@ -47,7 +73,9 @@ export interface RelatedPersonConsentRow {
 export interface RiskRow {
   id: string;
   level: RiskLevel;
-  reason: string;
+  /** Only rows written before envelope encryption (issue 19). */
+  reason: string | null;
+  reasonSealed: Buffer | null;
   setAt: Date;
   setBy: string;
   setByBodyId: string | null;
@@ -61,7 +89,9 @@ export interface ContactRow {
   at: Date;
   channel: ContactChannel;
   reached: boolean;
+  /** Only rows written before envelope encryption (issue 19). */
   note: string | null;
+  noteSealed: Buffer | null;
   sensitive: boolean;
   recordedAt: Date;
   recordedBy: string;
@@ -73,7 +103,7 @@ const fullScopeOf = (alias: string) =>
   `ARRAY(${coveredAssignmentSql(alias, 'TRUE', ` AND a.scope = 'full'`, 'DISTINCT a.member_body_id', 'case_id')}) AS "caseFullScopeBodyIds"`;
 
 const CONTACT_COLUMNS = `ct.council_id AS "councilId", ct.id, ct.case_id AS "caseId", ct.member_body_id AS "memberBodyId",
-  ct.at, ct.channel, ct.reached, ct.note, ct.sensitive, ct.recorded_at AS "recordedAt", ct.recorded_by AS "recordedBy",
+  ct.at, ct.channel, ct.reached, ct.note, ct.note_sealed AS "noteSealed", ct.sensitive, ct.recorded_at AS "recordedAt", ct.recorded_by AS "recordedBy",
   ${fullScopeOf('ct')}`;
 
 const RP_CONSENT_ACTIVE = `(rc.withdrawn_on IS NULL AND rc.obtained_on <= current_date AND (rc.expires_on IS NULL OR rc.expires_on >= current_date))`;
@@ -100,31 +130,33 @@ export class CaseIntakeRepository {
     );
   }
 
+  /** A related person, its personal fields only sealed (the plain columns stay NULL). */
   async insertRelatedPerson(
     s: CouncilScope,
     caseId: string,
-    d: CreateRelatedPersonDto,
+    d: Pick<CreateRelatedPersonDto, 'relation' | 'relationText' | 'supported'>,
+    sealed: SealedPersonValues,
     by: string,
   ): Promise<string> {
     const rows = await s.query<{ id: string }>(
       'related_person_insert',
-      `INSERT INTO case_related_persons (council_id, case_id, relation, relation_text, family_name, given_name,
-                                         family_name_kana, given_name_kana, birth_date, address, phone, sensitive,
-                                         supported, created_by, updated_by)
+      `INSERT INTO case_related_persons (council_id, case_id, relation, relation_text, family_name_sealed, given_name_sealed,
+                                         family_name_kana_sealed, given_name_kana_sealed, birth_date_sealed, address_sealed,
+                                         phone_sealed, sensitive_sealed, supported, created_by, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
       [
         s.councilId,
         caseId,
         d.relation,
         d.relationText ?? null,
-        d.familyName,
-        d.givenName ?? null,
-        d.familyNameKana ?? null,
-        d.givenNameKana ?? null,
-        d.birthDate ?? null,
-        d.address ?? null,
-        d.phone ?? null,
-        d.sensitive === undefined ? null : JSON.stringify(d.sensitive),
+        sealed.familyName ?? null,
+        sealed.givenName ?? null,
+        sealed.familyNameKana ?? null,
+        sealed.givenNameKana ?? null,
+        sealed.birthDate ?? null,
+        sealed.address ?? null,
+        sealed.phone ?? null,
+        sealed.sensitive ?? null,
         d.supported ?? false,
         by,
       ],
@@ -132,32 +164,35 @@ export class CaseIntakeRepository {
     return rows[0].id;
   }
 
+  /**
+   * Changes the named fields: plain ones as given, personal ones sealed (a value written sealed
+   * clears the plain column a row written before envelope encryption may still hold).
+   */
   async updateRelatedPerson(
     s: CouncilScope,
     id: string,
-    d: UpdateRelatedPersonDto,
+    d: Pick<UpdateRelatedPersonDto, 'relation' | 'relationText' | 'supported'>,
+    sealed: SealedPersonValues,
     by: string,
   ): Promise<void> {
     const columns: Record<string, string> = {
       relation: 'relation',
       relationText: 'relation_text',
-      familyName: 'family_name',
-      givenName: 'given_name',
-      familyNameKana: 'family_name_kana',
-      givenNameKana: 'given_name_kana',
-      birthDate: 'birth_date',
-      address: 'address',
-      phone: 'phone',
-      sensitive: 'sensitive',
       supported: 'supported',
     };
     const params: unknown[] = [s.councilId, id, by];
     const sets = Object.entries(d as Record<string, unknown>)
       .filter(([k, v]) => columns[k] && v !== undefined)
       .map(([k, v]) => {
-        params.push(k === 'sensitive' && v !== null ? JSON.stringify(v) : v);
+        params.push(v);
         return `${columns[k]} = $${params.length}`;
       });
+    for (const [field, value] of Object.entries(sealed)) {
+      const column = SEALED_PERSON_FIELDS[field as SealedPersonField];
+      if (!column || value === undefined) continue;
+      params.push(value);
+      sets.push(`${column}_sealed = $${params.length}`, `${column} = NULL`);
+    }
     await s.query(
       'related_person_update',
       `UPDATE case_related_persons SET ${[...sets, 'updated_at = now()', 'updated_by = $3'].join(', ')}
@@ -212,7 +247,7 @@ export class CaseIntakeRepository {
     const allowed = policySql(s.principal.ability, 'read', 'Risk', 'r', params);
     return s.query<RiskRow>(
       'risk_history',
-      `SELECT r.id, r.level, r.reason, r.set_at AS "setAt", r.set_by AS "setBy", r.set_by_body_id AS "setByBodyId"
+      `SELECT r.id, r.level, r.reason, r.reason_sealed AS "reasonSealed", r.set_at AS "setAt", r.set_by AS "setBy", r.set_by_body_id AS "setByBodyId"
          FROM case_risk_assessments r
         WHERE r.council_id = $1 AND r.case_id = $2 AND ${allowed}
         ORDER BY r.set_at DESC, r.id DESC`,
@@ -225,16 +260,17 @@ export class CaseIntakeRepository {
     s: CouncilScope,
     caseId: string,
     level: RiskLevel,
-    reason: string,
+    reasonSealed: Buffer,
     by: string,
     byBodyId: string | null,
   ): Promise<RiskRow> {
     const rows = await s.query<RiskRow>(
       'risk_insert',
-      `INSERT INTO case_risk_assessments (council_id, case_id, level, reason, set_by, set_by_body_id)
+      `INSERT INTO case_risk_assessments (council_id, case_id, level, reason_sealed, set_by, set_by_body_id)
        VALUES ($1, $2, $3, $4, $5, $6)
-       RETURNING id, level, reason, set_at AS "setAt", set_by AS "setBy", set_by_body_id AS "setByBodyId"`,
-      [s.councilId, caseId, level, reason, by, byBodyId],
+       RETURNING id, level, reason, reason_sealed AS "reasonSealed", set_at AS "setAt", set_by AS "setBy",
+                 set_by_body_id AS "setByBodyId"`,
+      [s.councilId, caseId, level, reasonSealed, by, byBodyId],
     );
     await s.query(
       'risk_current',
@@ -263,12 +299,13 @@ export class CaseIntakeRepository {
     s: CouncilScope,
     caseId: string,
     d: CreateContactDto,
+    noteSealed: Buffer | null,
     by: string,
   ): Promise<ContactRow> {
     const rows = await s.query<ContactRow>(
       'contact_insert',
       `WITH ct AS (
-         INSERT INTO case_contacts (council_id, case_id, member_body_id, at, channel, reached, note, sensitive, recorded_by)
+         INSERT INTO case_contacts (council_id, case_id, member_body_id, at, channel, reached, note_sealed, sensitive, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *)
        SELECT ${CONTACT_COLUMNS} FROM ct`,
       [
@@ -278,7 +315,7 @@ export class CaseIntakeRepository {
         d.at,
         d.channel,
         d.reached,
-        d.note ?? null,
+        noteSealed,
         d.sensitive ?? false,
         by,
       ],

@@ -4,9 +4,11 @@ import { permittedFieldsOf } from '@casl/ability/extra';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/ability.factory';
 import { CouncilPrincipal } from '../access/council-principal';
+import { CouncilScope } from '../access/council-scope';
 import { RULE_FIELDS } from '../access/policy-catalog';
 import { CaseRow } from '../access/subject-registry';
 import { DomainError, validationFailed } from '../common/errors/domain-error';
+import { CaseCipher, DataKey } from '../crypto/case-cipher';
 import {
   ContactList,
   ContactView,
@@ -27,6 +29,9 @@ import {
   RelatedPersonConsentRow,
   RelatedPersonRow,
   RiskRow,
+  SEALED_PERSON_FIELDS,
+  SealedPersonField,
+  SealedPersonValues,
 } from './case-intake.repository';
 import { caseSubject } from './case-projection';
 import { CasesRepository } from './cases.repository';
@@ -53,29 +58,54 @@ const consentView = (c: RelatedPersonConsentRow): RelatedPersonConsentView => ({
   active: c.active,
 });
 
+/** The fields sealed text is bound to (src/crypto/case-cipher.ts). */
+const CONTACT_NOTE = 'case_contacts.note';
+const RISK_REASON = 'case_risk_assessments.reason';
+const personField = (field: SealedPersonField) =>
+  `case_related_persons.${SEALED_PERSON_FIELDS[field]}`;
+
+/** What stands for a disposed related person's name (as for the case's subject). */
+const DISPOSED_NAME = '（廃棄済）';
+
+/**
+ * A related person's personal field as stored: opened from its sealed column, or the plain one
+ * of a row written before envelope encryption. Null once the case's key was destroyed.
+ */
+function personValue(key: DataKey | null, r: RelatedPersonRow, field: SealedPersonField): unknown {
+  const sealed = r[`${field}Sealed`];
+  if (!sealed) return r[field];
+  if (!key) return null;
+  const text = key.open(personField(field), sealed);
+  return field === 'sensitive' ? (JSON.parse(text) as unknown) : text;
+}
+
 /**
  * Field projection of a related person: restricted fields (address, phone) and 要配慮 content
  * (`sensitive`) only where a rule grants them on this row — coordinators and bodies covered
  * with scope full on the case (DESIGN.md §3.9); the person's own consents to coordinators.
+ * Sealed fields are opened only once the projection let them through.
  */
 function relatedPersonView(
   ability: AppAbility,
+  key: DataKey | null,
   r: RelatedPersonRow,
   consents: RelatedPersonConsentRow[] | null,
 ): RelatedPersonView {
   const allowed = readable(ability, 'RelatedPerson', r);
+  const personal = (field: SealedPersonField) =>
+    allowed.has(field) ? personValue(key, r, field) : undefined;
   const values: Record<string, unknown> = {
     id: r.id,
     relation: r.relation,
     relationText: r.relationText,
-    familyName: r.familyName,
-    givenName: r.givenName,
-    familyNameKana: r.familyNameKana,
-    givenNameKana: r.givenNameKana,
-    birthDate: r.birthDate,
-    address: r.address,
-    phone: r.phone,
-    sensitive: r.sensitive,
+    familyName: personal('familyName') ?? DISPOSED_NAME,
+    givenName: personal('givenName'),
+    familyNameKana: personal('familyNameKana'),
+    givenNameKana: personal('givenNameKana'),
+    birthDate: personal('birthDate'),
+    address: personal('address'),
+    phone: personal('phone'),
+    sensitive: personal('sensitive'),
     supported: r.supported,
     consents: consents?.filter((c) => c.relatedPersonId === r.id).map(consentView),
     createdAt: r.createdAt.toISOString(),
@@ -88,17 +118,25 @@ function relatedPersonView(
   return view as unknown as RelatedPersonView;
 }
 
-/** A contact: its note withheld where no rule grants it (a sensitive note, limited scope). */
-function contactView(ability: AppAbility, c: ContactRow): ContactView {
+/**
+ * A contact: its note withheld where no rule grants it (a sensitive note, limited scope), and
+ * opened only where one does. Null once the case's key was destroyed (disposal).
+ */
+function contactView(ability: AppAbility, key: DataKey | null, c: ContactRow): ContactView {
   const allowed = readable(ability, 'Contact', c);
-  const noteWithheld = c.note !== null && !allowed.has('note');
+  const noteWithheld = (c.note !== null || c.noteSealed !== null) && !allowed.has('note');
+  const note = noteWithheld
+    ? null
+    : c.noteSealed
+      ? (key?.open(CONTACT_NOTE, c.noteSealed) ?? null)
+      : c.note;
   return {
     id: c.id,
     at: c.at.toISOString(),
     channel: c.channel,
     reached: c.reached,
     memberBodyId: c.memberBodyId,
-    note: noteWithheld ? null : c.note,
+    note,
     noteWithheld,
     sensitive: c.sensitive,
     recordedAt: c.recordedAt.toISOString(),
@@ -117,7 +155,36 @@ export class CaseIntakeService {
     private readonly access: AccessService,
     private readonly repo: CaseIntakeRepository,
     private readonly cases: CasesRepository,
+    private readonly cipher: CaseCipher,
   ) {}
+
+  /** The case's data key for reading (null: destroyed by disposal, or nothing sealed yet). */
+  private key(s: CouncilScope, caseId: string): Promise<DataKey | null> {
+    return this.cipher.dataKey(s, { type: 'case', id: caseId });
+  }
+
+  /** Seals the personal fields the request names under the case's key (made on first use). */
+  private async sealPerson(
+    s: CouncilScope,
+    caseId: string,
+    dto: Partial<Record<SealedPersonField, unknown>>,
+  ): Promise<SealedPersonValues> {
+    const sealed: SealedPersonValues = {};
+    for (const field of Object.keys(SEALED_PERSON_FIELDS) as SealedPersonField[]) {
+      const value = dto[field];
+      if (value === undefined) continue;
+      sealed[field] =
+        value === null
+          ? null
+          : await this.cipher.seal(
+              s,
+              { type: 'case', id: caseId },
+              personField(field),
+              field === 'sensitive' ? JSON.stringify(value) : String(value),
+            );
+    }
+    return sealed;
+  }
 
   // ---- related persons -------------------------------------------------------------------
 
@@ -130,9 +197,10 @@ export class CaseIntakeService {
         const consents = p.ability.can('read', 'Consent')
           ? await this.repo.relatedPersonConsents(s, caseId)
           : null;
+        const key = rows.length ? await this.key(s, caseId) : null;
         return {
           result: {
-            items: rows.map((r) => relatedPersonView(p.ability, r, consents)),
+            items: rows.map((r) => relatedPersonView(p.ability, key, r, consents)),
             nextCursor: null,
           },
           resourceIds: rows.map((r) => r.id),
@@ -152,10 +220,11 @@ export class CaseIntakeService {
       async (s) => {
         if (dto.birthDate && (await this.cases.isFuture(s, dto.birthDate)))
           throw invalid('birthDate', 'must not be in the future');
-        const id = await this.repo.insertRelatedPerson(s, caseId, dto, p.userId);
+        const sealed = await this.sealPerson(s, caseId, dto);
+        const id = await this.repo.insertRelatedPerson(s, caseId, dto, sealed, p.userId);
         const row = (await this.repo.relatedPersons(s, caseId)).find((r) => r.id === id)!;
         return {
-          result: relatedPersonView(p.ability, row, []),
+          result: relatedPersonView(p.ability, await this.key(s, caseId), row, []),
           resourceId: id,
           reason: `relation=${dto.relation}`,
         };
@@ -187,11 +256,12 @@ export class CaseIntakeService {
           throw invalid('relationText', 'is required for relation "other"');
         if (dto.birthDate && (await this.cases.isFuture(s, dto.birthDate)))
           throw invalid('birthDate', 'must not be in the future');
-        await this.repo.updateRelatedPerson(s, id, dto, p.userId);
+        const sealed = await this.sealPerson(s, caseId, dto);
+        await this.repo.updateRelatedPerson(s, id, dto, sealed, p.userId);
         const row = (await this.repo.relatedPersons(s, caseId)).find((r) => r.id === id)!;
         const consents = await this.repo.relatedPersonConsents(s, caseId);
         return {
-          result: relatedPersonView(p.ability, row, consents),
+          result: relatedPersonView(p.ability, await this.key(s, caseId), row, consents),
           reason: `fields=${fields.join(',')}`,
         };
       },
@@ -235,7 +305,7 @@ export class CaseIntakeService {
         const row = (await this.repo.relatedPersons(s, caseId)).find((r) => r.id === id)!;
         const consents = await this.repo.relatedPersonConsents(s, caseId);
         return {
-          result: relatedPersonView(p.ability, row, consents),
+          result: relatedPersonView(p.ability, await this.key(s, caseId), row, consents),
           resourceId: id,
           resourceIds: dto.memberBodyIds,
           reason: `consent=${consentId}`,
@@ -256,12 +326,12 @@ export class CaseIntakeService {
           s,
           caseId,
           dto.level,
-          dto.reason,
+          await this.cipher.seal(s, { type: 'case', id: caseId }, RISK_REASON, dto.reason),
           p.userId,
           p.staff?.memberBodyId ?? null,
         );
         return {
-          result: this.riskView(p, l.case!, row),
+          result: this.riskView(p, l.case!, await this.key(s, caseId), row),
           resourceId: row.id,
           // Levels are codes, not content: the audit log may hold them.
           reason: `level=${previous ?? 'none'}->${dto.level}`,
@@ -276,7 +346,9 @@ export class CaseIntakeService {
       { action: 'read', subject: 'Risk', caseId, event: 'risk.read' },
       async (s, l) => {
         const rows = await this.repo.riskHistory(s, caseId);
-        const history = rows.map((r) => this.riskView(p, l.case!, r));
+        const full = p.ability.can('read', caseSubject(l.case!), 'sensitive');
+        const key = full && rows.length ? await this.key(s, caseId) : null;
+        const history = rows.map((r) => this.riskView(p, l.case!, key, r));
         return {
           result: { current: history[0] ?? null, history },
           resourceIds: rows.map((r) => r.id),
@@ -285,13 +357,21 @@ export class CaseIntakeService {
     );
   }
 
-  /** The reason is free text that may hold 要配慮 content: not for limited scope (§3.9). */
-  private riskView(p: CouncilPrincipal, c: CaseRow, r: RiskRow): RiskView {
+  /**
+   * The reason is free text that may hold 要配慮 content: not for limited scope (§3.9), and
+   * opened only for those who may read it. Null once the case's key was destroyed (disposal).
+   */
+  private riskView(p: CouncilPrincipal, c: CaseRow, key: DataKey | null, r: RiskRow): RiskView {
     const full = p.ability.can('read', caseSubject(c), 'sensitive');
+    const reason = !full
+      ? null
+      : r.reasonSealed
+        ? (key?.open(RISK_REASON, r.reasonSealed) ?? null)
+        : r.reason;
     return {
       id: r.id,
       level: r.level,
-      reason: full ? r.reason : null,
+      reason,
       setAt: r.setAt.toISOString(),
       setBy: r.setBy,
       setByBodyId: r.setByBodyId,
@@ -321,9 +401,13 @@ export class CaseIntakeService {
             'MEMBER_BODY_NOT_CURRENT',
             'Only a current member body records contacts',
           );
-        const row = await this.repo.insertContact(s, caseId, dto, p.userId);
+        const owner = { type: 'case' as const, id: caseId };
+        const noteSealed = dto.note
+          ? await this.cipher.seal(s, owner, CONTACT_NOTE, dto.note)
+          : null;
+        const row = await this.repo.insertContact(s, caseId, dto, noteSealed, p.userId);
         return {
-          result: contactView(p.ability, row),
+          result: contactView(p.ability, await this.key(s, caseId), row),
           resourceId: row.id,
           resourceIds: [dto.memberBodyId],
           reason: `channel=${dto.channel} reached=${dto.reached}`,
@@ -338,8 +422,9 @@ export class CaseIntakeService {
       { action: 'read', subject: 'Contact', caseId, event: 'contact.list' },
       async (s) => {
         const rows = await this.repo.contacts(s, caseId);
+        const key = rows.some((r) => r.noteSealed) ? await this.key(s, caseId) : null;
         return {
-          result: { items: rows.map((r) => contactView(p.ability, r)), nextCursor: null },
+          result: { items: rows.map((r) => contactView(p.ability, key, r)), nextCursor: null },
           resourceIds: rows.map((r) => r.id),
         };
       },

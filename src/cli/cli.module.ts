@@ -13,6 +13,9 @@ import { CouncilTransactions } from '../database/council-transactions';
 import { DatabaseModule } from '../database/database.module';
 import { CryptoModule } from '../crypto/crypto.module';
 import { KekRotationService } from '../crypto/kek-rotation.service';
+import { LegacySealRepository } from '../crypto/legacy-seal.repository';
+import { LegacySealService } from '../crypto/legacy-seal.service';
+import { fileStorageProvider } from '../attachments/file-storage';
 import { StatisticsPublicationService } from '../statistics/statistics-publication.service';
 import { StatisticsRepository } from '../statistics/statistics.repository';
 import { MailModule } from '../mail/mail.module';
@@ -49,6 +52,10 @@ export class CliModule {
         CouncilRecoveryService,
         // kek:rotate — each council's data keys re-wrapped through AccessService.system.
         KekRotationService,
+        // data:seal — rows and files stored before envelope encryption, sealed the same way.
+        LegacySealRepository,
+        LegacySealService,
+        fileStorageProvider,
       ],
     };
   }

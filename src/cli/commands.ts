@@ -15,6 +15,7 @@ import { CouncilRecoveryService } from '../councils/council-recovery.service';
 import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
 import { KekRotationService } from '../crypto/kek-rotation.service';
+import { LegacySealService } from '../crypto/legacy-seal.service';
 
 import { Print, withRuntime } from './with-runtime';
 
@@ -173,6 +174,36 @@ export async function kekRotate(out: Print): Promise<void> {
       for (const c of result.councils)
         if (c.rewrapped) out(`council ${c.councilId}: ${c.rewrapped} data keys re-wrapped`);
       out(`${total} data keys re-wrapped under KEK ${result.kekId}; every live key now uses it`);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+/**
+ * `data:seal` (issue 19): seals, council by council, what was stored plain before envelope
+ * encryption, and removes the stored files of disposed cases. Each batch is recorded in its
+ * council's audit log as `data.seal`. Run once after upgrading; running it again does nothing.
+ */
+export async function dataSeal(out: Print): Promise<void> {
+  await withRuntime(async (runtime) => {
+    const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
+      logger: false,
+    });
+    try {
+      const result = await ctx.get(LegacySealService).sealAll();
+      let total = 0;
+      for (const c of result.councils) {
+        const fields = Object.entries(c.sealed);
+        total += fields.reduce((n, [, k]) => n + k, 0);
+        if (fields.length)
+          out(`council ${c.councilId}: sealed ${fields.map(([f, k]) => `${f}=${k}`).join(' ')}`);
+        if (c.filesRemoved)
+          out(
+            `council ${c.councilId}: ${c.filesRemoved} files of disposed cases gone from the storage`,
+          );
+      }
+      out(`${total} values sealed; nothing plain is left of what the features seal`);
     } finally {
       await ctx.close();
     }

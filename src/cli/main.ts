@@ -6,6 +6,7 @@ import {
   createAdmin,
   dbProvision,
   kekRotate,
+  dataSeal,
   migrate,
   statisticsPublish,
 } from './commands';
@@ -33,6 +34,10 @@ Commands:
   kek:rotate                                  re-wrap every case's data key under DATA_KEK (old
                                               keys in DATA_KEK_PREVIOUS); afterwards the old KEK
                                               is no longer needed
+  data:seal                                   seal what was stored before envelope encryption
+                                              (case sensitive, notes, contact notes, risk
+                                              reasons, related persons, attachment files) and
+                                              remove disposed cases' files; safe to run again
   db:provision --admin-url <url> [--database <name>]
                                               create the owner, application and platform roles
                                               and the database on a PostgreSQL server (DATABASE_URL
@@ -68,6 +73,8 @@ async function main(argv: string[]): Promise<void> {
       return migrate(out);
     case 'kek:rotate':
       return kekRotate(out);
+    case 'data:seal':
+      return dataSeal(out);
     case 'audit:verify':
       if (!(await auditVerify(values.council, out, values.witness))) process.exitCode = 3;
       return;

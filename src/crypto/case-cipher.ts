@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import type { Transform } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { CouncilScope, SystemScope } from '../access/council-scope';
 import { DomainError } from '../common/errors/domain-error';
@@ -7,6 +8,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { prepared } from '../database/prepared';
 import { gcmOpen, gcmSeal, KEK_ID_LENGTH, Keyring } from './keyring';
+import { OpenSegments, SealSegments } from './segmented-gcm';
 
 /** What a data key belongs to: a case (its content) or a meeting (its minutes' text). */
 export interface KeyOwner {
@@ -34,6 +36,16 @@ export class DataKey {
 
   open(field: string, sealed: Buffer): string {
     return gcmOpen(this.key, sealed, `${this.owner}/${field}`).toString('utf8');
+  }
+
+  /** A stream sealing a file's bytes (src/crypto/segmented-gcm.ts), bound to owner and field. */
+  sealStream(field: string): Transform {
+    return new SealSegments(this.key, `${this.owner}/${field}`);
+  }
+
+  /** A stream opening what `sealStream(field)` sealed; it errors on any altered byte. */
+  openStream(field: string): Transform {
+    return new OpenSegments(this.key, `${this.owner}/${field}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CouncilScope } from '../access/council-scope';
+import { SEALED_PERSON_FIELDS } from '../cases/case-intake.repository';
 import { retentionEndsOnSql } from './fiscal-year';
 
 export const RECORD_CLASSES = [
@@ -126,11 +127,14 @@ export class RetentionRepository {
 
   /**
    * Disposal keeps the skeleton (issue 19 item 3): ids, case number, dates, status and its
-   * history, assignments and consents as facts, and every audit event stay; the person's
-   * identifying fields and the case's free text are blanked. (Sealed content is already
-   * unreadable: the caller destroyed the data key in the same transaction.)
+   * history, assignments and consents as facts, related persons' relations, risk levels,
+   * contacts' dates and channels, files' records, and every audit event stay; the person's
+   * identifying fields, related persons' personal fields and all free text are blanked. (Sealed
+   * content is already unreadable: the caller destroyed the data key in the same transaction;
+   * blanking also removes what rows written before envelope encryption hold in plain text.)
+   * Answers the storage keys of the case's files, for the caller to remove once committed.
    */
-  async blankCase(s: CouncilScope, caseId: string, by: string, rule: string): Promise<void> {
+  async blankCase(s: CouncilScope, caseId: string, by: string, rule: string): Promise<string[]> {
     await s.query(
       'case_dispose',
       `UPDATE cases SET family_name = '（廃棄済）', given_name = '（廃棄済）', family_name_kana = NULL,
@@ -159,5 +163,39 @@ export class RetentionRepository {
       `UPDATE consents SET note = NULL, withdrawn_reason = NULL WHERE council_id = $1 AND case_id = $2`,
       [s.councilId, caseId],
     );
+    await s.query(
+      'case_dispose_contacts',
+      `UPDATE case_contacts SET note = NULL, note_sealed = NULL WHERE council_id = $1 AND case_id = $2
+          AND (note IS NOT NULL OR note_sealed IS NOT NULL)`,
+      [s.councilId, caseId],
+    );
+    await s.query(
+      'case_dispose_risk',
+      `UPDATE case_risk_assessments SET reason = NULL, reason_sealed = NULL WHERE council_id = $1 AND case_id = $2
+          AND (reason IS NOT NULL OR reason_sealed IS NOT NULL)`,
+      [s.councilId, caseId],
+    );
+    await s.query(
+      'case_dispose_related_persons',
+      `UPDATE case_related_persons SET family_name = '（廃棄済）', given_name = NULL, family_name_kana = NULL,
+              given_name_kana = NULL, birth_date = NULL, address = NULL, phone = NULL, sensitive = NULL,
+              relation_text = CASE WHEN relation_text IS NULL THEN NULL ELSE '（廃棄済）' END,
+              ${Object.values(SEALED_PERSON_FIELDS)
+                .map((c) => `${c}_sealed = NULL`)
+                .join(', ')},
+              updated_at = now(), updated_by = $3
+        WHERE council_id = $1 AND case_id = $2`,
+      [s.councilId, caseId, by],
+    );
+    // The bytes go from the storage after the commit (a rollback must not lose them); sealed
+    // ones are unreadable already, and a file name may name the person.
+    const files = await s.query<{ storageKey: string }>(
+      'case_dispose_attachments',
+      `UPDATE attachments SET file_name = '（廃棄済）', content_destroyed_at = now()
+        WHERE council_id = $1 AND case_id = $2 AND content_destroyed_at IS NULL
+        RETURNING storage_key AS "storageKey"`,
+      [s.councilId, caseId],
+    );
+    return files.map((f) => f.storageKey);
   }
 }

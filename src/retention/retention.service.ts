@@ -6,6 +6,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { CaseCipher } from '../crypto/case-cipher';
+import { FILE_STORAGE, FileStorage } from '../attachments/file-storage';
 import {
   DisposalCertificateView,
   DisposalOutcomeView,
@@ -53,6 +54,7 @@ export class RetentionService {
     private readonly repo: RetentionRepository,
     private readonly cipher: CaseCipher,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   schedules(p: CouncilPrincipal): Promise<RetentionSchedulesView> {
@@ -182,9 +184,11 @@ export class RetentionService {
    * Disposes of one case whose retention period is over and that no hold keeps (issue 19 item
    * 3): its data key is destroyed (crypto-shredding) and its personal fields blanked in one
    * transaction, whose audit event — written last, in the same transaction — is the certificate.
+   * Its files leave the storage once that transaction has committed.
    */
-  dispose(p: CouncilPrincipal, caseId: string): Promise<DisposalCertificateView> {
-    return this.access.use<DisposalCertificateView, CaseRecordRow>(
+  async dispose(p: CouncilPrincipal, caseId: string): Promise<DisposalCertificateView> {
+    let files: string[] = [];
+    const certificate = await this.access.use<DisposalCertificateView, CaseRecordRow>(
       p,
       { action: 'dispose', subject: 'CaseRecord', id: caseId, lock: true, event: 'case.dispose' },
       async (s, l) => {
@@ -206,7 +210,7 @@ export class RetentionService {
           });
         const rule = `closed_cases:${facts.years}`;
         const keyDestroyed = await this.cipher.destroy(s, { type: 'case', id: caseId });
-        await this.repo.blankCase(s, caseId, p.userId, rule);
+        files = await this.repo.blankCase(s, caseId, p.userId, rule);
         const certificate: DisposalCertificateView = {
           caseId,
           caseNumber: row.caseNumber,
@@ -228,6 +232,10 @@ export class RetentionService {
         };
       },
     );
+    // Sealed files are unreadable already (their key is gone); a file that failed to go here is
+    // removed by the next `data:seal` (it sweeps the files of disposed cases).
+    for (const key of files) await this.storage.remove(key).catch(() => undefined);
+    return certificate;
   }
 
   /** An explicit disposal run over listed cases: each disposed of (or refused) on its own. */

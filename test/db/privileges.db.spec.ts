@@ -265,6 +265,17 @@ const APP_ALLOWED = [
   'public.related_person_consents INSERT',
   'public.related_person_consents SELECT',
   'public.related_person_consents UPDATE',
+  // Sealing (issue 19): data:seal moves a legacy contact note / risk reason into its sealed
+  // column and disposal blanks both (a trigger allows exactly these); a legacy file moves to a
+  // sealed copy, and disposal blanks a file's name and records its bytes destroyed.
+  'public.case_contacts.note UPDATE',
+  'public.case_contacts.note_sealed UPDATE',
+  'public.case_risk_assessments.reason UPDATE',
+  'public.case_risk_assessments.reason_sealed UPDATE',
+  'public.attachments.content_destroyed_at UPDATE',
+  'public.attachments.content_sealed UPDATE',
+  'public.attachments.file_name UPDATE',
+  'public.attachments.storage_key UPDATE',
 ];
 
 describe('database privileges', () => {

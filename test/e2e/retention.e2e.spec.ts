@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestApp, TestApp } from '../support/app';
 import { databaseDump } from '../support/dump';
-import { actingAs, createCouncil, TestCouncil, TestStaff } from '../support/factories';
+import { actingAs, createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
+import request from '../support/http';
 
 const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 
@@ -28,6 +31,11 @@ describe('retention, legal holds and disposal (e2e)', () => {
       sensitive: marker('DIAGNOSIS'),
       note: marker('NOTE'),
       address: marker('ADDRESS'),
+      contactNote: marker('CONTACT'),
+      riskReason: marker('RISK'),
+      relatedName: marker('RELATED'),
+      relatedAddress: marker('RELADDRESS'),
+      fileContent: marker('FILE'),
     };
     const created = await as(coordinator, 'post', `${base()}/cases`, {
       subject: {
@@ -57,6 +65,35 @@ describe('retention, legal holds and disposal (e2e)', () => {
       (await as(agency, 'post', `${base()}/cases/${id}/notes`, { body: texts.note })).status,
     ).toBe(201);
     expect((await as(agency, 'get', `${base()}/cases/${id}`)).status).toBe(200);
+    // The intake facts and a file, sealed under the case's key (issue 19).
+    for (const [path, body] of [
+      [
+        'contacts',
+        {
+          at: '2019-05-01T10:00:00+09:00',
+          channel: 'visit',
+          reached: true,
+          memberBodyId: agency.memberBodyId,
+          note: texts.contactNote,
+        },
+      ],
+      ['risk', { level: 'high', reason: texts.riskReason }],
+      [
+        'related-persons',
+        { relation: 'child', familyName: texts.relatedName, address: texts.relatedAddress },
+      ],
+    ] as const)
+      expect((await as(coordinator, 'post', `${base()}/cases/${id}/${path}`, body)).status).toBe(
+        201,
+      );
+    const { accessToken } = await login(t, coordinator);
+    const file = await request(t.server)
+      .post(`${base()}/cases/${id}/attachments`)
+      .query({ fileName: `${texts.familyName}.pdf` })
+      .set('Authorization', `Bearer ${accessToken}`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.from(`%PDF-1.4\n% ${texts.fileContent}\n${'x'.repeat(100)}\n%%EOF\n`));
+    expect(file.status).toBe(201);
     if (closedOn) {
       expect(
         (await as(coordinator, 'post', `${base()}/cases/${id}/close`, { reason: '支援終結' }))
@@ -68,8 +105,19 @@ describe('retention, legal holds and disposal (e2e)', () => {
         [id, closedOn],
       );
     }
-    return { id, caseNumber: created.body.caseNumber as string, texts };
+    return {
+      id,
+      caseNumber: created.body.caseNumber as string,
+      texts,
+      fileId: file.body.id as string,
+    };
   }
+
+  /** The council's stored files (one per upload, under the council's directory). */
+  const storedFiles = (): string[] => {
+    const dir = join(t.config.files.storageDir, c.councilId);
+    return existsSync(dir) ? readdirSync(dir) : [];
+  };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -197,9 +245,11 @@ describe('retention, legal holds and disposal (e2e)', () => {
       let gone: Awaited<ReturnType<typeof closedCase>>;
       let certificate: Record<string, unknown>;
       let eventsBefore: number;
+      let filesBefore: number;
 
       beforeAll(async () => {
         gone = await closedCase('2019-06-01');
+        filesBefore = storedFiles().length;
         eventsBefore = Number(
           (
             await t.db.superuser.query(
@@ -255,6 +305,37 @@ describe('retention, legal holds and disposal (e2e)', () => {
           expect(notes.body.items.map((n: { body: unknown }) => n.body)).toEqual([null]);
           const history = await as(who, 'get', `${base()}/cases/${gone.id}/status-history`);
           expect(history.status).toBe(200);
+          // Intake facts keep their skeleton (when, how, which level, which relation) only.
+          const contacts = await as(who, 'get', `${base()}/cases/${gone.id}/contacts`);
+          expect(contacts.body.items).toEqual([
+            expect.objectContaining({ channel: 'visit', reached: true, note: null }),
+          ]);
+          const risk = await as(who, 'get', `${base()}/cases/${gone.id}/risk`);
+          expect(risk.body.history).toEqual([
+            expect.objectContaining({ level: 'high', reason: null }),
+          ]);
+          const related = await as(who, 'get', `${base()}/cases/${gone.id}/related-persons`);
+          expect(related.body.items).toEqual([
+            expect.objectContaining({
+              relation: 'child',
+              familyName: '（廃棄済）',
+              givenName: null,
+              address: null,
+              phone: null,
+              sensitive: null,
+            }),
+          ]);
+          const files = await as(who, 'get', `${base()}/cases/${gone.id}/attachments`);
+          expect(files.body.items).toEqual([
+            expect.objectContaining({ id: gone.fileId, fileName: '（廃棄済）' }),
+          ]);
+          const bytes = await as(
+            who,
+            'get',
+            `${base()}/cases/${gone.id}/attachments/${gone.fileId}`,
+          );
+          expect(bytes.status).toBe(409);
+          expect(bytes.body.code).toBe('CASE_DISPOSED');
         }
         const search = await as(
           coordinator,
@@ -274,6 +355,15 @@ describe('retention, legal holds and disposal (e2e)', () => {
         const dump = await databaseDump(t.db);
         expect(dump.text).toContain(gone.caseNumber);
         for (const text of Object.values(gone.texts)) expect(dump.text).not.toContain(text);
+        // Its file is gone from the storage, not only unreadable.
+        expect(storedFiles().length).toBe(filesBefore - 1);
+        const { rows: files } = await t.db.superuser.query(
+          `SELECT storage_key AS "storageKey", content_destroyed_at IS NOT NULL AS destroyed
+             FROM attachments WHERE council_id = $1 AND case_id = $2`,
+          [c.councilId, gone.id],
+        );
+        expect(files).toEqual([{ storageKey: expect.any(String), destroyed: true }]);
+        expect(storedFiles()).not.toContain((files[0].storageKey as string).split('/')[1]);
         await expect(
           t.db.superuser.query(
             `UPDATE data_keys SET destroyed_at = NULL, wrapped = '\\x00'::bytea, kek_id = '0000000000000000'
