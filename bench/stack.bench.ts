@@ -5,11 +5,13 @@
  *   - `GET /api/me`: the same plus JWT verification and one small database read;
  *   - `GET …/cases/:id` as agency staff: the full audited case read (P1's request), with its
  *     sealed `sensitive` object opened, and the same read of a case with nothing sealed;
- *   - the agency's case list and a note written to a case (P5's other two kinds).
+ *   - the agency's case list and a note written to a case (P5's other two kinds);
+ *   - a coordinator's update of a case's sealed `sensitive` object, and of its plain summary.
  * Prints server and PostgreSQL CPU per request for each; the difference between rows is what
  * each layer costs. `BENCH_SERVER_NODE_ARGS` (e.g. `--cpu-prof`) applies as everywhere.
  */
 import {
+  BENCH_SENSITIVE,
   benchEnv,
   cpuMs,
   load,
@@ -45,6 +47,7 @@ runMain(async () => {
     try {
       const token = await login(server.url, council.agencies[0].email, PASSWORD);
       const plainToken = await login(server.url, plain.agencies[0].email, PASSWORD);
+      const coordinatorToken = await login(server.url, council.coordinator.email, PASSWORD);
       const cases = council.assignedIds;
       const layers = [
         { label: 'GET /api/health (no token, no database)', path: () => '/api/health' },
@@ -70,6 +73,22 @@ runMain(async () => {
           body: JSON.stringify({ body: 'stack benchmark note' }),
           path: (i: number) =>
             `/api/councils/${council.councilId}/cases/${cases[i % cases.length]}/notes`,
+        },
+        {
+          label: 'PATCH …/cases/:id sensitive (coordinator, sealed)',
+          method: 'PATCH' as const,
+          token: coordinatorToken,
+          body: JSON.stringify({ sensitive: BENCH_SENSITIVE }),
+          path: (i: number) =>
+            `/api/councils/${council.councilId}/cases/${cases[i % cases.length]}`,
+        },
+        {
+          label: 'PATCH …/cases/:id summary (coordinator, plain)',
+          method: 'PATCH' as const,
+          token: coordinatorToken,
+          body: JSON.stringify({ summary: 'stack benchmark summary' }),
+          path: (i: number) =>
+            `/api/councils/${council.councilId}/cases/${cases[i % cases.length]}`,
         },
       ];
       // BENCH_LAYERS=0 (or 0,2 …): only those layers, e.g. to profile one of them.

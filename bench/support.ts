@@ -303,7 +303,12 @@ export async function load(
   url: string,
   connections: number,
   seconds: number,
-  next: (client: number) => { method?: 'GET' | 'POST'; path: string; token: string; body?: string },
+  next: (client: number) => {
+    method?: 'GET' | 'POST' | 'PATCH';
+    path: string;
+    token: string;
+    body?: string;
+  },
 ): Promise<LoadResult> {
   let clients = 0;
   const result = await autocannon({

@@ -30,7 +30,7 @@ runMain(async () => {
     const {
       rows: [ids],
     } = await su.query(
-      `WITH c AS (INSERT INTO councils (name, municipalities, established_on) VALUES ('Bench worklist', '{b}', '2024-04-01') RETURNING id),
+      `WITH c AS (INSERT INTO councils (name, municipalities, established_on, mfa_required_roles) VALUES ('Bench worklist', '{b}', '2024-04-01', '{}') RETURNING id),
             u1 AS (INSERT INTO users (email, display_name, password_hash) VALUES ('wl-coord@x.example', 'c', $1) RETURNING id),
             u2 AS (INSERT INTO users (email, display_name, password_hash) VALUES ('wl-agency@x.example', 'a', $1) RETURNING id)
        SELECT c.id AS "councilId", u1.id AS "coordinatorId", u2.id AS "agencyUserId" FROM c, u1, u2`,
@@ -50,8 +50,8 @@ runMain(async () => {
     const secretariat = await body('Secretariat', 'municipality');
     const agency = await body('Agency', 'npo');
     await su.query(
-      `INSERT INTO staff (council_id, user_id, member_body_id, role, pledged_at, pledge_version)
-       VALUES ($1, $2, $3, 'coordinator', now(), 1), ($1, $4, $5, 'agency_staff', now(), 1)`,
+      `INSERT INTO staff (council_id, user_id, member_body_id, role, pledged_at, pledge_version, accepted_at)
+       VALUES ($1, $2, $3, 'coordinator', now(), 1, now()), ($1, $4, $5, 'agency_staff', now(), 1, now())`,
       [councilId, coordinatorId, secretariat, agencyUserId, agency],
     );
     // Cases; every 50th has its review due within the next 10 days.
@@ -93,7 +93,12 @@ runMain(async () => {
       for (let i = 0; i < ITERATIONS + 10; i++) {
         for (const [k, s] of series.entries()) {
           const [status, ms] = await client.get(path, tokens[k]);
-          if (status !== 200) throw new Error(`worklist: HTTP ${status}`);
+          if (status !== 200) {
+            const r = await fetch(`${server.url}${path}`, {
+              headers: { authorization: `Bearer ${tokens[k]}` },
+            });
+            throw new Error(`worklist (${s.who}): HTTP ${status} ${await r.text()}`);
+          }
           if (i >= 10) s.times.push(ms); // the first 10 warm up
         }
       }
