@@ -13,9 +13,11 @@ import {
   machineLine,
   PASSWORD,
   percentile,
+  resetStatements,
   runMain,
   say,
   startServer,
+  topStatements,
 } from './support';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
@@ -90,6 +92,7 @@ runMain(async () => {
       const tokens = await Promise.all(series.map((s) => login(server.url, s.email, PASSWORD)));
       const path = `/api/councils/${councilId}/worklist`;
       say(`  ${machineLine()}`);
+      await resetStatements(env);
       for (let i = 0; i < ITERATIONS + 10; i++) {
         for (const [k, s] of series.entries()) {
           const [status, ms] = await client.get(path, tokens[k]);
@@ -109,6 +112,7 @@ runMain(async () => {
           `  ${s.who}: p50 ${percentile(s.times, 0.5).toFixed(1)} ms, p95 ${percentile(s.times, 0.95).toFixed(1)} ms (${ITERATIONS} worklists over HTTP)`,
         );
       }
+      await topStatements(env, 2 * (ITERATIONS + 10));
       say();
     } finally {
       await server.stop();

@@ -24,6 +24,7 @@ import { Digests1763780812000 } from './1763780812000-digests';
 import { EnvelopeEncryption1763780815000 } from './1763780815000-envelope-encryption';
 import { SubjectRequests1763780816000 } from './1763780816000-subject-requests';
 import { SealIntakeAndFiles1763780817000 } from './1763780817000-seal-intake-and-files';
+import { ReviewDueIndex1763780825000 } from './1763780825000-review-due-index';
 
 /** Every migration, in order. Listed explicitly so that builds, tests and the CLI agree. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   EnvelopeEncryption1763780815000,
   SubjectRequests1763780816000,
   SealIntakeAndFiles1763780817000,
+  ReviewDueIndex1763780825000,
 ];
