@@ -2375,7 +2375,10 @@ export interface components {
             leftOn: string;
         };
         CreateStaffDto: {
-            /** @example hanako@example.jp */
+            /**
+             * Format: email
+             * @example hanako@example.jp
+             */
             email: string;
             /** @example 調整 花子 */
             displayName: string;
@@ -3752,14 +3755,20 @@ export interface components {
             organisation: string;
             /** @description The person has acknowledged the confidentiality of what is discussed (must be true) */
             confidentialityAcknowledged: boolean;
-            /** @description When it was acknowledged (default: now) */
+            /**
+             * Format: date-time
+             * @description When it was acknowledged (default: now)
+             */
             acknowledgedAt?: string;
         };
         CreateMeetingDto: {
             /** @enum {string} */
             tier: "representatives" | "practitioners" | "case_conference";
             title: string;
-            /** @example 2026-12-01T14:00:00+09:00 */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:00:00+09:00
+             */
             heldAt: string;
             place?: string;
             /** @description Cases discussed (none for representatives) */
