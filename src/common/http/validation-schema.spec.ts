@@ -78,7 +78,7 @@ type Schema = Record<string, unknown>;
 const property = (d: OpenAPIObject, schema: string, name: string): Schema =>
   (d.components!.schemas![schema] as { properties: Record<string, Schema> }).properties[name];
 const queryParameter = (d: OpenAPIObject, name: string): Schema =>
-  (d.paths['/things'].get!.parameters as { name: string; schema: Schema }[]).find(
+  (d.paths['/things'].get!.parameters as unknown as { name: string; schema: Schema }[]).find(
     (p) => p.name === name,
   )!.schema;
 
