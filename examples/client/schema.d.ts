@@ -114,7 +114,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who accessed which cases, per member body (access report) */
+        /** Who accessed a case: when, in what role and body, on what basis */
         get: operations["getAccessReport"];
         put?: never;
         post?: never;
@@ -131,7 +131,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Timeline of every access to one case */
+        /** Everything one person did in the council */
         get: operations["getCaseAccessTimeline"];
         put?: never;
         post?: never;
@@ -1971,6 +1971,51 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        PageDto: {
+            items: Record<string, never>[];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        AuditEventDto: {
+            /** @description Position in the council’s chain */
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description Null for the installation’s own work
+             */
+            actorUserId: string | null;
+            actorRole: string | null;
+            /** Format: uuid */
+            memberBodyId: string | null;
+            /** @example case.read */
+            action: string;
+            resourceType: string | null;
+            /** @description An id, or another key of the resource (e.g. a month) */
+            resourceId: string | null;
+            /** @description Every record a list disclosed */
+            resourceIds: string[] | null;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @enum {string} */
+            outcome: "allowed" | "denied";
+            reason: string | null;
+            /** @description The policy rule that decided */
+            ruleId: string | null;
+            /** @description consent, statutory, coordinator… */
+            basis: string | null;
+            requestId: string | null;
+            /**
+             * Format: date-time
+             * @description `at` exactly as hashed (microseconds, UTC): enough to re-verify the chain
+             */
+            atExact: string;
+            /** @description Hex SHA-256 of the previous event */
+            prevHash: string;
+            /** @description Hex SHA-256 of this event */
+            hash: string;
+        };
         /**
          * @description Stable; clients branch on this, never on `message`
          * @enum {string}
@@ -1991,6 +2036,129 @@ export interface components {
             }[];
             /** @description PLEDGE_VERSION_OUTDATED: the version to read and accept */
             currentVersion?: number;
+        };
+        ChainCheckDto: {
+            valid: boolean;
+            firstBrokenSeq: number | null;
+            /** @description gap, prev_hash, hash or head */
+            problem: string | null;
+        };
+        CheckpointCheckDto: {
+            checked: number;
+            valid: boolean;
+            firstInvalidSeq: number | null;
+            /** @enum {string|null} */
+            problem: "hash_mismatch" | "untrusted_signature" | "beyond_chain" | null;
+            /** @description The highest checkpoint below the first failure that holds */
+            lastValidSeq: number | null;
+        };
+        WitnessCheckDto: {
+            checked: number;
+            valid: boolean;
+            firstInvalidSeq: number | null;
+            /** @enum {string|null} */
+            problem: "hash_mismatch" | "untrusted_signature" | "beyond_chain" | null;
+            /** @description The highest checkpoint below the first failure that holds */
+            lastValidSeq: number | null;
+            /** @example AUDIT_WITNESS_DIR */
+            source: string;
+            malformedLines: number[];
+        };
+        VerificationReportDto: {
+            /** @description True only if the chain, every checkpoint and the witness hold */
+            valid: boolean;
+            checked: number;
+            lastSeq: number;
+            firstBrokenSeq: number | null;
+            /** @description A chain problem (gap, prev_hash, hash, head), or checkpoint / witness */
+            problem: string | null;
+            failed: ("chain" | "checkpoints" | "witness")[];
+            chain: components["schemas"]["ChainCheckDto"];
+            checkpoints: components["schemas"]["CheckpointCheckDto"];
+            /** @description When a witness is configured */
+            witness?: components["schemas"]["WitnessCheckDto"];
+        };
+        AuditCheckpointDto: {
+            /** Format: uuid */
+            councilId: string;
+            seq: number;
+            /** @description Hex hash of the event at `seq` */
+            hash: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Base64 Ed25519 signature over `{councilId, seq, hash, at}` */
+            signature: string;
+            /** @description PEM (SPKI) of the key that signed it */
+            publicKey: string;
+        };
+        AuditCheckpointListDto: {
+            items: components["schemas"]["AuditCheckpointDto"][];
+            /** @description Always null: one page */
+            nextCursor: string | null;
+            /** @description PEM (SPKI) of this server’s current signing key */
+            publicKey: string;
+        };
+        AccessReportEntryDto: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            actorUserId: string | null;
+            actorRole: string | null;
+            /** Format: uuid */
+            memberBodyId: string | null;
+            action: string;
+            /** @enum {string} */
+            outcome: "allowed" | "denied";
+            /** @description consent, statutory, coordinator… */
+            basis: string | null;
+            ruleId: string | null;
+            reason: string | null;
+        };
+        AccessReportDto: {
+            /** Format: uuid */
+            caseId: string;
+            items: components["schemas"]["AccessReportEntryDto"][];
+        };
+        AnomalyThresholdsDto: {
+            deniedBurst: number;
+            deniedWindowMinutes: number;
+            readFactor: number;
+            readMin: number;
+            /** @example 08:30-18:00 */
+            officeHours: string;
+        };
+        AnomalyFindingDto: {
+            /** @enum {string} */
+            kind: "denied_burst" | "unusual_read_volume" | "outside_office_hours" | "access_after_membership_ended" | "statutory_disclosure" | "export";
+            /** Format: uuid */
+            actorUserId: string | null;
+            count: number;
+            /**
+             * Format: date
+             * @description unusual_read_volume: the day
+             */
+            day?: string;
+            /** @description unusual_read_volume: the person’s usual reads per day */
+            usualPerDay?: number;
+            /**
+             * Format: uuid
+             * @description statutory_disclosure: the case
+             */
+            caseId?: string;
+            /** Format: date-time */
+            firstAt: string;
+            /** Format: date-time */
+            lastAt: string;
+            eventSeqs: number[];
+        };
+        AnomalyReportDto: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            thresholds: components["schemas"]["AnomalyThresholdsDto"];
+            findings: components["schemas"]["AnomalyFindingDto"][];
         };
         TokenPairDto: {
             accessToken: string;
@@ -2032,6 +2200,10 @@ export interface components {
         PasswordResetRequestDto: {
             /** @example coordinator@demo.example */
             email: string;
+        };
+        PasswordResetRequestedDto: {
+            /** @example If the address has an account, a reset link has been sent to it */
+            message: string;
         };
         PasswordResetDto: {
             token: string;
@@ -2087,11 +2259,6 @@ export interface components {
             coordinatingBody: components["schemas"]["BodyRefDto"] | null;
             /** @description Roles that need a second factor */
             mfaRequiredRoles: ("coordinator" | "agency_staff" | "auditor")[];
-        };
-        PageDto: {
-            items: Record<string, never>[];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
         };
         UpdateCouncilDto: {
             /** @example 桜ヶ丘市孤独・孤立対策地域協議会 */
@@ -2208,7 +2375,10 @@ export interface components {
             leftOn: string;
         };
         CreateStaffDto: {
-            /** @example hanako@example.jp */
+            /**
+             * Format: email
+             * @example hanako@example.jp
+             */
             email: string;
             /** @example 調整 花子 */
             displayName: string;
@@ -2685,6 +2855,13 @@ export interface components {
             } | null;
             /** Format: date */
             reviewDueOn?: string | null;
+            /**
+             * @description The latest risk assessment; null until assessed
+             * @enum {string|null}
+             */
+            riskLevel?: "low" | "medium" | "high" | "urgent" | null;
+            /** Format: date-time */
+            lastContactAt?: string | null;
             /** Format: date-time */
             createdAt?: string;
             /** Format: date-time */
@@ -2710,6 +2887,13 @@ export interface components {
             } | null;
             /** Format: date */
             reviewDueOn?: string | null;
+            /**
+             * @description The latest risk assessment; null until assessed
+             * @enum {string|null}
+             */
+            riskLevel?: "low" | "medium" | "high" | "urgent" | null;
+            /** Format: date-time */
+            lastContactAt?: string | null;
             /** Format: date-time */
             createdAt?: string;
             /** Format: date-time */
@@ -2717,9 +2901,45 @@ export interface components {
             assignments?: components["schemas"]["AssignmentDto"][];
             activeConsents?: components["schemas"]["ConsentDto"][];
         };
+        ScoredCaseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-0001 */
+            caseNumber: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            subject: components["schemas"]["CaseSubjectViewDto"];
+            summary?: string;
+            concerns?: ("isolation" | "loneliness" | "poverty" | "housing" | "employment" | "health" | "mental_health" | "disability" | "caregiving" | "child_rearing" | "abuse_violence" | "hikikomori" | "other")[];
+            /** @description 要配慮個人情報: coordinators and full-scope bodies only (DESIGN.md §3.9) */
+            sensitive?: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date */
+            reviewDueOn?: string | null;
+            /**
+             * @description The latest risk assessment; null until assessed
+             * @enum {string|null}
+             */
+            riskLevel?: "low" | "medium" | "high" | "urgent" | null;
+            /** Format: date-time */
+            lastContactAt?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            assignments?: components["schemas"]["AssignmentDto"][];
+            activeConsents?: components["schemas"]["ConsentDto"][];
+            /** @description Higher is a closer match */
+            score: number;
+            matched: ("caseNumber" | "name" | "kana" | "familyName" | "givenName" | "birthDate")[];
+        };
         MatchCaseDto: {
             /** @description The person about to be registered */
             subject: components["schemas"]["CaseSubjectDto"];
+        };
+        MatchCandidatesDto: {
+            candidates: components["schemas"]["ScoredCaseDto"][];
         };
         UpdateCaseSubjectDto: {
             /** @example 山田 */
@@ -2808,6 +3028,30 @@ export interface components {
              */
             meetingId?: string;
         };
+        StatusChangeDto: {
+            /** Format: date-time */
+            changedAt: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            reason: string;
+            /**
+             * Format: uuid
+             * @description The meeting at which the case was closed
+             */
+            meetingId: string | null;
+            /**
+             * Format: uuid
+             * @description The user who changed it
+             */
+            changedBy: string;
+        };
+        CaseStatusDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            history: components["schemas"]["StatusChangeDto"][];
+        };
         ReopenCaseDto: {
             reason: string;
         };
@@ -2824,6 +3068,27 @@ export interface components {
              */
             sensitive: boolean;
         };
+        NoteDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description Null once the case has been disposed of (its data key destroyed) */
+            body: string | null;
+            /**
+             * Format: uuid
+             * @description The note this one corrects (notes are never edited)
+             */
+            correctsNoteId: string | null;
+            /** Format: uuid */
+            authorUserId: string;
+            /** @example coordinator */
+            authorRole: string;
+            /** Format: uuid */
+            memberBodyId: string;
+            /** @description 要配慮: readable by coordinators and full-scope bodies only */
+            sensitive: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
         PlanGoalDto: {
             text: string;
         };
@@ -2838,6 +3103,45 @@ export interface components {
             goals: components["schemas"]["PlanGoalDto"][];
             actions: components["schemas"]["PlanActionDto"][];
         };
+        PlanGoalViewDto: {
+            text: string;
+        };
+        PlanActionViewDto: {
+            /** Format: uuid */
+            id: string;
+            text: string;
+            /**
+             * Format: uuid
+             * @description The member body that owns the action
+             */
+            memberBodyId: string;
+            /** Format: date */
+            dueOn: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SupportPlanDto: {
+            /** Format: uuid */
+            id: string;
+            version: number;
+            goals: components["schemas"]["PlanGoalViewDto"][];
+            actions: components["schemas"]["PlanActionViewDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description The user who wrote this version
+             */
+            createdBy: string;
+        };
+        SupportPlansDto: {
+            /** @description The latest version; null while the case has no plan */
+            current: components["schemas"]["SupportPlanDto"] | null;
+            /** @description Earlier versions, newest first */
+            history: components["schemas"]["SupportPlanDto"][];
+        };
         UpdateActionDto: {
             /** @enum {string} */
             status: "open" | "in_progress" | "done";
@@ -2848,6 +3152,33 @@ export interface components {
             question: string;
             /** Format: date */
             dueOn: string;
+        };
+        InfoRequestCaseDto: {
+            /** Format: uuid */
+            id: string;
+            caseNumber: string;
+            familyName: string;
+            givenName: string;
+        };
+        InfoRequestDto: {
+            /** Format: uuid */
+            id: string;
+            case: components["schemas"]["InfoRequestCaseDto"];
+            /**
+             * Format: uuid
+             * @description The addressed member body
+             */
+            memberBodyId: string;
+            question: string;
+            /** Format: date */
+            dueOn: string;
+            /** Format: date-time */
+            createdAt: string;
+            answer: string | null;
+            /** Format: date-time */
+            answeredAt: string | null;
+            /** @description Unanswered past its due date */
+            overdue: boolean;
         };
         RespondDto: {
             answer: string;
@@ -2898,6 +3229,80 @@ export interface components {
         UnlinkCaseDto: {
             /** @description Why the link was wrong */
             reason: string;
+        };
+        ExplanationPrincipalDto: {
+            /** Format: uuid */
+            staffId: string | null;
+            /**
+             * @description `unknown` for a staff id not found
+             * @example agency_staff
+             */
+            role: string;
+            /** Format: uuid */
+            memberBodyId: string | null;
+            active: boolean;
+            /** @description Has accepted the council’s current pledge */
+            pledged: boolean;
+        };
+        ExplanationDto: {
+            allowed: boolean;
+            /** @description The status the API would answer this person with (200, 403, 404, 409); null when the staff member is not found or not active */
+            status: number | null;
+            /** @description The policy rule that decided */
+            ruleId: string | null;
+            /**
+             * @description `permitted`, `not_visible` (404), `forbidden` / `no_rule_permits` / a rule’s own code such as `own_record` (403), `pledge_required`, `case_closed` (409), `field_not_permitted`, `staff_not_found`, `staff_not_active`
+             * @example permitted
+             */
+            reason: string;
+            /** @enum {string} */
+            action: "read" | "create" | "update" | "leave" | "end" | "designate" | "accept" | "publish" | "withdraw" | "verify" | "export" | "close" | "reopen" | "respond" | "finalize" | "amend" | "hold" | "dispose";
+            /** @enum {string} */
+            subject: "Council" | "MemberBody" | "Staff" | "Pledge" | "Case" | "Consent" | "Assignment" | "Note" | "Plan" | "PlanAction" | "InfoRequest" | "AuditEvent" | "AccessDecision" | "Worklist" | "Statistics" | "CouncilStatistics" | "Report" | "PublicNotice" | "PlatformClient" | "Meeting" | "Minutes" | "Decision" | "ActionItem" | "Referral" | "RelatedPerson" | "Risk" | "Contact" | "CaseRecord" | "RetentionSchedule" | "SubjectRequest";
+            /** Format: uuid */
+            id: string | null;
+            field: string | null;
+            principal: components["schemas"]["ExplanationPrincipalDto"];
+        };
+        WorklistItemDto: {
+            /** @enum {string} */
+            kind: "consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing";
+            /**
+             * Format: uuid
+             * @description The record the item is about: consent, case, request, action, item, staff record, meeting or referral
+             */
+            refId: string;
+            /** Format: uuid */
+            caseId: string | null;
+            caseNumber: string | null;
+            /**
+             * Format: date
+             * @description In the council’s calendar; null for undated items (pledges, referrals)
+             */
+            dueOn: string | null;
+            overdue: boolean;
+        };
+        WorklistCountsDto: {
+            consent_expiring: number;
+            consent_expired: number;
+            review_due: number;
+            info_request_to_answer: number;
+            info_request_awaiting_answer: number;
+            plan_action_due: number;
+            action_item_due: number;
+            pledge_not_accepted: number;
+            meeting_upcoming: number;
+            retention_due: number;
+            subject_request_overdue: number;
+            referral_awaiting_triage: number;
+            statutory_basis_lapsing: number;
+        };
+        WorklistDto: {
+            /** @description Overdue first, then by due date */
+            items: components["schemas"]["WorklistItemDto"][];
+            counts: components["schemas"]["WorklistCountsDto"];
+            /** @description Always null: one page */
+            nextCursor: string | null;
         };
         CountedDto: {
             /** @description The category (concern code, member-body kind or meeting tier) */
@@ -3350,14 +3755,20 @@ export interface components {
             organisation: string;
             /** @description The person has acknowledged the confidentiality of what is discussed (must be true) */
             confidentialityAcknowledged: boolean;
-            /** @description When it was acknowledged (default: now) */
+            /**
+             * Format: date-time
+             * @description When it was acknowledged (default: now)
+             */
             acknowledgedAt?: string;
         };
         CreateMeetingDto: {
             /** @enum {string} */
             tier: "representatives" | "practitioners" | "case_conference";
             title: string;
-            /** @example 2026-12-01T14:00:00+09:00 */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:00:00+09:00
+             */
             heldAt: string;
             place?: string;
             /** @description Cases discussed (none for representatives) */
@@ -3371,6 +3782,167 @@ export interface components {
              * @description With includeCasesDueForReview: due on or before (default: the meeting’s date)
              */
             reviewDueBy?: string;
+        };
+        MeetingCaseDto: {
+            /** Format: uuid */
+            id: string;
+            caseNumber: string;
+            /**
+             * @description Named by the coordinator, or pulled in as due for review
+             * @enum {string}
+             */
+            source: "named" | "due_for_review";
+        };
+        MeetingAttendeeDto: {
+            /** Format: uuid */
+            staffId: string;
+            /** Format: uuid */
+            userId: string;
+            displayName: string;
+            /**
+             * Format: uuid
+             * @description The body the attendee acted for at the meeting
+             */
+            memberBodyId: string;
+            /** @example agency_staff */
+            role: string;
+        };
+        ExternalAttendeeViewDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            organisation: string;
+            /** Format: date-time */
+            confidentialityAcknowledgedAt: string;
+        };
+        MeetingMinutesStateDto: {
+            /** @enum {string} */
+            status: "draft" | "final";
+            revision: number;
+            /** Format: date-time */
+            finalizedAt: string | null;
+        };
+        MeetingDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            tier: "representatives" | "practitioners" | "case_conference";
+            /** @description Not for auditors, nor an agency no longer covered */
+            title?: string;
+            /** Format: date-time */
+            heldAt: string;
+            place?: string | null;
+            /** @description The cases discussed (an agency no longer covered on all: those it may read now) */
+            caseIds: string[];
+            cases: components["schemas"]["MeetingCaseDto"][];
+            attendees: components["schemas"]["MeetingAttendeeDto"][];
+            externalAttendees?: components["schemas"]["ExternalAttendeeViewDto"][];
+            minutes: components["schemas"]["MeetingMinutesStateDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string;
+        };
+        StatusChangeRefDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string|null} */
+            status: "open" | "closed" | null;
+            /** Format: date-time */
+            changedAt: string | null;
+        };
+        DecisionViewDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            meetingId: string;
+            text: string;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @description The case status change the decision made, if any */
+            statusChange: components["schemas"]["StatusChangeRefDto"] | null;
+            supportPlanVersion: number | null;
+            /** @enum {string} */
+            minutesStatus: "draft" | "final";
+        };
+        ActionItemViewDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            meetingId: string;
+            text: string;
+            /**
+             * Format: uuid
+             * @description The owning member body
+             */
+            memberBodyId: string;
+            /** Format: date */
+            dueOn: string;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done";
+            /** @enum {string} */
+            minutesStatus: "draft" | "final";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CaseReviewViewDto: {
+            /** Format: uuid */
+            caseId: string;
+            /** @enum {string} */
+            outcome: "continue" | "revise_plan" | "propose_closure" | "refer_to_case_conference";
+            note: string | null;
+            /** Format: date */
+            nextReviewOn: string | null;
+        };
+        MinutesAddendumDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            meetingId: string;
+            text: string;
+            reason: string;
+            /** Format: uuid */
+            authorUserId: string;
+            /** Format: uuid */
+            authorStaffId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        FullMinutesDto: {
+            /** Format: uuid */
+            meetingId: string;
+            /** @enum {string} */
+            access: "full";
+            /** @enum {string} */
+            status: "draft" | "final";
+            revision: number;
+            body: string;
+            decisions: components["schemas"]["DecisionViewDto"][];
+            actionItems: components["schemas"]["ActionItemViewDto"][];
+            reviews: components["schemas"]["CaseReviewViewDto"][];
+            addenda: components["schemas"]["MinutesAddendumDto"][];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            /** Format: date-time */
+            finalizedAt: string | null;
+            /** Format: uuid */
+            finalizedBy: string | null;
+        };
+        CaseOnlyMinutesDto: {
+            /** Format: uuid */
+            meetingId: string;
+            /** @enum {string} */
+            access: "assigned_case";
+            /** @enum {string} */
+            status: "draft" | "final";
+            /** Format: date-time */
+            finalizedAt: string | null;
+            decisions: components["schemas"]["DecisionViewDto"][];
+            actionItems: components["schemas"]["ActionItemViewDto"][];
         };
         DecisionDto: {
             text: string;
@@ -3770,12 +4342,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["AuditEventDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -3845,12 +4421,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VerificationReportDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -3920,12 +4497,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpointListDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -3995,12 +4573,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpointDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -4090,12 +4669,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccessReportDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -4170,12 +4750,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["AuditEventDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -4250,12 +4834,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnomalyReportDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -4327,12 +4912,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description JSON Lines (a header line with the checkpoints and public key, then one event per line) or RFC 4180 CSV (a header row, then one event per row); docs/audit.md */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -4738,7 +5326,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRequestedDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -8765,12 +9355,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description The best matches first, in one page (`limit`, default 20) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["ScoredCaseDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -8844,12 +9438,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MatchCandidatesDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -9655,12 +10250,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseStatusDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -9766,12 +10362,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseStatusDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -9864,12 +10461,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description The whole history, oldest first, in one page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["StatusChangeDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -9944,12 +10545,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Every note the caller may read, in one page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["NoteDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10028,12 +10633,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NoteDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10127,12 +10733,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NoteDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10227,12 +10834,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SupportPlansDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10311,12 +10919,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SupportPlanDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10423,12 +11032,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PlanActionViewDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10536,12 +11146,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InfoRequestDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10648,12 +11259,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InfoRequestDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10750,12 +11362,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Every request the caller may see, in one page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["InfoRequestDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -10830,12 +11446,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InfoRequestDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -11237,12 +11854,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExplanationDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -11318,12 +11936,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WorklistDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -14879,12 +15498,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["MeetingDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -14958,12 +15581,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15052,12 +15676,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15132,12 +15757,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description `access: "full"` for coordinators and attendees covered now on every case discussed; `access: "assigned_case"` (decisions and action items about the caller’s cases only) for other covered agencies */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FullMinutesDto"] | components["schemas"]["CaseOnlyMinutesDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15216,12 +15843,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FullMinutesDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15323,12 +15951,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FullMinutesDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15434,12 +16063,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MinutesAddendumDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15548,12 +16178,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["ActionItemViewDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15628,12 +16262,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ActionItemViewDto"];
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {
@@ -15739,12 +16374,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description One page; follow `nextCursor` for the next */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageDto"] & {
+                        items?: components["schemas"]["DecisionViewDto"][];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
             400: {

@@ -1,6 +1,8 @@
 import { Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiErrors, CouncilController } from '../common/http/api-docs';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
 import {
+  ApiCreatedResponse,
+  ApiOkResponse,
   ApiProduces,
   ApiProperty,
   ApiPropertyOptional,
@@ -15,6 +17,14 @@ import { notFound } from '../common/errors/domain-error';
 import { PageQueryDto, pageLimit } from '../common/http/pagination';
 import { IsCalendarDate } from '../common/http/validators';
 import { AuditReportsService } from './audit-reports.service';
+import {
+  AccessReportDto,
+  AnomalyReportDto,
+  AuditCheckpointDto,
+  AuditCheckpointListDto,
+  AuditEventDto,
+  VerificationReportDto,
+} from './audit-response.dto';
 
 /** API.md v2: every from/to is a date, both ends included, in the council's time zone. */
 const FROM_DESCRIPTION =
@@ -79,6 +89,7 @@ export class AuditController {
     summary: 'List the council’s audit events (ids, never content)',
     operationId: 'listAuditEvents',
   })
+  @ApiPageResponse(AuditEventDto)
   events(@Principal() p: CouncilPrincipal, @Query() q: EventQueryDto) {
     const { limit: _l, cursor, ...filter } = q;
     return this.reports.events(p, filter, cursor, pageLimit(q));
@@ -90,6 +101,7 @@ export class AuditController {
     summary: 'Verify the council’s audit hash chain',
     operationId: 'verifyAuditChain',
   })
+  @ApiOkResponse({ type: VerificationReportDto })
   verify(@Principal() p: CouncilPrincipal) {
     return this.reports.verify(p, p.councilId);
   }
@@ -101,6 +113,7 @@ export class AuditController {
     summary: 'Sign a checkpoint of the audit chain now',
     operationId: 'createAuditCheckpoint',
   })
+  @ApiCreatedResponse({ type: AuditCheckpointDto })
   @ApiErrors(409)
   async checkpoint(@Principal() p: CouncilPrincipal) {
     const checkpoint = await this.reports.checkpoint(p, p.councilId);
@@ -111,6 +124,7 @@ export class AuditController {
   @Get('checkpoints')
   @Authorize('read', 'AuditEvent')
   @ApiOperation({ summary: 'List signed audit checkpoints', operationId: 'listAuditCheckpoints' })
+  @ApiOkResponse({ type: AuditCheckpointListDto })
   checkpoints(@Principal() p: CouncilPrincipal) {
     return this.reports.checkpoints(p);
   }
@@ -118,9 +132,10 @@ export class AuditController {
   @Get('access-report')
   @Authorize('read', 'AuditEvent')
   @ApiOperation({
-    summary: 'Who accessed which cases, per member body (access report)',
+    summary: 'Who accessed a case: when, in what role and body, on what basis',
     operationId: 'getAccessReport',
   })
+  @ApiOkResponse({ type: AccessReportDto })
   accessReport(@Principal() p: CouncilPrincipal, @Query() q: CaseQueryDto) {
     return this.reports.accessReport(p, q.caseId);
   }
@@ -128,9 +143,10 @@ export class AuditController {
   @Get('timeline')
   @Authorize('read', 'AuditEvent')
   @ApiOperation({
-    summary: 'Timeline of every access to one case',
+    summary: 'Everything one person did in the council',
     operationId: 'getCaseAccessTimeline',
   })
+  @ApiPageResponse(AuditEventDto)
   timeline(@Principal() p: CouncilPrincipal, @Query() q: TimelineQueryDto) {
     return this.reports.timeline(p, q.userId, q.cursor, pageLimit(q));
   }
@@ -141,6 +157,7 @@ export class AuditController {
     summary: 'Unusual access patterns worth a look',
     operationId: 'listAccessAnomalies',
   })
+  @ApiOkResponse({ type: AnomalyReportDto })
   anomalies(@Principal() p: CouncilPrincipal, @Query() q: PeriodQueryDto) {
     return this.reports.anomalies(p, q.from, q.to);
   }
@@ -152,6 +169,11 @@ export class AuditController {
   @ApiOperation({
     summary: 'Export audit events (CSV or JSON Lines)',
     operationId: 'exportAuditEvents',
+  })
+  @ApiOkResponse({
+    description:
+      'JSON Lines (a header line with the checkpoints and public key, then one event per line) or RFC 4180 CSV (a header row, then one event per row); docs/audit.md',
+    schema: { type: 'string' },
   })
   async export(
     @Principal() p: CouncilPrincipal,

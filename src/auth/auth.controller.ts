@@ -20,6 +20,7 @@ import {
   MfaLoginDto,
   PasswordResetDto,
   PasswordResetRequestDto,
+  PasswordResetRequestedDto,
   RefreshDto,
   TokenPairDto,
 } from './dto/auth.dto';
@@ -96,7 +97,10 @@ export class AuthController {
   @UseGuards(ThrottlerGuard)
   @Post('password-reset')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'The same answer whether or not the address has an account' })
+  @ApiAcceptedResponse({
+    description: 'The same answer whether or not the address has an account',
+    type: PasswordResetRequestedDto,
+  })
   @ApiOperation({
     summary: 'Ask for a password reset link by e-mail',
     operationId: 'requestPasswordReset',

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONCERNS, GENDERS } from './case.dto';
+import { RISK_LEVELS } from './case-intake.dto';
 
 /**
  * What the cases routes answer (issue 16). Which fields appear depends on the caller's
@@ -78,6 +79,15 @@ export class CaseDto {
   sensitive?: Record<string, unknown> | null;
   @ApiPropertyOptional({ type: 'string', format: 'date', nullable: true })
   reviewDueOn?: string | null;
+  @ApiPropertyOptional({
+    type: 'string',
+    enum: RISK_LEVELS,
+    nullable: true,
+    description: 'The latest risk assessment; null until assessed',
+  })
+  riskLevel?: string | null;
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true })
+  lastContactAt?: string | null;
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
   @ApiPropertyOptional({ type: [AssignmentDto] }) assignments?: AssignmentDto[];
@@ -95,4 +105,17 @@ export class CreatedCaseDto extends CaseDto {
     description: 'Cases that may be the same person (see POST …/cases/match)',
   })
   possibleDuplicates!: CaseRefDto[];
+}
+
+const MATCHED_FIELDS = ['caseNumber', 'name', 'kana', 'familyName', 'givenName', 'birthDate'];
+
+/** A case found by search or match: projected like any case, with how well it matched. */
+export class ScoredCaseDto extends CaseDto {
+  @ApiProperty({ type: 'integer', description: 'Higher is a closer match' }) score!: number;
+  @ApiProperty({ enum: MATCHED_FIELDS, isArray: true }) matched!: string[];
+}
+
+/** POST …/cases/match: cases that may be the same person, best first. */
+export class MatchCandidatesDto {
+  @ApiProperty({ type: [ScoredCaseDto] }) candidates!: ScoredCaseDto[];
 }

@@ -1,6 +1,15 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiErrors, CouncilController } from '../common/http/api-docs';
-import { ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CaseStatusDto,
+  InfoRequestDto,
+  NoteDto,
+  PlanActionViewDto,
+  StatusChangeDto,
+  SupportPlanDto,
+  SupportPlansDto,
+} from './case-work-response.dto';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
@@ -25,6 +34,7 @@ export class CaseWorkController {
   @HttpCode(200)
   @Authorize('close', 'Case')
   @ApiOperation({ summary: 'Close a case', operationId: 'closeCase' })
+  @ApiOkResponse({ type: CaseStatusDto })
   @ApiErrors(422)
   @ApiErrors(409)
   close(
@@ -39,6 +49,7 @@ export class CaseWorkController {
   @HttpCode(200)
   @Authorize('reopen', 'Case')
   @ApiOperation({ summary: 'Reopen a closed case', operationId: 'reopenCase' })
+  @ApiOkResponse({ type: CaseStatusDto })
   @ApiErrors(409)
   reopen(
     @Principal() p: CouncilPrincipal,
@@ -51,6 +62,7 @@ export class CaseWorkController {
   @Get('status-history')
   @Authorize('read', 'Case')
   @ApiOperation({ summary: 'The case’s status changes', operationId: 'listCaseStatusHistory' })
+  @ApiPageResponse(StatusChangeDto, 'The whole history, oldest first, in one page')
   statusHistory(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.work.statusHistory(p, caseId);
   }
@@ -58,6 +70,7 @@ export class CaseWorkController {
   @Post('notes')
   @Authorize('create', 'Note')
   @ApiOperation({ summary: 'Add a note to the case record', operationId: 'addCaseNote' })
+  @ApiCreatedResponse({ type: NoteDto })
   @ApiErrors(409)
   addNote(
     @Principal() p: CouncilPrincipal,
@@ -71,6 +84,7 @@ export class CaseWorkController {
   @HttpCode(200)
   @Authorize('update', 'Note')
   @ApiOperation({ summary: 'Mark a note as sensitive (要配慮)', operationId: 'markNoteSensitive' })
+  @ApiOkResponse({ type: NoteDto })
   @ApiErrors(409)
   markNoteSensitive(
     @Principal() p: CouncilPrincipal,
@@ -83,6 +97,7 @@ export class CaseWorkController {
   @Get('notes')
   @Authorize('read', 'Note')
   @ApiOperation({ summary: 'List the case’s notes', operationId: 'listCaseNotes' })
+  @ApiPageResponse(NoteDto, 'Every note the caller may read, in one page')
   notes(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.work.notes(p, caseId);
   }
@@ -93,6 +108,7 @@ export class CaseWorkController {
     summary: 'Write a new version of the support plan',
     operationId: 'createSupportPlan',
   })
+  @ApiCreatedResponse({ type: SupportPlanDto })
   @ApiErrors(409, 422)
   createPlan(
     @Principal() p: CouncilPrincipal,
@@ -105,6 +121,7 @@ export class CaseWorkController {
   @Get('plans')
   @Authorize('read', 'Plan')
   @ApiOperation({ summary: 'List the support plan’s versions', operationId: 'listSupportPlans' })
+  @ApiOkResponse({ type: SupportPlansDto })
   plans(@Principal() p: CouncilPrincipal, @IdParam('caseId') caseId: string) {
     return this.work.plans(p, caseId);
   }
@@ -115,6 +132,7 @@ export class CaseWorkController {
     summary: 'Update an action of the current support plan',
     operationId: 'updatePlanAction',
   })
+  @ApiOkResponse({ type: PlanActionViewDto })
   @ApiErrors(409, 422)
   updateAction(
     @Principal() p: CouncilPrincipal,
@@ -131,6 +149,7 @@ export class CaseWorkController {
     summary: 'Ask a member body for information on the case',
     operationId: 'requestInformation',
   })
+  @ApiCreatedResponse({ type: InfoRequestDto })
   @ApiErrors(409, 422)
   createInfoRequest(
     @Principal() p: CouncilPrincipal,
@@ -147,6 +166,7 @@ export class CaseWorkController {
     summary: 'Answer an information request (on the case)',
     operationId: 'respondToInfoRequestOnCase',
   })
+  @ApiOkResponse({ type: InfoRequestDto })
   @ApiErrors(409)
   respondOnCase(
     @Principal() p: CouncilPrincipal,
@@ -170,6 +190,7 @@ export class InfoRequestsController {
     summary: 'List information requests to or from the caller’s body',
     operationId: 'listInfoRequests',
   })
+  @ApiPageResponse(InfoRequestDto, 'Every request the caller may see, in one page')
   list(@Principal() p: CouncilPrincipal, @Query() q: InfoRequestQueryDto) {
     return this.work.listInfoRequests(p, q.overdue ?? false);
   }
@@ -178,6 +199,7 @@ export class InfoRequestsController {
   @HttpCode(200)
   @Authorize('respond', 'InfoRequest')
   @ApiOperation({ summary: 'Answer an information request', operationId: 'respondToInfoRequest' })
+  @ApiOkResponse({ type: InfoRequestDto })
   @ApiErrors(409)
   respond(
     @Principal() p: CouncilPrincipal,

@@ -218,7 +218,7 @@ export class CaseQueryDto extends PageQueryDto {
     enum: ['low', 'medium', 'high', 'urgent'],
     isArray: true,
     description: 'Only cases whose current risk level is one of these (comma-separated)',
-    example: 'high,urgent',
+    example: ['high', 'urgent'],
   })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>

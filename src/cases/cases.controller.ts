@@ -1,5 +1,12 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { AssignmentDto, CaseDto, ConsentDto, CreatedCaseDto } from './case-response.dto';
+import {
+  AssignmentDto,
+  CaseDto,
+  ConsentDto,
+  CreatedCaseDto,
+  MatchCandidatesDto,
+  ScoredCaseDto,
+} from './case-response.dto';
 import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
@@ -50,6 +57,7 @@ export class CasesController {
     summary: 'Search cases by name, birth date or case number',
     operationId: 'searchCases',
   })
+  @ApiPageResponse(ScoredCaseDto, 'The best matches first, in one page (`limit`, default 20)')
   search(@Principal() p: CouncilPrincipal, @Query() q: CaseSearchQueryDto) {
     return this.searcher.search(p, q);
   }
@@ -62,6 +70,7 @@ export class CasesController {
     summary: 'Before registering: cases that may be the same person',
     operationId: 'matchCases',
   })
+  @ApiOkResponse({ type: MatchCandidatesDto })
   match(@Principal() p: CouncilPrincipal, @Body() dto: MatchCaseDto) {
     return this.searcher.match(p, dto);
   }

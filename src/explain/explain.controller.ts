@@ -1,9 +1,9 @@
 import { Get, Query } from '@nestjs/common';
 import { CouncilController } from '../common/http/api-docs';
-import { ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
-import { Explanation, ExplainQueryDto } from './explain.dto';
+import { Explanation, ExplanationDto, ExplainQueryDto } from './explain.dto';
 import { ExplainService } from './explain.service';
 
 @ApiTags('access')
@@ -18,6 +18,7 @@ export class ExplainController {
     summary: 'Explain why the caller may or may not do something',
     operationId: 'explainAccess',
   })
+  @ApiOkResponse({ type: ExplanationDto })
   explain(@Principal() p: CouncilPrincipal, @Query() q: ExplainQueryDto): Promise<Explanation> {
     return this.explainer.explain(p, q);
   }

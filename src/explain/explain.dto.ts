@@ -70,3 +70,37 @@ export interface Explanation {
     pledged: boolean;
   };
 }
+
+export class ExplanationPrincipalDto {
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) staffId!: string | null;
+  @ApiProperty({ example: 'agency_staff', description: '`unknown` for a staff id not found' })
+  role!: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) memberBodyId!: string | null;
+  @ApiProperty() active!: boolean;
+  @ApiProperty({ description: 'Has accepted the council’s current pledge' }) pledged!: boolean;
+}
+
+/** The decision and the rule that made it, for the caller or another staff member. */
+export class ExplanationDto {
+  @ApiProperty() allowed!: boolean;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description:
+      'The status the API would answer this person with (200, 403, 404, 409); null when the staff member is not found or not active',
+  })
+  status!: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The policy rule that decided' })
+  ruleId!: string | null;
+  @ApiProperty({
+    example: 'permitted',
+    description:
+      '`permitted`, `not_visible` (404), `forbidden` / `no_rule_permits` / a rule’s own code such as `own_record` (403), `pledge_required`, `case_closed` (409), `field_not_permitted`, `staff_not_found`, `staff_not_active`',
+  })
+  reason!: string;
+  @ApiProperty({ enum: ACTIONS }) action!: string;
+  @ApiProperty({ enum: SUBJECTS }) subject!: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) id!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) field!: string | null;
+  @ApiProperty({ type: ExplanationPrincipalDto }) principal!: ExplanationPrincipalDto;
+}

@@ -1,6 +1,21 @@
 import { Body, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiErrors, CouncilController } from '../common/http/api-docs';
-import { ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiErrors, ApiPageResponse, CouncilController } from '../common/http/api-docs';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import {
+  ActionItemViewDto,
+  CaseOnlyMinutesDto,
+  DecisionViewDto,
+  FullMinutesDto,
+  MeetingDto,
+  MinutesAddendumDto,
+} from './meeting-response.dto';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
 import { IdParam } from '../common/http/id-param';
@@ -31,6 +46,7 @@ export class MeetingsController {
     summary: 'Schedule a case or representatives’ meeting',
     operationId: 'createMeeting',
   })
+  @ApiCreatedResponse({ type: MeetingDto })
   @ApiErrors(422)
   create(@Principal() p: CouncilPrincipal, @Body() dto: CreateMeetingDto) {
     return this.meetings.create(p, dto);
@@ -39,6 +55,7 @@ export class MeetingsController {
   @Get()
   @Authorize('read', 'Meeting')
   @ApiOperation({ summary: 'List meetings', operationId: 'listMeetings' })
+  @ApiPageResponse(MeetingDto)
   list(@Principal() p: CouncilPrincipal, @Query() q: MeetingQueryDto) {
     return this.meetings.list(p, q);
   }
@@ -46,6 +63,7 @@ export class MeetingsController {
   @Get(':meetingId')
   @Authorize('read', 'Meeting')
   @ApiOperation({ summary: 'Read a meeting', operationId: 'getMeeting' })
+  @ApiOkResponse({ type: MeetingDto })
   get(@Principal() p: CouncilPrincipal, @IdParam('meetingId') meetingId: string) {
     return this.meetings.get(p, meetingId);
   }
@@ -53,6 +71,14 @@ export class MeetingsController {
   @Get(':meetingId/minutes')
   @Authorize('read', 'Minutes')
   @ApiOperation({ summary: 'Read a meeting’s minutes', operationId: 'getMinutes' })
+  @ApiExtraModels(FullMinutesDto, CaseOnlyMinutesDto)
+  @ApiOkResponse({
+    description:
+      '`access: "full"` for coordinators and attendees covered now on every case discussed; `access: "assigned_case"` (decisions and action items about the caller’s cases only) for other covered agencies',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(FullMinutesDto) }, { $ref: getSchemaPath(CaseOnlyMinutesDto) }],
+    },
+  })
   readMinutes(@Principal() p: CouncilPrincipal, @IdParam('meetingId') meetingId: string) {
     return this.minutes.read(p, meetingId);
   }
@@ -60,6 +86,7 @@ export class MeetingsController {
   @Put(':meetingId/minutes')
   @Authorize('update', 'Minutes')
   @ApiOperation({ summary: 'Write the draft minutes', operationId: 'saveMinutes' })
+  @ApiOkResponse({ type: FullMinutesDto })
   @ApiErrors(409, 422)
   putMinutes(
     @Principal() p: CouncilPrincipal,
@@ -76,6 +103,7 @@ export class MeetingsController {
     summary: 'Make the minutes final (a record from then on)',
     operationId: 'finalizeMinutes',
   })
+  @ApiOkResponse({ type: FullMinutesDto })
   @ApiErrors(409, 422)
   finalize(@Principal() p: CouncilPrincipal, @IdParam('meetingId') meetingId: string) {
     return this.minutes.finalize(p, meetingId);
@@ -84,6 +112,7 @@ export class MeetingsController {
   @Post(':meetingId/minutes/addenda')
   @Authorize('amend', 'Minutes')
   @ApiOperation({ summary: 'Add an addendum to final minutes', operationId: 'addMinutesAddendum' })
+  @ApiCreatedResponse({ type: MinutesAddendumDto })
   @ApiErrors(409, 422)
   addAddendum(
     @Principal() p: CouncilPrincipal,
@@ -103,6 +132,7 @@ export class ActionItemsController {
   @Get()
   @Authorize('read', 'ActionItem')
   @ApiOperation({ summary: 'List action items from meetings', operationId: 'listActionItems' })
+  @ApiPageResponse(ActionItemViewDto)
   list(@Principal() p: CouncilPrincipal, @Query() q: ActionItemQueryDto) {
     return this.items.list(p, q);
   }
@@ -110,6 +140,7 @@ export class ActionItemsController {
   @Patch(':itemId')
   @Authorize('update', 'ActionItem')
   @ApiOperation({ summary: 'Update an action item', operationId: 'updateActionItem' })
+  @ApiOkResponse({ type: ActionItemViewDto })
   @ApiErrors(409, 422)
   update(
     @Principal() p: CouncilPrincipal,
@@ -129,6 +160,7 @@ export class DecisionsController {
   @Get()
   @Authorize('read', 'Decision')
   @ApiOperation({ summary: 'List decisions recorded in minutes', operationId: 'listDecisions' })
+  @ApiPageResponse(DecisionViewDto)
   list(@Principal() p: CouncilPrincipal, @Query() q: DecisionQueryDto) {
     return this.items.decisions(p, q);
   }

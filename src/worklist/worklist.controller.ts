@@ -1,9 +1,9 @@
 import { Get, Query } from '@nestjs/common';
 import { CouncilController } from '../common/http/api-docs';
-import { ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Principal } from '../access/authorize';
 import { CouncilPrincipal } from '../access/council-principal';
-import { WorklistQueryDto } from './worklist.dto';
+import { WorklistDto, WorklistQueryDto } from './worklist.dto';
 import { Worklist, WorklistService } from './worklist.service';
 
 @ApiTags('worklist')
@@ -15,6 +15,7 @@ export class WorklistController {
   @Get()
   @Authorize('read', 'Worklist')
   @ApiOperation({ summary: 'What needs the caller’s attention now', operationId: 'getWorklist' })
+  @ApiOkResponse({ type: WorklistDto })
   get(@Principal() p: CouncilPrincipal, @Query() q: WorklistQueryDto): Promise<Worklist> {
     return this.worklist.get(p, q);
   }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { WORKLIST_KINDS, WorklistKind } from './worklist.repository';
@@ -39,4 +39,37 @@ export class WorklistQueryDto {
   @Min(1)
   @Max(200)
   limit?: number;
+}
+
+export class WorklistItemDto {
+  @ApiProperty({ enum: WORKLIST_KINDS }) kind!: WorklistKind;
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      'The record the item is about: consent, case, request, action, item, staff record, meeting or referral',
+  })
+  refId!: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) caseId!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) caseNumber!: string | null;
+  @ApiProperty({
+    type: 'string',
+    format: 'date',
+    nullable: true,
+    description: 'In the council’s calendar; null for undated items (pledges, referrals)',
+  })
+  dueOn!: string | null;
+  @ApiProperty() overdue!: boolean;
+}
+
+/** How many items of each kind are due in the window, before `kind` and `limit`. */
+export class WorklistCountsDto {}
+for (const kind of WORKLIST_KINDS)
+  ApiProperty({ type: 'integer', minimum: 0 })(WorklistCountsDto.prototype, kind);
+
+export class WorklistDto {
+  @ApiProperty({ type: [WorklistItemDto], description: 'Overdue first, then by due date' })
+  items!: WorklistItemDto[];
+  @ApiProperty({ type: WorklistCountsDto }) counts!: WorklistCountsDto;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Always null: one page' })
+  nextCursor!: string | null;
 }

@@ -62,4 +62,32 @@ describe('OpenAPI document (e2e)', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('carries the request DTOs’ validation limits (class-validator) into the schemas', () => {
+    const doc = JSON.parse(readFileSync(SPEC_FILE, 'utf8')) as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: { in: string; name: string; schema: object }[] }>
+      >;
+      components: { schemas: Record<string, { properties: Record<string, object> }> };
+    };
+    const schema = (name: string, property: string) =>
+      doc.components.schemas[name].properties[property];
+    // @IsNotEmpty() @MaxLength(20000): the minimum length is the validator's alone.
+    expect(schema('CreateNoteDto', 'body')).toMatchObject({ minLength: 1, maxLength: 20000 });
+    // @IsInt() @Min(1): declared `number` to Swagger, an integer to the validator.
+    expect(schema('AcceptPledgeDto', 'version')).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(schema('CaseSubjectDto', 'familyNameKana')).toHaveProperty('pattern');
+    // Every page's `limit`: an integer from 1, at most 200 (search: 100), wherever accepted.
+    const limits = Object.values(doc.paths).flatMap((ops) =>
+      Object.values(ops).flatMap((op) =>
+        (op.parameters ?? []).filter((p) => p.in === 'query' && p.name === 'limit'),
+      ),
+    );
+    expect(limits.length).toBeGreaterThan(5);
+    for (const limit of limits) {
+      expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1 });
+      expect((limit.schema as { maximum: number }).maximum).toBeLessThanOrEqual(200);
+    }
+  });
 });

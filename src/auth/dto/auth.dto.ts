@@ -142,3 +142,9 @@ export class AcceptInvitationDto {
   @Matches(PLAIN_TEXT, { message: 'must not contain control characters' })
   displayName!: string;
 }
+
+/** 202 to a reset request: the same words whether or not the address has an account. */
+export class PasswordResetRequestedDto {
+  @ApiProperty({ example: 'If the address has an account, a reset link has been sent to it' })
+  message!: string;
+}

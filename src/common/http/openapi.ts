@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { completeSuccessResponses, ErrorResponseDto, PageDto } from './api-docs';
+import { addValidationLimits } from './validation-schema';
 
 /**
  * Tags in the order of the workflow (a council is set up, staffed, pledged; cases are
@@ -57,6 +58,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     extraModels: [ErrorResponseDto, PageDto],
   });
   addGlobalErrors(document);
+  addValidationLimits(app, document);
   sortParameters(document);
   return document;
 }
