@@ -3281,6 +3281,11 @@ export interface components {
              */
             dueOn: string | null;
             overdue: boolean;
+            /**
+             * @description The case’s current risk level where the caller may read it; null when unassessed, when the item is about no case, or when the caller sees the item but not the case. Orders items due the same day, urgent first.
+             * @enum {string|null}
+             */
+            riskLevel: "low" | "medium" | "high" | "urgent" | null;
         };
         WorklistCountsDto: {
             consent_expiring: number;
@@ -3298,7 +3303,7 @@ export interface components {
             statutory_basis_lapsing: number;
         };
         WorklistDto: {
-            /** @description Overdue first, then by due date */
+            /** @description Overdue first, then by due date, then by case risk (urgent first) */
             items: components["schemas"]["WorklistItemDto"][];
             counts: components["schemas"]["WorklistCountsDto"];
             /** @description Always null: one page */

@@ -59,6 +59,14 @@ export class WorklistItemDto {
   })
   dueOn!: string | null;
   @ApiProperty() overdue!: boolean;
+  @ApiProperty({
+    type: 'string',
+    enum: ['low', 'medium', 'high', 'urgent'],
+    nullable: true,
+    description:
+      'The case’s current risk level where the caller may read it; null when unassessed, when the item is about no case, or when the caller sees the item but not the case. Orders items due the same day, urgent first.',
+  })
+  riskLevel!: 'low' | 'medium' | 'high' | 'urgent' | null;
 }
 
 /** How many items of each kind are due in the window, before `kind` and `limit`. */
@@ -67,7 +75,10 @@ for (const kind of WORKLIST_KINDS)
   ApiProperty({ type: 'integer', minimum: 0 })(WorklistCountsDto.prototype, kind);
 
 export class WorklistDto {
-  @ApiProperty({ type: [WorklistItemDto], description: 'Overdue first, then by due date' })
+  @ApiProperty({
+    type: [WorklistItemDto],
+    description: 'Overdue first, then by due date, then by case risk (urgent first)',
+  })
   items!: WorklistItemDto[];
   @ApiProperty({ type: WorklistCountsDto }) counts!: WorklistCountsDto;
   @ApiProperty({ type: 'string', nullable: true, description: 'Always null: one page' })
