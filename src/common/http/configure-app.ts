@@ -31,6 +31,9 @@ export function configureApp(app: NestExpressApplication, config: RuntimeConfig)
   app.use(app.get(Lifecycle).closeConnectionsWhenDraining());
   // Before helmet: `req.secure` (which decides its CSP) follows X-Forwarded-Proto only then.
   if (config.http.trustProxy) app.set('trust proxy', 1);
+  // No ETags: authenticated answers are `no-store` (never revalidated), so hashing every body
+  // for one (Express's default) is CPU spent for nothing (docs/performance.md).
+  app.set('etag', false);
   app.use(securityHeaders());
   app.use(noStore);
   const cors = corsOptions(config.http.corsOrigins);
