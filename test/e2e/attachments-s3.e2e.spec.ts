@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import request from '../support/http';
+import { binaryBody, pdfWith } from '../support/files';
 import { createTestApp, TestApp } from '../support/app';
 import { actingAs, createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
 import { FakeS3, startFakeS3 } from '../support/s3';
 
-const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n${'x'.repeat(200)}\n%%EOF\n`);
+const pdf = pdfWith;
 
 /**
  * Attachments with FILE_STORAGE=s3 (issue 18 item 3), through the whole application against an
@@ -70,11 +71,7 @@ describe('attachments in S3-compatible storage (e2e)', () => {
       .get(`${files()}/${id}`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (d: Buffer) => chunks.push(d));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
 
   it('gives the same bytes back from the bucket on download', async () => {
     const bytes = pdf('round trip');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from '../support/http';
+import { binaryBody } from '../support/files';
 import { createTestApp, TestApp } from '../support/app';
 import {
   actingAs,
@@ -70,11 +71,7 @@ describe('attachments (e2e)', () => {
       .get(path)
       .set('Authorization', `Bearer ${await token(user)}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (d: Buffer) => chunks.push(d));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
   }
 
   async function uploaded(user: TestStaff, path: string, bytes = pdf(), query = {}) {

@@ -16,6 +16,7 @@ import {
 import { databaseDump } from '../support/dump';
 import { actingAs, createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
 import request from '../support/http';
+import { binaryBody, pdfWith } from '../support/files';
 
 /** A marker no test data contains by chance. */
 const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
@@ -25,7 +26,7 @@ const digits = () => `0${Array.from({ length: 11 }, () => randomInt(10)).join(''
 const kana = () =>
   Array.from({ length: 10 }, () => 'あいうえおかきくけこさしすせそ'[randomInt(15)]).join('');
 /** A file the sniffer takes for a PDF, with the marker inside. */
-const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n${'x'.repeat(200)}\n%%EOF\n`);
+const pdf = pdfWith;
 
 // Several councils' worth of HTTP calls per test: generous under a loaded machine (docs/testing.md).
 jest.setTimeout(90_000);
@@ -87,11 +88,7 @@ describe('encryption at rest (e2e)', () => {
       .get(path)
       .set('Authorization', `Bearer ${accessToken}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (d: Buffer) => chunks.push(d));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
     return { status: res.status, text: (res.body as Buffer).toString('utf8') };
   }
 

@@ -13,9 +13,10 @@ import {
 import { databaseDump } from '../support/dump';
 import { actingAs, createCouncil, login, TestCouncil, TestStaff } from '../support/factories';
 import request from '../support/http';
+import { binaryBody, pdfWith } from '../support/files';
 
 const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
-const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n${'x'.repeat(200)}\n%%EOF\n`);
+const pdf = pdfWith;
 
 jest.setTimeout(90_000);
 
@@ -72,11 +73,7 @@ describe('data:seal — sealing what was stored before envelope encryption (e2e)
       .get(path)
       .set('Authorization', `Bearer ${accessToken}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (d: Buffer) => chunks.push(d));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
     expect(res.status).toBe(200);
     return (res.body as Buffer).toString('utf8');
   }

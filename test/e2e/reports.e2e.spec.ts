@@ -1,5 +1,6 @@
 import { Workbook, Worksheet } from 'exceljs';
 import request from '../support/http';
+import { binaryBody } from '../support/files';
 import { createTestApp, TestApp } from '../support/app';
 import {
   actingAs,
@@ -56,11 +57,7 @@ describe('reports (e2e)', () => {
       .get(path)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (d: Buffer) => chunks.push(d));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
     return res;
   }
 
