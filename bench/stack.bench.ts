@@ -1,7 +1,7 @@
 /**
  * Where a request's server CPU goes, layer by layer (issue 15): the built server, 8 keep-alive
  * connections, in alternating slices so every layer meets the same background load:
- *   - `GET /api/health`: Express, Nest, helmet, logging, metrics — no token, no database;
+ *   - `GET /api/health/live`: Express, Nest, helmet, logging — no token, no database;
  *   - `GET /api/me`: the same plus JWT verification and one small database read;
  *   - `GET …/cases/:id` as agency staff: the full audited case read (P1's request), with its
  *     sealed `sensitive` object opened, and the same read of a case with nothing sealed;
@@ -50,7 +50,7 @@ runMain(async () => {
       const coordinatorToken = await login(server.url, council.coordinator.email, PASSWORD);
       const cases = council.assignedIds;
       const layers = [
-        { label: 'GET /api/health (no token, no database)', path: () => '/api/health' },
+        { label: 'GET /api/health/live (no token, no database)', path: () => '/api/health/live' },
         { label: 'GET /api/me (JWT + one read)', path: () => '/api/me' },
         {
           label: 'GET …/cases/:id (agency, audited)',
