@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from '../support/app';
@@ -393,10 +393,11 @@ describe('retention, legal holds and disposal (e2e)', () => {
         expect((await as(auditor, 'post', url, {})).status).toBe(403);
         // Agency staff hold no `dispose` action at all: the role is refused (audited 403).
         expect((await as(agency, 'post', url, {})).status).toBe(403);
-        expect(
-          (await as(coordinator, 'post', `${base()}/cases/not-a-uuid/attachment-disposal`, {}))
-            .status,
-        ).toBe(400);
+        // A malformed or unknown case id is a case the caller cannot see: 404, nothing changes.
+        for (const id of ['not-a-uuid', randomUUID()])
+          expect(
+            (await as(coordinator, 'post', `${base()}/cases/${id}/attachment-disposal`, {})).status,
+          ).toBe(404);
         expect((await download(held.id, held.fileId)).status).toBe(200);
         const { rows } = await t.db.superuser.query(
           `SELECT file_name AS "fileName", content_destroyed_at AS destroyed FROM attachments
