@@ -3283,7 +3283,7 @@ export interface components {
         };
         WorklistItemDto: {
             /** @enum {string} */
-            kind: "consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing";
+            kind: "consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "attachments_retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing";
             /**
              * Format: uuid
              * @description The record the item is about: consent, case, request, action, item, staff record, meeting or referral
@@ -3315,6 +3315,7 @@ export interface components {
             pledge_not_accepted: number;
             meeting_upcoming: number;
             retention_due: number;
+            attachments_retention_due: number;
             subject_request_overdue: number;
             referral_awaiting_triage: number;
             statutory_basis_lapsing: number;
@@ -11966,7 +11967,7 @@ export interface operations {
                 /** @description Items due within this many days from today (in the council’s calendar), overdue ones included */
                 dueWithin?: number;
                 /** @description Only these kinds (comma-separated or repeated); counts still cover every kind */
-                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing")[];
+                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "attachments_retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing")[];
                 limit?: number;
             };
             header?: never;

@@ -315,6 +315,15 @@ describe('retention, legal holds and disposal (e2e)', () => {
         expect((await download(notDue.id, notDue.fileId)).status).toBe(200);
 
         const due = await closedCase('2023-03-31');
+        const listed = async (who: TestStaff) =>
+          (
+            (await as(who, 'get', `${base()}/worklist?kind=attachments_retention_due`)).body
+              .items as { caseId: string; dueOn: string; overdue: boolean }[]
+          ).filter((i) => [due.id, notDue.id].includes(i.caseId));
+        expect(await listed(coordinator)).toEqual([
+          expect.objectContaining({ caseId: due.id, dueOn: '2026-04-01', overdue: true }),
+        ]);
+        expect(await listed(agency)).toEqual([]);
         const filesBefore = storedFiles().length;
         const sut = await as(
           coordinator,
@@ -349,10 +358,12 @@ describe('retention, legal holds and disposal (e2e)', () => {
           },
         ]);
         expect(storedFiles()).not.toContain((files[0].storageKey as string).split('/')[1]);
-        const listed = await as(coordinator, 'get', `${base()}/cases/${due.id}/attachments`);
-        expect(listed.body.items).toEqual([
+        const records = await as(coordinator, 'get', `${base()}/cases/${due.id}/attachments`);
+        expect(records.body.items).toEqual([
           expect.objectContaining({ id: due.fileId, fileName: '（廃棄済）' }),
         ]);
+        // Reviewed and done: no longer listed.
+        expect(await listed(coordinator)).toEqual([]);
         const bytes = await download(due.id, due.fileId);
         expect(bytes.status).toBe(409);
         expect(bytes.body.code).toBe('CASE_DISPOSED');
