@@ -1561,6 +1561,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/councils/{councilId}/cases/{caseId}/attachment-disposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Destroy the files of a closed case past the attachments retention period (keeps their records) */
+        post: operations["disposeCaseAttachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/councils/{councilId}/disposal-runs": {
         parameters: {
             query?: never;
@@ -2020,7 +2037,7 @@ export interface components {
          * @description Stable; clients branch on this, never on `message`
          * @enum {string}
          */
-        ErrorCode: "ACCOUNT_EXISTS" | "ACCOUNT_LOCKED" | "ALREADY_ANSWERED" | "ALREADY_CONFIRMED" | "ALREADY_HELD" | "ALREADY_PUBLISHED" | "ASSIGNMENT_ALREADY_ENDED" | "ASSIGNMENT_EXISTS" | "ATTACHMENT_TOO_LARGE" | "ATTENDEE_NOT_ELIGIBLE" | "ATTENDEE_NOT_INVOLVED" | "CASES_NOT_ALLOWED" | "CASES_REQUIRED" | "CASE_CLOSED" | "CASE_DISPOSED" | "CASE_NOT_IN_MEETING" | "CASE_OPEN" | "CASE_REQUIRED" | "CHAIN_BROKEN" | "CONFIDENTIALITY_NOT_ACKNOWLEDGED" | "CONFLICT" | "CONSENT_ALREADY_WITHDRAWN" | "CONSENT_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "DATABASE_UNAVAILABLE" | "DUPLICATE_REVIEW" | "FILE_TYPE_NOT_ALLOWED" | "FORBIDDEN" | "INDIVIDUAL_CANNOT_COORDINATE" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN" | "INVALID_REFRESH_TOKEN" | "INVITATION_INVALID" | "INVITATION_PENDING" | "LEAD_EXISTS" | "LEGAL_HOLD" | "LINK_ALREADY_UNDONE" | "LINK_EXISTS" | "MAIL_UNAVAILABLE" | "MALFORMED_JSON" | "MEETING_NOT_ABOUT_CASE" | "MEMBER_BODY_ALREADY_LEFT" | "MEMBER_BODY_NAME_TAKEN" | "MEMBER_BODY_NOT_CURRENT" | "METHOD_NOT_ALLOWED" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "MFA_NOT_PENDING" | "MFA_REQUIRED" | "MINUTES_EMPTY" | "MINUTES_FINAL" | "MINUTES_NOT_FINAL" | "NOT_FOUND" | "NOT_HELD" | "NOT_STATUTORY" | "OWNER_NOT_COVERED" | "OWN_RECORD" | "PASSWORD_CHANGE_REQUIRED" | "PAYLOAD_TOO_LARGE" | "PERIOD_NOT_BEGUN" | "PERIOD_NOT_PUBLISHED" | "PERIOD_TOO_SHORT" | "PLAN_VERSION_NOT_FOUND" | "PLEDGE_REQUIRED" | "PLEDGE_VERSION_OUTDATED" | "RATE_LIMITED" | "REFERRAL_ALREADY_DECIDED" | "REFRESH_TOKEN_REUSED" | "REQUEST_DECIDED" | "RESET_TOKEN_INVALID" | "RETENTION_NOT_REACHED" | "RETENTION_OUT_OF_LIMITS" | "REVIEWS_NOT_ALLOWED" | "REVIEW_OUTCOMES_MISSING" | "REVIEW_PULL_NOT_ALLOWED" | "SAME_CASE" | "SHUTTING_DOWN" | "STAFF_ALREADY_ENDED" | "STAFF_EXISTS" | "STAFF_PENDING" | "STATUS_CHANGE_NOT_FOUND" | "SYSTEM_ADMIN_NOT_STAFF" | "UNAUTHENTICATED" | "UNKNOWN_TIME_ZONE" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WITNESS_UNAVAILABLE";
+        ErrorCode: "ACCOUNT_EXISTS" | "ACCOUNT_LOCKED" | "ALREADY_ANSWERED" | "ALREADY_CONFIRMED" | "ALREADY_HELD" | "ALREADY_PUBLISHED" | "ASSIGNMENT_ALREADY_ENDED" | "ASSIGNMENT_EXISTS" | "ATTACHMENT_TOO_LARGE" | "ATTENDEE_NOT_ELIGIBLE" | "ATTENDEE_NOT_INVOLVED" | "AUDIT_RETENTION_TOO_SHORT" | "CASES_NOT_ALLOWED" | "CASES_REQUIRED" | "CASE_CLOSED" | "CASE_DISPOSED" | "CASE_NOT_IN_MEETING" | "CASE_OPEN" | "CASE_REQUIRED" | "CHAIN_BROKEN" | "CONFIDENTIALITY_NOT_ACKNOWLEDGED" | "CONFLICT" | "CONSENT_ALREADY_WITHDRAWN" | "CONSENT_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "DATABASE_UNAVAILABLE" | "DUPLICATE_REVIEW" | "FILE_TYPE_NOT_ALLOWED" | "FORBIDDEN" | "INDIVIDUAL_CANNOT_COORDINATE" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN" | "INVALID_REFRESH_TOKEN" | "INVITATION_INVALID" | "INVITATION_PENDING" | "LEAD_EXISTS" | "LEGAL_HOLD" | "LINK_ALREADY_UNDONE" | "LINK_EXISTS" | "MAIL_UNAVAILABLE" | "MALFORMED_JSON" | "MEETING_NOT_ABOUT_CASE" | "MEMBER_BODY_ALREADY_LEFT" | "MEMBER_BODY_NAME_TAKEN" | "MEMBER_BODY_NOT_CURRENT" | "METHOD_NOT_ALLOWED" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "MFA_NOT_PENDING" | "MFA_REQUIRED" | "MINUTES_EMPTY" | "MINUTES_FINAL" | "MINUTES_NOT_FINAL" | "NOT_FOUND" | "NOT_HELD" | "NOT_STATUTORY" | "OWNER_NOT_COVERED" | "OWN_RECORD" | "PASSWORD_CHANGE_REQUIRED" | "PAYLOAD_TOO_LARGE" | "PERIOD_NOT_BEGUN" | "PERIOD_NOT_PUBLISHED" | "PERIOD_TOO_SHORT" | "PLAN_VERSION_NOT_FOUND" | "PLEDGE_REQUIRED" | "PLEDGE_VERSION_OUTDATED" | "RATE_LIMITED" | "REFERRAL_ALREADY_DECIDED" | "REFRESH_TOKEN_REUSED" | "REQUEST_DECIDED" | "RESET_TOKEN_INVALID" | "RETENTION_NOT_REACHED" | "RETENTION_OUT_OF_LIMITS" | "REVIEWS_NOT_ALLOWED" | "REVIEW_OUTCOMES_MISSING" | "REVIEW_PULL_NOT_ALLOWED" | "SAME_CASE" | "SHUTTING_DOWN" | "STAFF_ALREADY_ENDED" | "STAFF_EXISTS" | "STAFF_PENDING" | "STATUS_CHANGE_NOT_FOUND" | "SYSTEM_ADMIN_NOT_STAFF" | "UNAUTHENTICATED" | "UNKNOWN_TIME_ZONE" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WITNESS_UNAVAILABLE";
         ErrorResponseDto: {
             /** @example 404 */
             statusCode: number;
@@ -3266,7 +3283,7 @@ export interface components {
         };
         WorklistItemDto: {
             /** @enum {string} */
-            kind: "consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing";
+            kind: "consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "attachments_retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing";
             /**
              * Format: uuid
              * @description The record the item is about: consent, case, request, action, item, staff record, meeting or referral
@@ -3298,6 +3315,7 @@ export interface components {
             pledge_not_accepted: number;
             meeting_upcoming: number;
             retention_due: number;
+            attachments_retention_due: number;
             subject_request_overdue: number;
             referral_awaiting_triage: number;
             statutory_basis_lapsing: number;
@@ -3636,6 +3654,26 @@ export interface components {
             disposedBy: string;
             /** @description The case’s data key was destroyed (crypto-shredding) */
             keyDestroyed: boolean;
+        };
+        AttachmentsDisposalCertificateView: {
+            /** Format: uuid */
+            caseId: string;
+            caseNumber: string;
+            /** Format: date */
+            closedOn: string;
+            /** @description The rule applied, e.g. attachments:3 */
+            rule: string;
+            /**
+             * Format: date
+             * @description First day the files could be disposed of
+             */
+            retentionEndedOn: string;
+            /** Format: date-time */
+            disposedAt: string;
+            /** Format: uuid */
+            disposedBy: string;
+            /** @description How many files had their stored bytes destroyed */
+            filesDestroyed: number;
         };
         DisposalRunDto: {
             caseIds: string[];
@@ -11929,7 +11967,7 @@ export interface operations {
                 /** @description Items due within this many days from today (in the council’s calendar), overdue ones included */
                 dueWithin?: number;
                 /** @description Only these kinds (comma-separated or repeated); counts still cover every kind */
-                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing")[];
+                kind?: ("consent_expiring" | "consent_expired" | "review_due" | "info_request_to_answer" | "info_request_awaiting_answer" | "plan_action_due" | "action_item_due" | "pledge_not_accepted" | "meeting_upcoming" | "retention_due" | "attachments_retention_due" | "subject_request_overdue" | "referral_awaiting_triage" | "statutory_basis_lapsing")[];
                 limit?: number;
             };
             header?: never;
@@ -14273,6 +14311,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Well-formed but not acceptable in the current state (see `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
             500: {
                 headers: {
@@ -14584,6 +14631,114 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DisposalCertificateView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN, PLEDGE_REQUIRED, MFA_REQUIRED or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             *
+             *     NOT_FOUND: does not exist or is outside the caller’s visibility (never 403)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A conflict with the current state (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Well-formed but not acceptable in the current state (see `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the request did not happen (nothing changed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    disposeCaseAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council the request acts in */
+                councilId: string;
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentsDisposalCertificateView"];
                 };
             };
             /** @description VALIDATION_FAILED (with `details`) or MALFORMED_JSON: the input is not acceptable */

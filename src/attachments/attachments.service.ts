@@ -71,7 +71,7 @@ const filesDestroyed = () =>
   new DomainError(
     409,
     ErrorCode.CaseDisposed,
-    'The case has been disposed of: its files were destroyed',
+    'The file was destroyed by disposal (the case’s or its files’ retention period)',
   );
 
 export const toAttachmentDto = (a: AttachmentRow): AttachmentDto => ({

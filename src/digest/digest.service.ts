@@ -21,6 +21,7 @@ const LABELS: Record<WorklistKind, string> = {
   referral_awaiting_triage: '受付待ちのつなぎ / referrals awaiting triage',
   statutory_basis_lapsing: '見直し期限の近い法令に基づく共有 / statutory bases lapsing',
   retention_due: '保存期間満了 / records reaching their retention period',
+  attachments_retention_due: '保存期間満了の添付ファイル / files reaching their retention period',
   subject_request_overdue: '期限超過の本人請求 / APPI requests past their deadline',
 };
 

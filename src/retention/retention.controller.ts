@@ -14,6 +14,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { IdParam } from '../common/http/id-param';
 import {
+  AttachmentsDisposalCertificateView,
   DisposalCertificateView,
   DisposalRunDto,
   DisposalRunView,
@@ -58,6 +59,7 @@ export class RetentionController {
   })
   // Declared explicitly: the parameter's reflected type differs between tsc and SWC.
   @ApiParam({ name: 'recordClass', enum: RECORD_CLASSES })
+  @ApiErrors(422)
   @ApiOkResponse({ type: RetentionSchedulesView })
   setSchedule(
     @Principal() p: CouncilPrincipal,
@@ -116,6 +118,23 @@ export class RetentionController {
     @IdParam('caseId') caseId: string,
   ): Promise<DisposalCertificateView> {
     return this.retention.dispose(p, caseId);
+  }
+
+  @Post('cases/:caseId/attachment-disposal')
+  @HttpCode(200)
+  @Authorize('dispose', 'CaseRecord')
+  @ApiOperation({
+    summary:
+      'Destroy the files of a closed case past the attachments retention period (keeps their records)',
+    operationId: 'disposeCaseAttachments',
+  })
+  @ApiErrors(409, 422)
+  @ApiOkResponse({ type: AttachmentsDisposalCertificateView })
+  disposeAttachments(
+    @Principal() p: CouncilPrincipal,
+    @IdParam('caseId') caseId: string,
+  ): Promise<AttachmentsDisposalCertificateView> {
+    return this.retention.disposeAttachments(p, caseId);
   }
 
   @Post('disposal-runs')

@@ -128,6 +128,25 @@ export class DisposalCertificateView {
   keyDestroyed!: boolean;
 }
 
+export class AttachmentsDisposalCertificateView {
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+  @ApiProperty()
+  caseNumber!: string;
+  @ApiProperty({ format: 'date' })
+  closedOn!: string;
+  @ApiProperty({ description: 'The rule applied, e.g. attachments:3' })
+  rule!: string;
+  @ApiProperty({ format: 'date', description: 'First day the files could be disposed of' })
+  retentionEndedOn!: string;
+  @ApiProperty({ format: 'date-time' })
+  disposedAt!: string;
+  @ApiProperty({ format: 'uuid' })
+  disposedBy!: string;
+  @ApiProperty({ description: 'How many files had their stored bytes destroyed' })
+  filesDestroyed!: number;
+}
+
 export class DisposalOutcomeView {
   @ApiProperty({ format: 'uuid' })
   caseId!: string;

@@ -101,18 +101,22 @@ export class RetentionRepository {
     return rows[0] ?? null;
   }
 
-  /** Whether the case may go now: closed, its retention period over, no hold in force. */
+  /**
+   * Whether the case (or, for `attachments`, its files) may go now: closed, the class's retention
+   * period over (counted from the closure), no hold in force.
+   */
   async disposalFacts(
     s: CouncilScope,
     caseId: string,
     defaultYears: number,
+    recordClass: 'closed_cases' | 'attachments' = 'closed_cases',
   ): Promise<DisposalFacts> {
     const rows = await s.query<DisposalFacts>(
       'disposal_facts',
       `WITH r AS (
          SELECT c.closed_at::date AS closed_on,
                 COALESCE((SELECT rs.years FROM retention_schedules rs
-                           WHERE rs.council_id = c.council_id AND rs.record_class = 'closed_cases'), $3::int) AS years
+                           WHERE rs.council_id = c.council_id AND rs.record_class = $4), $3::int) AS years
            FROM cases c WHERE c.council_id = $1 AND c.id = $2 AND c.status = 'closed')
        SELECT (SELECT closed_on::text FROM r) AS "closedOn",
               COALESCE((SELECT years FROM r), $3::int) AS years,
@@ -120,9 +124,26 @@ export class RetentionRepository {
               COALESCE((SELECT ${retentionEndsOnSql('closed_on', 'years')} <= current_date FROM r), false) AS due,
               ARRAY(SELECT h.id FROM legal_holds h WHERE h.council_id = $1 AND h.case_id = $2
                        AND h.released_at IS NULL AND (h.until IS NULL OR h.until >= current_date)) AS holds`,
-      [s.councilId, caseId, defaultYears],
+      [s.councilId, caseId, defaultYears, recordClass],
     );
     return rows[0];
+  }
+
+  /**
+   * The attachments class's disposal (issue 19 item 2): the case's files not yet destroyed are
+   * marked `content_destroyed_at` and lose their names (a file name may name the person); their
+   * records (id, type, size, SHA-256, dates) stay. Answers the storage keys, for the caller to
+   * remove the bytes once committed.
+   */
+  async destroyCaseFiles(s: CouncilScope, caseId: string): Promise<string[]> {
+    const files = await s.query<{ storageKey: string }>(
+      'case_attachments_dispose',
+      `UPDATE attachments SET file_name = '（廃棄済）', content_destroyed_at = now()
+        WHERE council_id = $1 AND case_id = $2 AND content_destroyed_at IS NULL
+        RETURNING storage_key AS "storageKey"`,
+      [s.councilId, caseId],
+    );
+    return files.map((f) => f.storageKey);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { CouncilPrincipal } from '../access/council-principal';
+import { CouncilScope } from '../access/council-scope';
 import { CaseRecordRow } from '../access/subject-registry';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -8,6 +9,7 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { CaseCipher } from '../crypto/case-cipher';
 import { FILE_STORAGE, FileStorage } from '../attachments/file-storage';
 import {
+  AttachmentsDisposalCertificateView,
   DisposalCertificateView,
   DisposalOutcomeView,
   DisposalRunView,
@@ -37,6 +39,9 @@ const holdView = (h: LegalHoldRow): LegalHoldView => ({
   inForce: h.inForce,
 });
 
+/** The classes whose content's access the audit events record: kept no longer than the events. */
+const CONTENT_CLASSES: readonly RecordClass[] = ['closed_cases', 'minutes', 'attachments'];
+
 const disposed = () =>
   new DomainError(409, ErrorCode.CaseDisposed, 'The case has already been disposed of');
 
@@ -62,16 +67,15 @@ export class RetentionService {
       p,
       { action: 'read', subject: 'RetentionSchedule', event: 'retention.read' },
       async (s) => {
-        const chosen = new Map((await this.repo.schedules(s)).map((r) => [r.recordClass, r.years]));
-        const { minYears, maxYears, defaultYears } = this.config.retention;
+        const chosen = await this.chosen(s);
         return {
           result: {
             items: RECORD_CLASSES.map((recordClass) => ({
               recordClass,
-              years: chosen.get(recordClass) ?? defaultYears,
+              years: this.years(chosen, recordClass),
               isDefault: !chosen.has(recordClass),
-              minYears,
-              maxYears,
+              minYears: this.minYears(recordClass),
+              maxYears: this.config.retention.maxYears,
             })),
           },
           resourceType: 'retention_schedule',
@@ -80,12 +84,37 @@ export class RetentionService {
     );
   }
 
+  /**
+   * Audit events are never disposed of through the API (Art. 18; docs/security.md "Retention"):
+   * their period is a floor — at least `AUDIT_RETENTION_YEARS`, and never shorter than any
+   * content class's period, so the record of who had access outlives what was accessed.
+   */
+  private minYears(recordClass: RecordClass): number {
+    const { minYears } = this.config.retention;
+    return recordClass === 'audit_events'
+      ? Math.max(minYears, this.config.audit.retentionYears)
+      : minYears;
+  }
+
+  private years(chosen: Map<RecordClass, number>, recordClass: RecordClass): number {
+    const fallback =
+      recordClass === 'audit_events'
+        ? Math.max(this.config.retention.defaultYears, this.config.audit.retentionYears)
+        : this.config.retention.defaultYears;
+    return chosen.get(recordClass) ?? fallback;
+  }
+
+  private async chosen(s: CouncilScope): Promise<Map<RecordClass, number>> {
+    return new Map((await this.repo.schedules(s)).map((r) => [r.recordClass, r.years]));
+  }
+
   setSchedule(
     p: CouncilPrincipal,
     recordClass: RecordClass,
     dto: UpdateRetentionDto,
   ): Promise<RetentionSchedulesView> {
-    const { minYears, maxYears } = this.config.retention;
+    const { maxYears } = this.config.retention;
+    const minYears = this.minYears(recordClass);
     if (dto.years < minYears || dto.years > maxYears)
       throw new DomainError(
         400,
@@ -98,6 +127,28 @@ export class RetentionService {
         p,
         { action: 'update', subject: 'RetentionSchedule', event: 'retention.update' },
         async (s) => {
+          const next = await this.chosen(s);
+          next.set(recordClass, dto.years);
+          const audit = this.years(next, 'audit_events');
+          const longer = CONTENT_CLASSES.filter((c) => this.years(next, c) > audit);
+          if (longer.length)
+            throw new DomainError(
+              422,
+              ErrorCode.AuditRetentionTooShort,
+              `Audit events must be kept at least as long as ${longer.join(', ')} (Art. 18: who had access outlives the content)`,
+              {
+                details: [
+                  {
+                    field: 'years',
+                    auditEventsYears: audit,
+                    longerClasses: longer.map((c) => ({
+                      recordClass: c,
+                      years: this.years(next, c),
+                    })),
+                  },
+                ],
+              },
+            );
           await this.repo.setSchedule(s, recordClass, dto.years, p.userId);
           return {
             result: null,
@@ -234,6 +285,74 @@ export class RetentionService {
     );
     // Sealed files are unreadable already (their key is gone); a file that failed to go here is
     // removed by the next `data:seal` (it sweeps the files of disposed cases).
+    for (const key of files) await this.storage.remove(key).catch(() => undefined);
+    return certificate;
+  }
+
+  /**
+   * Disposes of a closed case's files once the `attachments` period (counted, like the case's,
+   * from its closure) is over and no hold keeps the case (issue 19 item 2): the files are marked
+   * destroyed and lose their names in one transaction whose audit event
+   * (`case.attachments_dispose`) is the certificate; their bytes leave the storage once it has
+   * committed. The case itself and its other content stay until its own disposal.
+   */
+  async disposeAttachments(
+    p: CouncilPrincipal,
+    caseId: string,
+  ): Promise<AttachmentsDisposalCertificateView> {
+    let files: string[] = [];
+    const certificate = await this.access.use<AttachmentsDisposalCertificateView, CaseRecordRow>(
+      p,
+      {
+        action: 'dispose',
+        subject: 'CaseRecord',
+        id: caseId,
+        lock: true,
+        event: 'case.attachments_dispose',
+      },
+      async (s, l) => {
+        const row = l.row!;
+        if (row.disposedAt) throw disposed();
+        const facts = await this.repo.disposalFacts(
+          s,
+          caseId,
+          this.config.retention.defaultYears,
+          'attachments',
+        );
+        if (!facts.closedOn || !facts.endsOn || !facts.due)
+          throw new DomainError(
+            422,
+            ErrorCode.RetentionNotReached,
+            facts.closedOn
+              ? `The attachments' retention period runs until ${facts.endsOn} (exclusive)`
+              : 'Only the files of a closed case can be disposed of',
+            { details: [{ closedOn: facts.closedOn, disposableFrom: facts.endsOn }] },
+          );
+        if (facts.holds.length)
+          throw new DomainError(409, ErrorCode.LegalHold, 'A legal hold keeps this case', {
+            details: [{ holdIds: facts.holds }],
+          });
+        const rule = `attachments:${facts.years}`;
+        files = await this.repo.destroyCaseFiles(s, caseId);
+        const certificate: AttachmentsDisposalCertificateView = {
+          caseId,
+          caseNumber: row.caseNumber,
+          closedOn: facts.closedOn,
+          rule,
+          retentionEndedOn: facts.endsOn,
+          disposedAt: new Date().toISOString(),
+          disposedBy: p.userId,
+          filesDestroyed: files.length,
+        };
+        return {
+          result: certificate,
+          resourceType: 'case',
+          resourceId: caseId,
+          caseId,
+          reason: `rule=${rule} closed=${facts.closedOn} disposable_from=${facts.endsOn} files=${files.length}`,
+        };
+      },
+    );
     for (const key of files) await this.storage.remove(key).catch(() => undefined);
     return certificate;
   }

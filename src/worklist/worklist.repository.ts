@@ -18,6 +18,8 @@ export const WORKLIST_KINDS = [
   'meeting_upcoming',
   // Issue 19: closed cases whose retention period ends (coordinators review, then dispose).
   'retention_due',
+  // Issue 19: files of a closed case whose attachments period ends (POST …/attachment-disposal).
+  'attachments_retention_due',
   // Issue 19: a person's request past its statutory (or extended) deadline, undecided.
   'subject_request_overdue',
   'referral_awaiting_triage',
@@ -150,6 +152,23 @@ export class WorklistRepository {
           FROM cases c CROSS JOIN LATERAL (SELECT ${ends} AS ends) r
          WHERE c.council_id = $1 AND c.status = 'closed' AND c.disposed_at IS NULL
            AND ends <= current_date + ${bind(dueWithinDays)}::int`;
+      });
+      // The files of such a case, when the attachments period ends first (refId: the case, whose
+      // files go together); only while some file still holds its bytes.
+      await run((params, bind) => {
+        const ends = retentionEndsOnSql(
+          'c.closed_at::date',
+          `COALESCE((SELECT rs.years FROM retention_schedules rs WHERE rs.council_id = c.council_id
+                      AND rs.record_class = 'attachments'), ${bind(this.config.retention.defaultYears)}::int)`,
+        );
+        return `
+        SELECT 'attachments_retention_due' AS kind, c.id AS "refId", c.id AS "caseId", c.case_number AS "caseNumber",
+               ends::text AS "dueOn", (ends <= current_date) AS overdue, ${risk(params)}
+          FROM cases c CROSS JOIN LATERAL (SELECT ${ends} AS ends) r
+         WHERE c.council_id = $1 AND c.status = 'closed' AND c.disposed_at IS NULL
+           AND ends <= current_date + ${bind(dueWithinDays)}::int
+           AND EXISTS (SELECT 1 FROM attachments a WHERE a.council_id = c.council_id AND a.case_id = c.id
+                         AND a.content_destroyed_at IS NULL)`;
       });
       // APPI requests past their deadline (extended or statutory), or "without delay" ones left
       // undecided longer than the council's yardstick.

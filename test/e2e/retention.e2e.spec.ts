@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from '../support/app';
@@ -169,6 +169,50 @@ describe('retention, legal holds and disposal (e2e)', () => {
       );
       expect(rows).toEqual([{ reason: 'class=minutes years=10' }]);
     });
+
+    it('keeps audit events at least AUDIT_RETENTION_YEARS and never shorter than any content class (Art. 18)', async () => {
+      const schedule = async () =>
+        (await as(coordinator, 'get', `${base()}/retention/schedules`)).body.items.find(
+          (i: { recordClass: string }) => i.recordClass === 'audit_events',
+        );
+      // The installation's audit floor (AUDIT_RETENTION_YEARS, 10) is the default and the minimum.
+      expect(await schedule()).toMatchObject({ years: 10, isDefault: true, minYears: 10 });
+      const below = await as(coordinator, 'put', `${base()}/retention/schedules/audit_events`, {
+        years: 9,
+      });
+      expect(below.status).toBe(400);
+      expect(below.body.code).toBe('RETENTION_OUT_OF_LIMITS');
+      // A content class may not outlive the record of who accessed it…
+      const longer = await as(coordinator, 'put', `${base()}/retention/schedules/attachments`, {
+        years: 11,
+      });
+      expect(longer.status).toBe(422);
+      expect(longer.body.code).toBe('AUDIT_RETENTION_TOO_SHORT');
+      expect(
+        (await as(coordinator, 'get', `${base()}/retention/schedules`)).body.items.find(
+          (i: { recordClass: string }) => i.recordClass === 'attachments',
+        ),
+      ).toMatchObject({ years: 5, isDefault: true });
+      // …nor may audit events be shortened below one (minutes: 10 above; raised to 12 here).
+      expect(
+        (await as(coordinator, 'put', `${base()}/retention/schedules/audit_events`, { years: 12 }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await as(coordinator, 'put', `${base()}/retention/schedules/minutes`, { years: 12 }))
+          .status,
+      ).toBe(200);
+      const shorter = await as(coordinator, 'put', `${base()}/retention/schedules/audit_events`, {
+        years: 11,
+      });
+      expect(shorter.status).toBe(422);
+      expect(shorter.body.code).toBe('AUDIT_RETENTION_TOO_SHORT');
+      expect(await schedule()).toMatchObject({ years: 12, isDefault: false });
+      expect(
+        (await as(coordinator, 'put', `${base()}/retention/schedules/minutes`, { years: 10 }))
+          .status,
+      ).toBe(200);
+    });
   });
 
   describe('review and disposal', () => {
@@ -239,6 +283,140 @@ describe('retention, legal holds and disposal (e2e)', () => {
         { action: 'legal_hold.release', role: 'auditor' },
         { action: 'case.dispose', role: 'coordinator' },
       ]);
+    });
+
+    describe('files past the attachments period', () => {
+      beforeAll(async () => {
+        // Files kept 3 年度, the case itself 5 (the installation default).
+        expect(
+          (await as(coordinator, 'put', `${base()}/retention/schedules/attachments`, { years: 3 }))
+            .status,
+        ).toBe(200);
+      });
+      afterAll(async () => {
+        await as(coordinator, 'put', `${base()}/retention/schedules/attachments`, { years: 5 });
+      });
+
+      const download = (caseId: string, fileId: string) =>
+        as(coordinator, 'get', `${base()}/cases/${caseId}/attachments/${fileId}`);
+
+      it('are due from 1 April of the 年度 after their period (年度 boundary), not a day before', async () => {
+        // Closed 2023-03-31 (年度 2022) + 3 年度 → from 2026-04-01: due now.
+        // Closed 2023-04-01 (年度 2023) + 3 年度 → from 2027-04-01: not yet.
+        const notDue = await closedCase('2023-04-01');
+        const refused = await as(
+          coordinator,
+          'post',
+          `${base()}/cases/${notDue.id}/attachment-disposal`,
+          {},
+        );
+        expect(refused.status).toBe(422);
+        expect(refused.body.code).toBe('RETENTION_NOT_REACHED');
+        expect((await download(notDue.id, notDue.fileId)).status).toBe(200);
+
+        const due = await closedCase('2023-03-31');
+        const listed = async (who: TestStaff) =>
+          (
+            (await as(who, 'get', `${base()}/worklist?kind=attachments_retention_due`)).body
+              .items as { caseId: string; dueOn: string; overdue: boolean }[]
+          ).filter((i) => [due.id, notDue.id].includes(i.caseId));
+        expect(await listed(coordinator)).toEqual([
+          expect.objectContaining({ caseId: due.id, dueOn: '2026-04-01', overdue: true }),
+        ]);
+        expect(await listed(agency)).toEqual([]);
+        const filesBefore = storedFiles().length;
+        const sut = await as(
+          coordinator,
+          'post',
+          `${base()}/cases/${due.id}/attachment-disposal`,
+          {},
+        );
+        expect(sut.status).toBe(200);
+        expect(sut.body).toMatchObject({
+          caseId: due.id,
+          caseNumber: due.caseNumber,
+          closedOn: '2023-03-31',
+          rule: 'attachments:3',
+          retentionEndedOn: '2026-04-01',
+          disposedBy: coordinator.id,
+          filesDestroyed: 1,
+        });
+        // The bytes are gone from the storage; the record stays without its name.
+        expect(storedFiles().length).toBe(filesBefore - 1);
+        const { rows: files } = await t.db.superuser.query(
+          `SELECT storage_key AS "storageKey", file_name AS "fileName", size_bytes::int AS size,
+                  content_destroyed_at IS NOT NULL AS destroyed
+             FROM attachments WHERE council_id = $1 AND case_id = $2`,
+          [c.councilId, due.id],
+        );
+        expect(files).toEqual([
+          {
+            storageKey: expect.any(String),
+            fileName: '（廃棄済）',
+            size: expect.any(Number),
+            destroyed: true,
+          },
+        ]);
+        expect(storedFiles()).not.toContain((files[0].storageKey as string).split('/')[1]);
+        const records = await as(coordinator, 'get', `${base()}/cases/${due.id}/attachments`);
+        expect(records.body.items).toEqual([
+          expect.objectContaining({ id: due.fileId, fileName: '（廃棄済）' }),
+        ]);
+        // Reviewed and done: no longer listed.
+        expect(await listed(coordinator)).toEqual([]);
+        const bytes = await download(due.id, due.fileId);
+        expect(bytes.status).toBe(409);
+        expect(bytes.body.code).toBe('CASE_DISPOSED');
+        // The case itself is kept: its period (closed_cases, 5 年度) has not ended.
+        const kept = await as(coordinator, 'get', `${base()}/cases/${due.id}`);
+        expect(kept.body.subject.familyName).toBe(due.texts.familyName);
+        const dump = await databaseDump(t.db);
+        expect(dump.text).not.toContain(`${due.texts.familyName}.pdf`);
+        // The certificate is an audit event; the chain still verifies.
+        const { rows } = await t.db.superuser.query(
+          `SELECT actor_user_id AS actor, reason FROM audit_events
+            WHERE council_id = $1 AND case_id = $2 AND action = 'case.attachments_dispose' AND outcome = 'allowed'`,
+          [c.councilId, due.id],
+        );
+        expect(rows).toEqual([
+          {
+            actor: coordinator.id,
+            reason: 'rule=attachments:3 closed=2023-03-31 disposable_from=2026-04-01 files=1',
+          },
+        ]);
+        const verify = await as(auditor, 'get', `${base()}/audit/verify`);
+        expect(verify.body.valid).toBe(true);
+      });
+
+      it('are kept by a legal hold; only a coordinator disposes of them; bad input changes nothing', async () => {
+        const held = await closedCase('2022-05-01');
+        expect(
+          (
+            await as(auditor, 'post', `${base()}/cases/${held.id}/legal-holds`, {
+              reason: '訴訟対応',
+            })
+          ).status,
+        ).toBe(201);
+        const url = `${base()}/cases/${held.id}/attachment-disposal`;
+        const refused = await as(coordinator, 'post', url, {});
+        expect(refused.status).toBe(409);
+        expect(refused.body.code).toBe('LEGAL_HOLD');
+        expect((await as(auditor, 'post', url, {})).status).toBe(403);
+        // Agency staff hold no `dispose` action at all: the role is refused (audited 403).
+        expect((await as(agency, 'post', url, {})).status).toBe(403);
+        // A malformed or unknown case id is a case the caller cannot see: 404, nothing changes.
+        for (const id of ['not-a-uuid', randomUUID()])
+          expect(
+            (await as(coordinator, 'post', `${base()}/cases/${id}/attachment-disposal`, {})).status,
+          ).toBe(404);
+        expect((await download(held.id, held.fileId)).status).toBe(200);
+        const { rows } = await t.db.superuser.query(
+          `SELECT file_name AS "fileName", content_destroyed_at AS destroyed FROM attachments
+            WHERE council_id = $1 AND case_id = $2`,
+          [c.councilId, held.id],
+        );
+        expect(rows).toEqual([{ fileName: `${held.texts.familyName}.pdf`, destroyed: null }]);
+      });
     });
 
     describe('a disposed case', () => {

@@ -79,6 +79,11 @@ export enum ErrorCode {
   RetentionNotReached = 'RETENTION_NOT_REACHED',
   /** 400: a retention period outside the limits the installation allows. */
   RetentionOutOfLimits = 'RETENTION_OUT_OF_LIMITS',
+  /**
+   * 422: audit events would be kept for less time than the content whose access they record
+   * (Art. 18: who had access must outlive the content; docs/security.md "Retention").
+   */
+  AuditRetentionTooShort = 'AUDIT_RETENTION_TOO_SHORT',
   /** 409: the subject request is already decided. */
   RequestDecided = 'REQUEST_DECIDED',
   NotFound = 'NOT_FOUND',
