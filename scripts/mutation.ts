@@ -77,6 +77,7 @@ export const GROUPS: Record<string, Group> = {
     about: 'published statistics: nothing below k leaves (the JS check; the rest is SQL)',
     mutate: ['src/platform/platform-statistics.service.ts'],
     tests: [
+      'src/platform/platform-statistics.service.spec.ts',
       'test/e2e/platform-suppression.e2e.spec.ts',
       'test/db/statistics-suppression.db.spec.ts',
     ],
