@@ -166,6 +166,30 @@ describe('verifyChain', () => {
     expect(result).toMatchObject({ valid: false, checked: 0, firstBrokenSeq: 1, problem: 'head' });
   });
 
+  it('accepts an empty log whose head row holds the defaults: seq 0 and the genesis hash', async () => {
+    const result = await sut(reader([]), { seq: '0', hash: Buffer.from(GENESIS_HASH) });
+
+    expect(result).toEqual({
+      valid: true,
+      checked: 0,
+      lastSeq: 0,
+      firstBrokenSeq: null,
+      problem: null,
+    });
+  });
+
+  it('notices an empty log whose head row was edited by hand: seq 0 with another hash', async () => {
+    const result = await sut(reader([]), { seq: '0', hash: Buffer.alloc(32, 9) });
+
+    expect(result).toEqual({
+      valid: false,
+      checked: 0,
+      lastSeq: 0,
+      firstBrokenSeq: 1,
+      problem: 'head',
+    });
+  });
+
   it('from a trusted checkpoint, reads only the events after it and chains them from its hash', async () => {
     const rows = chain(8);
     const calls: string[] = [];

@@ -69,7 +69,7 @@ export const CHAIN_BATCH_SQL = `SELECT seq::text AS seq, ${ENCODED_EVENT_SQL} AS
 export const CHAIN_HEAD_SQL = `SELECT seq::text AS seq, hash FROM audit_chain_heads WHERE council_id = $1`;
 export const CHECKPOINTS_SQL = `SELECT seq::text AS seq, hash, at, signature, public_key AS "publicKey"
   FROM audit_checkpoints WHERE council_id = $1 ORDER BY audit_checkpoints.seq`;
-const HASHES_AT_SQL = `SELECT seq::text AS seq, hash FROM audit_events
+export const HASHES_AT_SQL = `SELECT seq::text AS seq, hash FROM audit_events
   WHERE council_id = $1 AND seq = ANY($2::bigint[])`;
 
 /**
