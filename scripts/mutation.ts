@@ -52,6 +52,7 @@ export const GROUPS: Record<string, Group> = {
     mutate: ['src/audit/audit-chain.ts', 'src/audit/verify-council.ts'],
     tests: [
       'src/audit/audit-chain.spec.ts',
+      'src/audit/verify-council.spec.ts',
       'test/e2e/audit-chain.e2e.spec.ts',
       'test/e2e/audit.e2e.spec.ts',
     ],

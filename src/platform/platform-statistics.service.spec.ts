@@ -117,7 +117,11 @@ describe('PlatformStatisticsService.statistics', () => {
 
     const error = await refusal(sut.statistics(CLIENT, { councilId: COUNCIL, period: '2025-01' }));
 
-    expect({ status: error.status, code: error.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
+    expect({ status: error.status, code: error.code, message: error.message }).toEqual({
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'Council not found',
+    });
     expect(events).toEqual([]);
   });
 
