@@ -169,6 +169,14 @@ describe('verifyChain', () => {
     expect(result).toMatchObject({ valid: false, firstBrokenSeq: 4, problem: 'head' });
   });
 
+  it('notices a head with the last event’s hash but another seq', async () => {
+    const rows = chain(3);
+
+    const result = await sut(reader(rows), { seq: '5', hash: rows[2].hash });
+
+    expect(result).toMatchObject({ valid: false, checked: 3, firstBrokenSeq: 4, problem: 'head' });
+  });
+
   it('notices a head that points at events when the log is empty', async () => {
     const result = await sut(reader([]), { seq: '2', hash: Buffer.alloc(32, 9) });
 

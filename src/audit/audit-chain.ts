@@ -167,7 +167,8 @@ export async function verifyChain(
       const seq = BigInt(row.seq);
       const problem =
         seq !== expected
-          ? seq > expected
+          ? // Stryker disable next-line EqualityOperator: only reached when seq !== expected, where > and >= agree
+            seq > expected
             ? 'gap'
             : 'duplicate'
           : !row.prevHash.equals(prev)
@@ -176,10 +177,9 @@ export async function verifyChain(
       const hash = problem ? null : encodedHash(prev, row.encoded);
       if (problem || !hash!.equals(row.hash)) {
         pending.catch(() => undefined); // abandoned
-        return broken(
-          problem === 'gap' || problem === 'duplicate' ? expected : seq,
-          problem ?? 'hash',
-        );
+        // The first position that is not what it should be: for a gap or a duplicate the seq
+        // expected there; for prev_hash and hash the event itself, whose seq is the expected one.
+        return broken(expected, problem ?? 'hash');
       }
       prev = hash!;
       expected++;

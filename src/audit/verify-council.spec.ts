@@ -424,6 +424,42 @@ describe('verifyCouncil', () => {
     });
   });
 
+  it('takes the checkpoints in seq order whatever the order of the witness lines, and a failure at a seq proves nothing at it', async () => {
+    const rows = chain(10);
+    const forged = (seq: number) => checkpoint(seq, Buffer.alloc(32, seq));
+    const db = database({ events: rows, head: headOf(rows) });
+
+    const unordered = await sut(
+      db.query,
+      COUNCIL,
+      [trusted.publicKey],
+      witnessOf([forged(8), checkpoint(3, at(rows, 3)), forged(6)]),
+    );
+    const twiceAtFive = await sut(
+      db.query,
+      COUNCIL,
+      [trusted.publicKey],
+      witnessOf([
+        checkpoint(3, at(rows, 3)),
+        checkpoint(5, at(rows, 5)),
+        checkpoint(5, at(rows, 5), stranger),
+      ]),
+    );
+
+    expect(unordered.witness).toMatchObject({
+      checked: 3,
+      firstInvalidSeq: 6,
+      problem: 'hash_mismatch',
+      lastValidSeq: 3,
+    });
+    expect(twiceAtFive.witness).toMatchObject({
+      checked: 3,
+      firstInvalidSeq: 5,
+      problem: 'untrusted_signature',
+      lastValidSeq: 3,
+    });
+  });
+
   it('looks up the stored hash of each checkpointed seq the walk did not reach, once, stored and witness alike', async () => {
     const db = database({
       events: edited(LONG, 100),
@@ -559,7 +595,11 @@ describe('verifyForSigning', () => {
       database({
         events: rows,
         head: headOf(rows),
-        checkpoints: [checkpoint(2, at(rows, 2)), checkpoint(4, Buffer.alloc(32, 4), stranger)],
+        checkpoints: [
+          checkpoint(2, at(rows, 2)),
+          checkpoint(4, Buffer.alloc(32, 4), stranger),
+          checkpoint(6, at(rows, 6)),
+        ],
       }).query,
       COUNCIL,
       [trusted.publicKey],
@@ -574,9 +614,10 @@ describe('verifyForSigning', () => {
       [trusted.publicKey],
     );
 
-    expect(forged).toMatchObject({ valid: false, fromSeq: 2 });
+    // 6 agrees and anchors the walk, but only 2 is below the contradiction: proven to 2.
+    expect(forged).toMatchObject({ valid: false, fromSeq: 6 });
     expect(forged.report.checkpoints).toEqual({
-      checked: 2,
+      checked: 3,
       valid: false,
       firstInvalidSeq: 4,
       problem: 'hash_mismatch',
@@ -590,5 +631,50 @@ describe('verifyForSigning', () => {
       problem: 'beyond_chain',
       lastValidSeq: null,
     });
+  });
+
+  it('takes the witness lines in seq order, ignores other councils’ lines, and a contradiction at a seq proves nothing at it', async () => {
+    const rows = chain(10);
+    const other = checkpoint(2, Buffer.alloc(32, 2), trusted, OTHER_COUNCIL);
+    const db = database({ events: rows, head: headOf(rows), checkpoints: [] });
+
+    const unordered = await sut(db.query, COUNCIL, [trusted.publicKey], {
+      ...witnessOf([checkpoint(8, Buffer.alloc(32, 8)), checkpoint(3, at(rows, 3))]),
+      checkpoints: [
+        checkpointView(COUNCIL, checkpoint(8, Buffer.alloc(32, 8))),
+        checkpointView(OTHER_COUNCIL, other),
+        checkpointView(COUNCIL, checkpoint(3, at(rows, 3))),
+        checkpointView(COUNCIL, checkpoint(6, Buffer.alloc(32, 6))),
+      ],
+    });
+    const twiceAtFive = await sut(
+      db.query,
+      COUNCIL,
+      [trusted.publicKey],
+      witnessOf([
+        checkpoint(3, at(rows, 3)),
+        checkpoint(5, at(rows, 5)),
+        checkpoint(5, Buffer.alloc(32, 5), stranger),
+      ]),
+    );
+    const othersOnly = await sut(db.query, COUNCIL, [trusted.publicKey], {
+      ...witnessOf([]),
+      checkpoints: [checkpointView(OTHER_COUNCIL, other)],
+    });
+
+    expect(unordered.report.witness).toMatchObject({
+      checked: 3,
+      firstInvalidSeq: 6,
+      problem: 'hash_mismatch',
+      lastValidSeq: 3,
+    });
+    expect(twiceAtFive).toMatchObject({ valid: false, fromSeq: 5 });
+    expect(twiceAtFive.report.witness).toMatchObject({
+      checked: 3,
+      firstInvalidSeq: 5,
+      lastValidSeq: 3,
+    });
+    expect(othersOnly).toMatchObject({ valid: true, fromSeq: 0 });
+    expect(othersOnly.report.witness).toMatchObject({ checked: 0, valid: true });
   });
 });
