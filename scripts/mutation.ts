@@ -52,6 +52,7 @@ export const GROUPS: Record<string, Group> = {
     mutate: ['src/audit/audit-chain.ts', 'src/audit/verify-council.ts'],
     tests: [
       'src/audit/audit-chain.spec.ts',
+      'src/audit/verify-council.spec.ts',
       'test/e2e/audit-chain.e2e.spec.ts',
       'test/e2e/audit.e2e.spec.ts',
     ],
@@ -77,6 +78,7 @@ export const GROUPS: Record<string, Group> = {
     about: 'published statistics: nothing below k leaves (the JS check; the rest is SQL)',
     mutate: ['src/platform/platform-statistics.service.ts'],
     tests: [
+      'src/platform/platform-statistics.service.spec.ts',
       'test/e2e/platform-suppression.e2e.spec.ts',
       'test/db/statistics-suppression.db.spec.ts',
     ],

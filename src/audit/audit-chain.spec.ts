@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { ChainRow, GENESIS_HASH, verifyChain } from './audit-chain';
+import {
+  canonical,
+  chainHash,
+  ChainedEvent,
+  ChainRow,
+  field,
+  GENESIS_HASH,
+  toChainRow,
+  verifyChain,
+} from './audit-chain';
 
 /**
  * The verdict of the chain walk (DESIGN.md §3.5, §3.13) on chains built here, in memory: the
@@ -160,10 +169,42 @@ describe('verifyChain', () => {
     expect(result).toMatchObject({ valid: false, firstBrokenSeq: 4, problem: 'head' });
   });
 
+  it('notices a head with the last event’s hash but another seq', async () => {
+    const rows = chain(3);
+
+    const result = await sut(reader(rows), { seq: '5', hash: rows[2].hash });
+
+    expect(result).toMatchObject({ valid: false, checked: 3, firstBrokenSeq: 4, problem: 'head' });
+  });
+
   it('notices a head that points at events when the log is empty', async () => {
     const result = await sut(reader([]), { seq: '2', hash: Buffer.alloc(32, 9) });
 
     expect(result).toMatchObject({ valid: false, checked: 0, firstBrokenSeq: 1, problem: 'head' });
+  });
+
+  it('accepts an empty log whose head row holds the defaults: seq 0 and the genesis hash', async () => {
+    const result = await sut(reader([]), { seq: '0', hash: Buffer.from(GENESIS_HASH) });
+
+    expect(result).toEqual({
+      valid: true,
+      checked: 0,
+      lastSeq: 0,
+      firstBrokenSeq: null,
+      problem: null,
+    });
+  });
+
+  it('notices an empty log whose head row was edited by hand: seq 0 with another hash', async () => {
+    const result = await sut(reader([]), { seq: '0', hash: Buffer.alloc(32, 9) });
+
+    expect(result).toEqual({
+      valid: false,
+      checked: 0,
+      lastSeq: 0,
+      firstBrokenSeq: 1,
+      problem: 'head',
+    });
   });
 
   it('from a trusted checkpoint, reads only the events after it and chains them from its hash', async () => {
@@ -207,5 +248,93 @@ describe('verifyChain', () => {
     });
 
     expect(result).toMatchObject({ valid: false, checked: 0, firstBrokenSeq: 6, problem: 'head' });
+  });
+});
+
+/**
+ * The encoding in JavaScript (canonical(), used by exports and a DBA's own check) against the
+ * two test vectors of docs/audit.md, "Test vectors": hashes the database trigger stored.
+ */
+describe('canonical encoding: the test vectors of docs/audit.md', () => {
+  const COUNCIL = '61f59025-bc22-4e7a-be2e-c3765bdc5b7e';
+  const hex = (h: string) => Buffer.from(h, 'hex');
+  const vectors: { event: ChainedEvent; text: string; bytes: number }[] = [
+    {
+      event: {
+        councilId: COUNCIL,
+        seq: '21',
+        at: '2026-11-22T05:35:50.664177Z',
+        actorUserId: 'aa6262a9-70bc-4288-9547-eb8260091fee',
+        actorRole: 'coordinator',
+        memberBodyId: '3f49a553-bbb5-4d08-a448-1277939df2d9',
+        action: 'meeting.create',
+        resourceType: 'meeting',
+        resourceId: 'f135f777-e5a8-4c6a-afb9-2aed92c77c01',
+        resourceIds: [],
+        caseId: null,
+        outcome: 'allowed',
+        reason: 'tier=representatives;attendees=2;external=1;due_for_review=0',
+        ruleId: 'coordinator.meeting.manage',
+        basis: null,
+        requestId: 'demo-seed',
+        prevHash: hex('da5286df38d7833540c639a6af1446cadd483fbb2e0ccd769535b565aca2445e'),
+        hash: hex('3707f4e4b5ba4314f38cc13f1a89798784f9ac42938914081637707f5d41b899'),
+      },
+      text: '61f59025-bc22-4e7a-be2e-c3765bdc5b7e\n21\n2026-11-22T05:35:50.664177Z\naa6262a9-70bc-4288-9547-eb8260091fee\ncoordinator\n3f49a553-bbb5-4d08-a448-1277939df2d9\nmeeting.create\nmeeting\nf135f777-e5a8-4c6a-afb9-2aed92c77c01\n\n\\N\nallowed\ntier=representatives;attendees=2;external=1;due_for_review=0\ncoordinator.meeting.manage\n\\N\ndemo-seed',
+      bytes: 326,
+    },
+    {
+      event: {
+        councilId: COUNCIL,
+        seq: '41',
+        at: '2026-11-22T05:37:12.090690Z',
+        actorUserId: null,
+        actorRole: '',
+        memberBodyId: null,
+        action: 'test.escape',
+        resourceType: null,
+        resourceId: null,
+        resourceIds: null,
+        caseId: null,
+        outcome: 'denied',
+        reason: 'a\\b\nc \\N',
+        ruleId: null,
+        basis: null,
+        requestId: '',
+        prevHash: hex('36e136c65f8321a904d0b5d00a8c4bcddda47f2c1364e72f464db4735eaafd05'),
+        hash: hex('da224eb80f976d6518ba4e98ead372c971f162b7f3b293dfcda4fe8fcf30449e'),
+      },
+      text: '61f59025-bc22-4e7a-be2e-c3765bdc5b7e\n41\n2026-11-22T05:37:12.090690Z\n\\N\n\n\\N\ntest.escape\n\\N\n\\N\n\\N\n\\N\ndenied\na\\\\b\\nc \\\\N\n\\N\n\\N\n',
+      bytes: 124,
+    },
+  ];
+
+  it.each(vectors.map((v, i) => [i + 1, v] as const))(
+    'vector %i: the same text, byte for byte, and the stored hash',
+    (_n, { event, text, bytes }) => {
+      expect(canonical(event)).toBe(text);
+      expect(Buffer.byteLength(canonical(event))).toBe(bytes);
+      expect(chainHash(event.prevHash, event).toString('hex')).toBe(event.hash.toString('hex'));
+      expect(toChainRow(event)).toEqual({
+        seq: event.seq,
+        encoded: text,
+        prevHash: event.prevHash,
+        hash: event.hash,
+      });
+    },
+  );
+
+  it('joins several resource ids with a comma', () => {
+    const [{ event }] = vectors;
+    const ids = ['a1', 'b2', 'c3'];
+
+    expect(canonical({ ...event, resourceIds: ids }).split('\n')[9]).toBe('a1,b2,c3');
+  });
+
+  it('escapes every backslash and line feed of a field, and only NULL becomes \\N', () => {
+    expect(field(null)).toBe('\\N');
+    expect(field('\\N')).toBe('\\\\N');
+    expect(field('')).toBe('');
+    expect(field('a\\b\\c\nd\ne\r\tf 孤立')).toBe('a\\\\b\\\\c\\nd\\ne\r\tf 孤立');
   });
 });

@@ -55,6 +55,9 @@ export function checkpointSignatureValid(c: CheckpointView, publicKeyPem = c.pub
 
 /** Trusted means: signed by one of the keys this installation trusts, not the key the row names. */
 export function checkpointTrusted(c: CheckpointView, trustedPublicKeys: string[]): boolean {
+  // Stryker disable BlockStatement: an emptied catch returns undefined, as falsy as false in some()
+  // (this also skips the two other blocks here, which the tests kill: a next-line directive
+  // before `catch` is not seen by Stryker, being no comment of the catch clause)
   return trustedPublicKeys.some((key) => {
     try {
       return checkpointSignatureValid(c, key);
@@ -64,12 +67,13 @@ export function checkpointTrusted(c: CheckpointView, trustedPublicKeys: string[]
   });
 }
 
+// Stryker restore BlockStatement
 export const CHAIN_BATCH_SQL = `SELECT seq::text AS seq, ${ENCODED_EVENT_SQL} AS encoded, prev_hash AS "prevHash", hash
   FROM audit_events WHERE council_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`;
 export const CHAIN_HEAD_SQL = `SELECT seq::text AS seq, hash FROM audit_chain_heads WHERE council_id = $1`;
 export const CHECKPOINTS_SQL = `SELECT seq::text AS seq, hash, at, signature, public_key AS "publicKey"
   FROM audit_checkpoints WHERE council_id = $1 ORDER BY audit_checkpoints.seq`;
-const HASHES_AT_SQL = `SELECT seq::text AS seq, hash FROM audit_events
+export const HASHES_AT_SQL = `SELECT seq::text AS seq, hash FROM audit_events
   WHERE council_id = $1 AND seq = ANY($2::bigint[])`;
 
 /**
@@ -195,6 +199,7 @@ function combine(
   if (witness && !witness.valid)
     failures.push({ check: 'witness', seq: witness.firstInvalidSeq, problem: 'witness' });
   const located =
+    // Stryker disable next-line ConditionalExpression: a failed check always names a seq (firstBrokenSeq, firstInvalidSeq), the filter only narrows the type
     failures.filter((f) => f.seq !== null).sort((a, b) => a.seq! - b.seq!)[0] ?? failures[0];
   return {
     valid: failures.length === 0,
@@ -230,6 +235,7 @@ export async function verifyCouncil(
   const chain = await verifyChain(async (after, limit) => {
     const rows = (await query(CHAIN_BATCH_SQL, [councilId, after, limit])) as ChainRow[];
     for (const row of rows)
+      // Stryker disable next-line ConditionalExpression: keeping every hash gives the same verdict; the condition keeps memory flat (one entry per checkpoint, not per event)
       if (wanted.has(Number(row.seq))) hashAt.set(Number(row.seq), row.hash.toString('hex'));
     return rows;
   }, head);
@@ -259,9 +265,8 @@ export interface SigningCheck {
 function agreement(list: CheckpointView[], hashAt: Map<number, string>): CheckpointCheck {
   const sorted = [...list].sort((a, b) => a.seq - b.seq);
   const first = sorted.find((c) => hashAt.get(c.seq) !== c.hash) ?? null;
-  const holding = sorted.filter(
-    (c) => (!first || c.seq < first.seq) && hashAt.get(c.seq) === c.hash,
-  );
+  // Everything sorted before the first disagreement agrees.
+  const holding = sorted.filter((c) => !first || c.seq < first.seq);
   return {
     checked: list.length,
     valid: !first,

@@ -1,4 +1,5 @@
-import { AbilityFactory } from '../access/ability.factory';
+import { createMongoAbility } from '@casl/ability';
+import { AbilityFactory, AppAbility } from '../access/ability.factory';
 import { loadPolicies } from '../access/policy-loader';
 import {
   actionItemView,
@@ -179,6 +180,25 @@ describe('projectMeeting', () => {
       minutes: everything.minutes,
       createdAt: everything.createdAt,
       createdBy: everything.createdBy,
+    });
+  });
+
+  it('gives a rule granting the case ids but not the cases only the readable ones: the whole list needs both', () => {
+    // No policy file grants this today; a new one must not reveal cases its holder cannot read.
+    const idsOnly = createMongoAbility([
+      { action: 'read', subject: 'Meeting', fields: ['id', 'caseIds'] },
+    ]) as AppAbility;
+    const casesOnly = createMongoAbility([
+      { action: 'read', subject: 'Meeting', fields: ['id', 'cases'] },
+    ]) as AppAbility;
+
+    expect(sut(idsOnly, meeting(), attendees, externals, cases)).toEqual({
+      id: everything.id,
+      caseIds: [CASE_A],
+    });
+    expect(sut(casesOnly, meeting(), attendees, externals, cases)).toEqual({
+      id: everything.id,
+      cases: [{ id: CASE_A, caseNumber: 'C-0001', source: 'named' }],
     });
   });
 

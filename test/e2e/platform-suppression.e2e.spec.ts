@@ -156,6 +156,7 @@ describe('small-number suppression of every published figure (e2e)', () => {
   let t: TestApp;
   let admin: TestUser;
   let token: string;
+  let clientId: string;
   let k: number;
   /** Every cell the API publishes, in its order, read from an empty council. */
   let published: Cell[];
@@ -180,6 +181,13 @@ describe('small-number suppression of every published figure (e2e)', () => {
     expect(recoverable(body)).toEqual([]);
     return body;
   }
+
+  /** The platform's read of `period`, with the council id exactly as given (no publication). */
+  const read = (councilId: string, period = PERIOD) =>
+    request(t.server)
+      .get('/api/platform/statistics')
+      .query({ councilId, period })
+      .set('Authorization', `Bearer ${token}`);
 
   /** A council holding exactly `seed`, written as a database administrator would. */
   async function council(seed: Seed): Promise<string> {
@@ -278,6 +286,7 @@ describe('small-number suppression of every published figure (e2e)', () => {
       .send({ clientId: created.body.clientId, clientSecret: created.body.clientSecret });
     expect(issued.status).toBe(200);
     token = issued.body.accessToken as string;
+    clientId = created.body.clientId as string;
     const empty = await statistics(await council({ cases: [] }));
     k = empty.k;
     published = empty.cells;
@@ -316,6 +325,55 @@ describe('small-number suppression of every published figure (e2e)', () => {
       expect(seen).toEqual(expected);
     },
   );
+
+  it('answers an upper-case council id exactly as its lower-case form, naming the council in lower case', async () => {
+    const councilId = await council(SCENARIOS.cases_opened('all', k));
+    const lower = await statistics(councilId);
+    const asked = councilId.toUpperCase();
+    expect(asked).not.toBe(councilId); // a UUID as PostgreSQL writes it has lower-case hex letters
+
+    const sut = await read(asked);
+
+    expect(sut.status).toBe(200);
+    expect(sut.body).toEqual(lower);
+    expect(sut.body.councilId).toBe(councilId);
+    expect(cellOf(sut.body as Statistics, 'cases_opened/all').count).toBe(k);
+  });
+
+  it('records every read in the council’s audit log as the platform client, the refused one too (§3.10)', async () => {
+    const councilId = await council({ cases: [] });
+    await statistics(councilId);
+
+    const refused = await read(councilId, '2030-01');
+
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      code: 'PERIOD_NOT_PUBLISHED',
+      message:
+        'Only closed, published periods are answered: a month (YYYY-MM), a 年度 quarter (YYYY-Qn) or a 年度 year (FYYYYY)',
+      details: [{ field: 'period', messages: ['2030-01 is not a published period'] }],
+    });
+    const { rows } = await t.db.superuser.query(
+      `SELECT action, outcome, actor_user_id AS "actorUserId", actor_role AS "actorRole",
+              member_body_id AS "memberBodyId", resource_type AS "resourceType",
+              resource_id AS "resourceId", case_id AS "caseId", reason
+         FROM audit_events WHERE council_id = $1 AND action = 'statistics.read' ORDER BY seq`,
+      [councilId],
+    );
+    const recorded = {
+      action: 'statistics.read',
+      actorUserId: null,
+      actorRole: 'platform_client',
+      memberBodyId: null,
+      resourceType: 'platform_client',
+      resourceId: clientId,
+      caseId: null,
+    };
+    expect(rows).toEqual([
+      { ...recorded, outcome: 'allowed', reason: `period=${PERIOD}` },
+      { ...recorded, outcome: 'denied', reason: 'period=2030-01 not_published' },
+    ]);
+  });
 
   describe('a 年度 quarter built from published months', () => {
     /** January–March 2025 is the fourth quarter of 年度 2024. */
