@@ -167,9 +167,14 @@ describeWithChromium('Swagger UI in headless Chromium (browser)', () => {
     // Without a declared councilId, try-it-out sends the literal {councilId} (issue 16 item 1).
     expect({ councilIdInputs: await councilInput.count() }).toEqual({ councilIdInputs: 1 });
     await councilInput.fill(councilId);
-    // The optional filters' examples (a review date, a status) would narrow the list: cleared.
+    // The optional filters' examples (a review date, a status, risk levels) would narrow the
+    // list: cleared — text inputs emptied, enum lists (selects) set to nothing.
     for (const input of await list.locator('tr[data-param-in="query"] input').all())
       await input.fill('');
+    for (const select of await list.locator('tr[data-param-in="query"] select').all()) {
+      if ((await select.getAttribute('multiple')) !== null) await select.selectOption([]);
+      else await select.selectOption({ index: 0 });
+    }
     const listed = await execute(list);
     expect(await list.locator('.request-url pre').innerText()).toContain(
       `/api/councils/${councilId}/cases`,
