@@ -29,7 +29,9 @@ describe('segmented AES-256-GCM (attachment contents)', () => {
       const data = randomBytes(size);
       const sealed = await seal(data);
       expect(sealed.length).toBe(sealedSize(size));
-      expect(sealed.includes(data.subarray(0, Math.min(size, 64)))).toBe(false);
+      // The plain text is not in the output — checked only where the probe is long enough that
+      // random ciphertext cannot contain it by chance (a 1-byte probe is found ~20 % of the time).
+      if (size >= 16) expect(sealed.includes(data.subarray(0, Math.min(size, 64)))).toBe(false);
       expect((await open(sealed)).equals(data)).toBe(true);
     },
   );
