@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -124,6 +125,19 @@ export class CaseSubjectDto {
   phone?: string;
 }
 
+/**
+ * A case's concerns as every request that carries them validates them: a non-empty list of
+ * distinct codes from CONCERNS (cases, updates, referrals).
+ */
+export const IsConcernList = (): PropertyDecorator =>
+  applyDecorators(
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(CONCERNS.length),
+    ArrayUnique(),
+    IsIn(CONCERNS, { each: true }),
+  );
+
 export class CreateCaseDto {
   @ApiProperty({ type: CaseSubjectDto })
   @IsObject()
@@ -138,11 +152,7 @@ export class CreateCaseDto {
   summary!: string;
 
   @ApiProperty({ enum: CONCERNS, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(CONCERNS.length)
-  @ArrayUnique()
-  @IsIn(CONCERNS, { each: true })
+  @IsConcernList()
   concerns!: Concern[];
 
   @ApiPropertyOptional({
@@ -181,11 +191,7 @@ export class UpdateCaseDto {
 
   @ApiPropertyOptional({ enum: CONCERNS, isArray: true })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(CONCERNS.length)
-  @ArrayUnique()
-  @IsIn(CONCERNS, { each: true })
+  @IsConcernList()
   concerns?: Concern[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })

@@ -15,7 +15,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { CaseSubjectDto, CONCERNS, Concern, GENDERS } from '../cases/case.dto';
+import { CaseSubjectDto, CONCERNS, Concern, GENDERS, IsConcernList } from '../cases/case.dto';
 import { PageQueryDto } from '../common/http/pagination';
 import { IsCalendarDate, PLAIN_TEXT } from '../common/http/validators';
 
@@ -72,11 +72,7 @@ export class CreateReferralDto {
   summary!: string;
 
   @ApiProperty({ enum: CONCERNS, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(CONCERNS.length)
-  @ArrayUnique()
-  @IsIn(CONCERNS, { each: true })
+  @IsConcernList()
   concerns!: Concern[];
 
   @ApiPropertyOptional({
